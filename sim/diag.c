@@ -1,0 +1,54 @@
+/*
+ * diag: first-error-wins diagnostics with a source position. See diag.h.
+ */
+#include "sim/diag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void diag_clear(diag_t *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+int diag_verror(diag_t *d, const char *file, int line, int col, const char *fmt, va_list ap)
+{
+    if (d == NULL || d->set)
+        return DIAG_ERR;
+    d->set = 1;
+    snprintf(d->file, sizeof d->file, "%s", file ? file : "");
+    d->line = line;
+    d->col = col;
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    return DIAG_ERR;
+}
+
+int diag_error(diag_t *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(d, file, line, col, fmt, ap);
+    va_end(ap);
+    return DIAG_ERR;
+}
+
+void diag_format(const diag_t *d, char *buf, unsigned long size)
+{
+    if (!d->set) {
+        snprintf(buf, size, "no error");
+        return;
+    }
+    if (d->file[0] && d->line > 0)
+        snprintf(buf, size, "%s:%d:%d: error: %s", d->file, d->line, d->col, d->msg);
+    else if (d->file[0])
+        snprintf(buf, size, "%s: error: %s", d->file, d->msg);
+    else
+        snprintf(buf, size, "error: %s", d->msg);
+}
+
+void diag_print(const diag_t *d)
+{
+    char buf[2048];
+    diag_format(d, buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+}

@@ -1,0 +1,46 @@
+/*
+ * diag: one diagnostic, the way a compiler prints it.
+ *
+ * Every public function that can fail on user input fills a diag_t and returns a
+ * negative value. The message names where the problem is (file:line:column, 1-based,
+ * as libyaml marks report them plus one) and what was expected. Only the first error
+ * is kept: later ones are usually consequences of it.
+ *
+ *     traces/x.yaml:12:7: error: unknown key 'filterz' in conv op (expected one of: ...)
+ */
+#ifndef ORINSIM_DIAG_H
+#define ORINSIM_DIAG_H
+
+#include <stdarg.h>
+
+enum {
+    DIAG_OK = 0,
+    DIAG_ERR = -1
+};
+
+/* Process exit codes, documented in README.md and docs/cli.md. */
+enum {
+    EXIT_OK = 0,
+    EXIT_INTERNAL = 1,    /* a bug or resource failure inside orinsim */
+    EXIT_BAD_INPUT = 2,   /* bad usage, bad trace, bad config */
+    EXIT_BUDGET = 3,      /* a budget failed (CI gates) */
+    EXIT_THERMAL = 4      /* the run ended in thermal shutdown */
+};
+
+typedef struct diag {
+    int set;              /* 0 until the first error */
+    char file[512];
+    int line, col;        /* 1-based; 0 = unknown */
+    char msg[1024];
+} diag_t;
+
+void diag_clear(diag_t *d);
+/* Record an error unless one is already recorded. Returns DIAG_ERR for `return diag_error(...)`. */
+int diag_error(diag_t *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int diag_verror(diag_t *d, const char *file, int line, int col, const char *fmt, va_list ap);
+/* "file:line:col: error: msg" (parts that are unknown are left out). */
+void diag_format(const diag_t *d, char *buf, unsigned long size);
+void diag_print(const diag_t *d);   /* to stderr, with a newline */
+
+#endif

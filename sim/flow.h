@@ -1,0 +1,53 @@
+/*
+ * flow: fluid sharing of a resource's throughput among concurrent flows (SimGrid-style).
+ *
+ * A link is a shared resource with a capacity in units per second (bytes/s for the DRAM
+ * bus, cycles/s for an SM's math pipes). A flow is an amount of work on one link with
+ * its own ceiling (units/s; 0 = no ceiling) and a weight. Rates follow weighted max-min
+ * fairness (progressive filling): no flow exceeds its ceiling, the link's capacity is
+ * fully used if demand allows, and the remainder is split in proportion to weight.
+ *
+ * Rates are recomputed only when a flow starts, ends or is cancelled, or the capacity
+ * changes: between those instants every flow progresses linearly. The link keeps one
+ * pending engine event, for the earliest completion, and reschedules it on each change.
+ * When a flow finishes, its `done` callback runs (from inside the engine's event), after
+ * the flow has been removed from the link; the flow handle is invalid after that.
+ *
+ * Completion times are rounded up to the next picosecond; remaining work below a
+ * tolerance of 1e-9 of the flow's size (or 1e-6 units) counts as done.
+ */
+#ifndef ORINSIM_FLOW_H
+#define ORINSIM_FLOW_H
+
+#include "sim/sim.h"
+
+typedef struct sim_link sim_link_t;
+typedef struct sim_flow sim_flow_t;
+
+typedef void (*sim_flow_done_fn)(sim_t *s, void *ctx, uint64_t tag);
+
+sim_link_t *sim_link_new(sim_t *s, const char *name, double capacity);
+void sim_link_free(sim_link_t *l);
+void sim_link_set_capacity(sim_link_t *l, double capacity);
+double sim_link_capacity(const sim_link_t *l);
+/* Sum of current rates (units/s) and number of active flows. */
+double sim_link_load(const sim_link_t *l);
+int sim_link_nflows(const sim_link_t *l);
+/* Total units completed on the link so far (brought up to date to now). */
+double sim_link_work_done(sim_link_t *l);
+/* Observer called after every rate recomputation (e.g. to record a bandwidth time series
+ * or a utilisation statistic). May be NULL. */
+void sim_link_set_observer(sim_link_t *l, void (*fn)(void *ctx, sim_time_t now, double load),
+                           void *ctx);
+
+/* Start a flow of `amount` units (> 0). `ceiling` <= 0 means unlimited; `weight` > 0.
+ * Returns NULL on allocation failure. An amount of 0 completes at once (its callback is
+ * scheduled at the current time). */
+sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double weight,
+                           sim_flow_done_fn done, void *ctx, uint64_t tag);
+/* Remove an active flow without calling its callback. */
+void sim_flow_cancel(sim_link_t *l, sim_flow_t *f);
+double sim_flow_rate(const sim_flow_t *f);
+double sim_flow_remaining(sim_link_t *l, sim_flow_t *f);   /* brought up to date to now */
+
+#endif

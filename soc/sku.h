@@ -1,0 +1,95 @@
+/*
+ * sku: Jetson Orin modules and their nvpmodel power modes, loaded from configs/.
+ *
+ * A SKU file (configs/<name>.yaml) describes one module at its hardware maximum and
+ * lists every nvpmodel mode as a vector of caps. Resolving a SKU with a mode gives a
+ * soc_config_t: the immutable description the SoC is built from, with the per-unit
+ * specs of models/ filled in (a model never reads YAML). A user's own file may name a
+ * shipped SKU under `inherits:` and override any field.
+ *
+ * Every number in the files carries its source in a comment; see docs/configs.md.
+ */
+#ifndef ORINSIM_SKU_H
+#define ORINSIM_SKU_H
+
+#include <stdio.h>
+
+#include "models/dram.h"
+#include "models/dtype.h"
+#include "models/gpu.h"
+#include "sim/diag.h"
+
+#define SKU_MAX_MODES 24
+#define SKU_NAME_LEN 64
+
+typedef struct sku_mode {
+    char name[32];            /* as the user types it: "MAXN", "30W", "MAXN_SUPER" */
+    int id;                   /* nvpmodel ID within its BSP file */
+    char bsp[16];             /* "jp5" / "jp6" (original) or "jp62" (Super) */
+    int cpus_online;
+    double cpu_max_hz;        /* caps; each is <= the hardware maximum */
+    int tpcs;
+    double gpu_max_hz;
+    double emc_max_hz;
+    double dla_hz, dla_falcon_hz;
+    double pva_vps_hz, pva_axi_hz;
+} sku_mode_t;
+
+typedef struct sku {
+    char name[SKU_NAME_LEN];  /* "agx64" */
+    char title[128];          /* "Jetson AGX Orin 64GB" */
+    char path[512];           /* file it was loaded from */
+
+    /* GPU at its hardware maximum: gpu.sms = tpcs x sms_per_tpc, gpu.clock_hz = max. */
+    int tpcs, sms_per_tpc;
+    gpu_spec_t gpu;
+    /* DRAM at the highest EMC clock the module supports. */
+    dram_spec_t dram;
+    /* Other engines (modelled in later parts; counts and clocks are known now). */
+    int cpus;
+    double cpu_max_hz;
+    int dlas;
+    double dla_max_hz;
+    int pvas;
+    double pva_max_hz;
+
+    sku_mode_t modes[SKU_MAX_MODES];
+    int nmodes;
+    int default_mode;         /* index into modes */
+} sku_t;
+
+/* A SKU resolved under one mode: what the SoC is built from. */
+typedef struct soc_config {
+    const sku_t *sku;
+    const sku_mode_t *mode;
+    gpu_spec_t gpu;           /* sms = mode TPCs x sms_per_tpc; clock = mode cap */
+    dram_spec_t dram;         /* emc_hz = mode cap */
+    int cpus;
+    double cpu_hz;
+    int dlas;
+    double dla_hz;
+    int pvas;
+    double pva_hz;
+} soc_config_t;
+
+/* Directory of shipped SKU files: $ORINSIM_CONFIG_DIR, else the build's configs/. */
+const char *sku_config_dir(void);
+/* Load a shipped SKU by name ("agx32") or a user file by path (contains '/' or ends in
+ * .yaml). Errors (unknown SKU, bad file) go to d with file:line:column. */
+int sku_load(const char *name_or_path, sku_t *out, diag_t *d);
+/* Find a mode by name (case-insensitive; "MODE_30W" and "30W" both match) or by
+ * numeric nvpmodel ID; NULL mode = the default. Unknown mode: error listing the modes. */
+int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d);
+/* Names of the shipped SKUs, sorted; returns the count (<= max). */
+int sku_list(char names[][SKU_NAME_LEN], int max);
+
+/* Peak math throughput of the resolved GPU in FLOP/s (or OP/s for integers).
+ * tensor=0: CUDA cores (0 if the dtype has no CUDA-core path); sparse applies to tensor. */
+double soc_peak_flops(const soc_config_t *c, dtype_t t, int tensor, int sparse);
+double soc_peak_dram_Bps(const soc_config_t *c);
+
+/* `orinsim skus` and `orinsim sku NAME [--mode M]`. */
+void sku_print_list(FILE *out);
+void sku_print(FILE *out, const soc_config_t *c);
+
+#endif
