@@ -6,7 +6,10 @@
 
 #include <stdint.h>
 
+#include "models/dram.h"
 #include "models/dtype.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
 
 /* Hardware description of one GPU, filled by soc/ from configs/ (a model never reads
  * YAML). Per-SM rates are per clock; FMA counts as 2 FLOP, an INT8 MAC as 2 OP. */
@@ -34,5 +37,48 @@ typedef struct gpu_spec {
     double sm_dram_bytes_per_clk;             /* per-SM ceiling on DRAM traffic */
     double launch_overhead_s;                 /* per kernel launch, host + front end */
 } gpu_spec_t;
+
+/* One kernel launch: a grid of identical CTAs. Work is given per CTA. */
+typedef struct gpu_kernel {
+    char name[48];
+    int64_t ctas;                             /* grid size */
+    int threads;                              /* per CTA */
+    int regs;                                 /* per thread */
+    double smem;                              /* bytes per CTA */
+    double cuda_flops[DT_COUNT];              /* per CTA, on CUDA cores */
+    double tensor_flops[DT_COUNT];            /* per CTA, on tensor cores */
+    int sparse;                               /* tensor math at the 2:4 sparse rate */
+    double dram_bytes;                        /* per CTA */
+    /* Filled by the lowering, for reports: useful work of the whole kernel. */
+    double useful_flops;
+} gpu_kernel_t;
+
+/* Resident CTAs per SM for a kernel (the occupancy limit), or 0 if one CTA does not fit;
+ * then `why` (if not NULL) says which resource. */
+int gpu_occupancy(const gpu_spec_t *spec, const gpu_kernel_t *k, char *why, unsigned long len);
+/* SM cycles one CTA needs at the full rate of one SM (math only). */
+double gpu_cta_cycles(const gpu_spec_t *spec, const gpu_kernel_t *k);
+
+typedef struct gpu gpu_t;
+typedef void (*gpu_done_fn)(sim_t *s, void *ctx, uint64_t tag);
+
+gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram);
+void gpu_free(gpu_t *g);
+/* Launch a kernel; its CTAs become dispatchable after the launch overhead, and `done`
+ * runs when the last CTA ends. The kernel must fit (gpu_occupancy > 0). */
+int gpu_launch(gpu_t *g, const gpu_kernel_t *k, gpu_done_fn done, void *ctx, uint64_t tag);
+/* Change the GPU clock at the current time (power modes, DVFS). */
+void gpu_set_clock(gpu_t *g, double hz);
+
+typedef struct gpu_stats {
+    uint64_t kernels, ctas;
+    double flops;                             /* useful work completed */
+    sim_util_t busy;                          /* 1 while any CTA is resident */
+    sim_util_t sms_active;                    /* SMs with at least one CTA */
+} gpu_stats_t;
+
+const gpu_stats_t *gpu_stats(gpu_t *g);
+/* Bring the time-weighted statistics up to `now` (before reading them). */
+void gpu_stats_flush(gpu_t *g);
 
 #endif

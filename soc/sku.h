@@ -48,6 +48,7 @@ typedef struct sku {
     /* Other engines (modelled in later parts; counts and clocks are known now). */
     int cpus;
     double cpu_max_hz;
+    double cpu_dram_Bps_per_core; /* DRAM bandwidth one core can stream */
     int dlas;
     double dla_max_hz;
     int pvas;

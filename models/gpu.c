@@ -1,0 +1,445 @@
+/*
+ * gpu: the GA10B GPU at thread-block (CTA) granularity.
+ *
+ * What it captures
+ *   - A kernel is a grid of identical CTAs. Each SM admits as many CTAs as its
+ *     occupancy limits allow (threads, registers with per-warp allocation granularity,
+ *     shared memory with a per-CTA reservation, the CTA limit). CTAs are dispatched
+ *     breadth-first over the SMs at launch and one at a time as slots free up, oldest
+ *     kernel first, so partial last waves and SM-count differences show up in time.
+ *   - Concurrent kernels (from independent tasks) share SMs CTA by CTA.
+ *   - A CTA's work is math plus DRAM traffic, and the two overlap: the CTA ends when both
+ *     are done. Math is a flow on its SM's "math pipe" link, whose capacity is the clock
+ *     in cycles/s; co-resident CTAs share it max-min fairly, and a CTA with few warps
+ *     cannot issue at the full rate (ceiling = warps / warps_full_rate of the SM).
+ *     DRAM traffic is a flow on the shared memory link (models/dram.c), with a per-CTA
+ *     ceiling of the SM's DRAM bytes/clk scaled the same way.
+ *   - Math cycles per CTA = sum over datatypes of flops / (per-SM rate x efficiency), on
+ *     CUDA cores or tensor cores; 2:4 sparse tensor math runs at sparse_factor x rate.
+ *   - Each launch pays a fixed overhead before its CTAs can be dispatched.
+ *
+ * What it ignores
+ *   - Warp scheduling, instruction mix within a CTA, shared-memory bank conflicts, L1
+ *     and L2 hit rates beyond what the lowering (models/kernels.c) puts into the DRAM
+ *     bytes, and the difference between the first and later waves of a kernel.
+ *   - L2 persistence across kernels: Orin invalidates L2 between kernels, so every
+ *     kernel's inputs come from DRAM.
+ *
+ * All rates come from gpu_spec_t, filled from configs/ by soc/.
+ */
+#include "models/gpu.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/flow.h"
+
+typedef struct gpu_sm {
+    sim_link_t *math;            /* capacity: clock in cycles/s */
+    int ctas, threads, regs;
+    double smem;
+} gpu_sm_t;
+
+typedef struct gpu_run {
+    gpu_kernel_t k;
+    gpu_t *gpu;
+    int64_t next_cta;            /* next CTA to dispatch */
+    int64_t done_ctas;
+    int regs_per_cta;            /* after allocation granularity */
+    double smem_per_cta;         /* with the driver's reservation */
+    double cycles_per_cta;
+    double math_ceiling_frac;    /* fraction of an SM one CTA can use */
+    gpu_done_fn done;
+    void *ctx;
+    uint64_t tag;
+    struct gpu_run *next;        /* active list, oldest first */
+    int active;
+} gpu_run_t;
+
+typedef struct gpu_cta {
+    gpu_run_t *run;
+    int sm;
+    int parts;                   /* flows still running: math and/or DRAM */
+    struct gpu_cta *free_next;
+} gpu_cta_t;
+
+struct gpu {
+    sim_t *sim;
+    gpu_spec_t spec;
+    dram_t *dram;
+    gpu_sm_t *sms;
+    int rr;                      /* round-robin start for breadth-first dispatch */
+    gpu_run_t *head, *tail;      /* kernels with CTAs left to dispatch or running */
+    gpu_cta_t *cta_free;
+    gpu_cta_t **cta_blocks;
+    int ncta_blocks;
+    int resident;                /* CTAs resident on all SMs */
+    int sms_busy;
+    gpu_stats_t stats;
+};
+
+/* ---- occupancy ---- */
+
+static int regs_per_cta(const gpu_spec_t *s, const gpu_kernel_t *k)
+{
+    /* Registers are allocated per warp, rounded up to the allocation unit. */
+    int warps = (k->threads + s->warp_size - 1) / s->warp_size;
+    int per_warp = k->regs * s->warp_size;
+    per_warp = (per_warp + s->reg_alloc_unit - 1) / s->reg_alloc_unit * s->reg_alloc_unit;
+    return warps * per_warp;
+}
+
+static double smem_per_cta(const gpu_spec_t *s, const gpu_kernel_t *k)
+{
+    return k->smem + s->smem_cta_reserved;
+}
+
+int gpu_occupancy(const gpu_spec_t *s, const gpu_kernel_t *k, char *why, unsigned long len)
+{
+    int by_threads, by_regs, by_smem, occ;
+    double smem = smem_per_cta(s, k);
+    int regs = regs_per_cta(s, k);
+
+    if (k->threads < 1 || k->threads > s->max_threads_cta) {
+        if (why)
+            snprintf(why, len, "%d threads per CTA (the SM allows 1 to %d)", k->threads,
+                     s->max_threads_cta);
+        return 0;
+    }
+    if (k->regs > s->max_regs_thread) {
+        if (why)
+            snprintf(why, len, "%d registers per thread (at most %d)", k->regs,
+                     s->max_regs_thread);
+        return 0;
+    }
+    if (k->smem > s->smem_cta_max) {
+        if (why)
+            snprintf(why, len, "%.0f B of shared memory per CTA (at most %.0f B)", k->smem,
+                     s->smem_cta_max);
+        return 0;
+    }
+    by_threads = s->max_threads_sm / k->threads;
+    by_regs = regs > 0 ? s->regs_sm / regs : s->max_ctas_sm;
+    by_smem = smem > 0 ? (int)floor(s->smem_sm / smem) : s->max_ctas_sm;
+    occ = s->max_ctas_sm;
+    if (by_threads < occ)
+        occ = by_threads;
+    if (by_regs < occ)
+        occ = by_regs;
+    if (by_smem < occ)
+        occ = by_smem;
+    if (occ < 1 && why)
+        snprintf(why, len, "one CTA needs %d registers (the SM has %d)", regs, s->regs_sm);
+    return occ < 0 ? 0 : occ;
+}
+
+double gpu_cta_cycles(const gpu_spec_t *s, const gpu_kernel_t *k)
+{
+    double cycles = 0;
+    for (int t = 0; t < DT_COUNT; t++) {
+        if (k->cuda_flops[t] > 0) {
+            double rate = s->cuda_flops_per_clk[t] * s->cuda_efficiency;
+            assert(rate > 0);
+            cycles += k->cuda_flops[t] / rate;
+        }
+        if (k->tensor_flops[t] > 0) {
+            double rate = s->tensor_flops_per_clk[t] * s->tensor_efficiency;
+            if (k->sparse)
+                rate *= s->sparse_factor;
+            assert(rate > 0);
+            cycles += k->tensor_flops[t] / rate;
+        }
+    }
+    return cycles;
+}
+
+/* ---- CTA pool ---- */
+
+enum { CTA_BLOCK = 1024 };
+
+static gpu_cta_t *cta_alloc(gpu_t *g)
+{
+    if (g->cta_free == NULL) {
+        gpu_cta_t *blk = calloc(CTA_BLOCK, sizeof *blk);
+        gpu_cta_t **blocks = realloc(g->cta_blocks, (size_t)(g->ncta_blocks + 1) * sizeof *blocks);
+        if (blk == NULL || blocks == NULL) {
+            free(blk);
+            if (blocks)
+                g->cta_blocks = blocks;
+            return NULL;
+        }
+        g->cta_blocks = blocks;
+        g->cta_blocks[g->ncta_blocks++] = blk;
+        for (int i = CTA_BLOCK - 1; i >= 0; i--) {
+            blk[i].free_next = g->cta_free;
+            g->cta_free = &blk[i];
+        }
+    }
+    gpu_cta_t *c = g->cta_free;
+    g->cta_free = c->free_next;
+    return c;
+}
+
+static void cta_release(gpu_t *g, gpu_cta_t *c)
+{
+    c->free_next = g->cta_free;
+    g->cta_free = c;
+}
+
+/* ---- dispatch ---- */
+
+static int fits(const gpu_t *g, const gpu_sm_t *sm, const gpu_run_t *r)
+{
+    const gpu_spec_t *s = &g->spec;
+    return sm->ctas + 1 <= s->max_ctas_sm && sm->threads + r->k.threads <= s->max_threads_sm &&
+           sm->regs + r->regs_per_cta <= s->regs_sm &&
+           sm->smem + r->smem_per_cta <= s->smem_sm + 1e-9;
+}
+
+static void set_levels(gpu_t *g)
+{
+    sim_time_t now = sim_now(g->sim);
+    sim_util_set(&g->stats.busy, now, g->resident > 0 ? 1.0 : 0.0);
+    sim_util_set(&g->stats.sms_active, now, (double)g->sms_busy);
+}
+
+static void cta_part_done(sim_t *s, void *ctx, uint64_t tag);
+
+static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
+{
+    gpu_sm_t *sm = &g->sms[smi];
+    gpu_cta_t *c = cta_alloc(g);
+    double clock = g->spec.clock_hz;
+    if (c == NULL)
+        return -1;
+    c->run = r;
+    c->sm = smi;
+    c->parts = 2;
+    r->next_cta++;
+    if (sm->ctas == 0)
+        g->sms_busy++;
+    sm->ctas++;
+    sm->threads += r->k.threads;
+    sm->regs += r->regs_per_cta;
+    sm->smem += r->smem_per_cta;
+    g->resident++;
+
+    if (r->cycles_per_cta > 0)
+        sim_flow_start(sm->math, r->cycles_per_cta, clock * r->math_ceiling_frac, 1.0,
+                       cta_part_done, c, 0);
+    else
+        c->parts--;
+    if (r->k.dram_bytes > 0)
+        dram_transfer(g->dram, r->k.dram_bytes,
+                      g->spec.sm_dram_bytes_per_clk * clock * r->math_ceiling_frac, 1.0,
+                      cta_part_done, c, 1);
+    else
+        c->parts--;
+    if (c->parts == 0) {
+        /* A CTA with no work still occupies its slot for an instant. */
+        c->parts = 1;
+        sim_schedule(g->sim, 0, (sim_handler_fn)cta_part_done, c, 0);
+    }
+    return 0;
+}
+
+/* Fill SM `smi` from the oldest kernels first. */
+static void fill_sm(gpu_t *g, int smi)
+{
+    for (gpu_run_t *r = g->head; r; r = r->next) {
+        while (r->next_cta < r->k.ctas && fits(g, &g->sms[smi], r))
+            if (start_cta(g, smi, r) != 0)
+                return;
+    }
+}
+
+/* Dispatch a newly ready kernel breadth-first: one CTA per SM per pass. */
+static void dispatch_new(gpu_t *g, gpu_run_t *r)
+{
+    int nsm = g->spec.sms;
+    for (;;) {
+        int placed = 0;
+        for (int i = 0; i < nsm && r->next_cta < r->k.ctas; i++) {
+            int smi = (g->rr + i) % nsm;
+            if (fits(g, &g->sms[smi], r)) {
+                if (start_cta(g, smi, r) != 0)
+                    return;
+                placed = 1;
+            }
+        }
+        if (!placed || r->next_cta >= r->k.ctas)
+            break;
+    }
+    g->rr = (g->rr + 1) % nsm;
+}
+
+static void unlink_run(gpu_t *g, gpu_run_t *r)
+{
+    gpu_run_t **pp = &g->head, *prev = NULL;
+    while (*pp && *pp != r) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    assert(*pp == r);
+    *pp = r->next;
+    if (g->tail == r)
+        g->tail = prev;
+}
+
+static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
+{
+    gpu_cta_t *c = ctx;
+    gpu_run_t *r = c->run;
+    gpu_t *g = r->gpu;
+    gpu_sm_t *sm;
+    (void)s;
+    (void)tag;
+
+    if (--c->parts > 0)
+        return;
+    sm = &g->sms[c->sm];
+    sm->ctas--;
+    sm->threads -= r->k.threads;
+    sm->regs -= r->regs_per_cta;
+    sm->smem -= r->smem_per_cta;
+    if (sm->smem < 1e-6)
+        sm->smem = 0;
+    if (sm->ctas == 0)
+        g->sms_busy--;
+    g->resident--;
+    g->stats.ctas++;
+    r->done_ctas++;
+    int smi = c->sm;
+    cta_release(g, c);
+
+    if (r->done_ctas == r->k.ctas) {
+        gpu_done_fn done = r->done;
+        void *dctx = r->ctx;
+        uint64_t dtag = r->tag;
+        g->stats.kernels++;
+        g->stats.flops += r->k.useful_flops;
+        unlink_run(g, r);
+        free(r);
+        fill_sm(g, smi);
+        set_levels(g);
+        done(g->sim, dctx, dtag);
+        return;
+    }
+    fill_sm(g, smi);
+    set_levels(g);
+}
+
+static void kernel_ready(sim_t *s, void *ctx, uint64_t tag)
+{
+    gpu_run_t *r = ctx;
+    gpu_t *g = r->gpu;
+    (void)s;
+    (void)tag;
+    r->next = NULL;
+    if (g->tail)
+        g->tail->next = r;
+    else
+        g->head = r;
+    g->tail = r;
+    r->active = 1;
+    dispatch_new(g, r);
+    set_levels(g);
+}
+
+int gpu_launch(gpu_t *g, const gpu_kernel_t *k, gpu_done_fn done, void *ctx, uint64_t tag)
+{
+    gpu_run_t *r;
+    const gpu_spec_t *s = &g->spec;
+    int warps;
+
+    if (gpu_occupancy(s, k, NULL, 0) < 1 || k->ctas < 1)
+        return -1;
+    r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return -1;
+    r->k = *k;
+    r->gpu = g;
+    r->regs_per_cta = regs_per_cta(s, k);
+    r->smem_per_cta = smem_per_cta(s, k);
+    r->cycles_per_cta = gpu_cta_cycles(s, k);
+    warps = (k->threads + s->warp_size - 1) / s->warp_size;
+    r->math_ceiling_frac = (double)warps / (double)s->warps_full_rate;
+    if (r->math_ceiling_frac > 1.0)
+        r->math_ceiling_frac = 1.0;
+    r->done = done;
+    r->ctx = ctx;
+    r->tag = tag;
+    if (sim_schedule(g->sim, (sim_time_t)llround(s->launch_overhead_s * 1e12), kernel_ready, r,
+                     0) == 0) {
+        free(r);
+        return -1;
+    }
+    return 0;
+}
+
+gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
+{
+    gpu_t *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return NULL;
+    g->sim = s;
+    g->spec = *spec;
+    g->dram = dram;
+    assert(spec->sms > 0 && spec->clock_hz > 0 && spec->warps_full_rate > 0);
+    g->sms = calloc((size_t)spec->sms, sizeof *g->sms);
+    if (g->sms == NULL) {
+        free(g);
+        return NULL;
+    }
+    for (int i = 0; i < spec->sms; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "sm%d", i);
+        g->sms[i].math = sim_link_new(s, name, spec->clock_hz);
+        if (g->sms[i].math == NULL) {
+            gpu_free(g);
+            return NULL;
+        }
+    }
+    sim_util_init(&g->stats.busy, sim_now(s));
+    sim_util_init(&g->stats.sms_active, sim_now(s));
+    return g;
+}
+
+void gpu_set_clock(gpu_t *g, double hz)
+{
+    g->spec.clock_hz = hz;
+    for (int i = 0; i < g->spec.sms; i++)
+        sim_link_set_capacity(g->sms[i].math, hz);
+}
+
+void gpu_free(gpu_t *g)
+{
+    if (g == NULL)
+        return;
+    for (int i = 0; g->sms && i < g->spec.sms; i++)
+        if (g->sms[i].math)
+            sim_link_free(g->sms[i].math);
+    free(g->sms);
+    while (g->head) {
+        gpu_run_t *n = g->head->next;
+        free(g->head);
+        g->head = n;
+    }
+    for (int i = 0; i < g->ncta_blocks; i++)
+        free(g->cta_blocks[i]);
+    free(g->cta_blocks);
+    free(g);
+}
+
+const gpu_stats_t *gpu_stats(gpu_t *g)
+{
+    return &g->stats;
+}
+
+void gpu_stats_flush(gpu_t *g)
+{
+    set_levels(g);
+}
