@@ -29,18 +29,19 @@
 #include <stdlib.h>
 
 #define NO_POS UINT32_MAX
+#define ARITY 4
 
 typedef struct slot {
     sim_handler_fn fn;
     void *component;
     uint64_t payload;
+    uint64_t seq;       /* insertion sequence: breaks ties between equal times */
     uint32_t pos;       /* heap position while pending; next free slot while free */
     uint32_t gen;
 } slot_t;
 
 typedef struct entry {
     sim_time_t time;
-    uint64_t seq;
     uint32_t slot;
 } entry_t;
 
@@ -49,17 +50,20 @@ struct sim {
     uint64_t seq;
     uint64_t executed;
     int stop;
+    int hole;           /* heap[0] is the event being run: vacant, to be refilled */
 
     entry_t *heap;
-    uint32_t n;         /* pending events */
+    uint32_t n;         /* heap entries, the hole included */
     slot_t *slots;
     uint32_t cap;       /* slots allocated (and heap capacity) */
     uint32_t free_head; /* first free slot, NO_POS if none */
 };
 
-static inline int entry_less(const entry_t *a, const entry_t *b)
+static inline int entry_less(const sim_t *s, const entry_t *a, const entry_t *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    if (a->time != b->time)
+        return a->time < b->time;
+    return s->slots[a->slot].seq < s->slots[b->slot].seq;
 }
 
 static inline sim_evid_t make_id(uint32_t slot, uint32_t gen)
@@ -74,7 +78,7 @@ static inline slot_t *lookup(const sim_t *s, sim_evid_t id)
     if (idx == 0 || idx > s->cap)
         return NULL;
     slot_t *sl = &s->slots[idx - 1];
-    if (sl->gen != (uint32_t)(id >> 32) || sl->pos == NO_POS || sl->pos >= s->n)
+    if (sl->gen != (uint32_t)(id >> 32) || sl->pos >= s->n)
         return NULL;
     return sl;
 }
@@ -83,8 +87,8 @@ static void sift_up(sim_t *s, uint32_t i)
 {
     entry_t e = s->heap[i];
     while (i > 0) {
-        uint32_t p = (i - 1) / 2;
-        if (!entry_less(&e, &s->heap[p]))
+        uint32_t p = (i - 1) / ARITY;
+        if (!entry_less(s, &e, &s->heap[p]))
             break;
         s->heap[i] = s->heap[p];
         s->slots[s->heap[i].slot].pos = i;
@@ -96,21 +100,25 @@ static void sift_up(sim_t *s, uint32_t i)
 
 static void sift_down(sim_t *s, uint32_t i)
 {
-    entry_t e = s->heap[i];
+    entry_t *h = s->heap;
+    entry_t e = h[i];
     uint32_t n = s->n;
     for (;;) {
-        uint32_t c = 2 * i + 1;
+        uint32_t c = ARITY * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && entry_less(&s->heap[c + 1], &s->heap[c]))
-            c++;
-        if (!entry_less(&s->heap[c], &e))
+        uint32_t end = n - c < ARITY ? n : c + ARITY;
+        uint32_t best = c;
+        for (uint32_t j = c + 1; j < end; j++)
+            if (entry_less(s, &h[j], &h[best]))
+                best = j;
+        if (!entry_less(s, &h[best], &e))
             break;
-        s->heap[i] = s->heap[c];
-        s->slots[s->heap[i].slot].pos = i;
-        i = c;
+        h[i] = h[best];
+        s->slots[h[i].slot].pos = i;
+        i = best;
     }
-    s->heap[i] = e;
+    h[i] = e;
     s->slots[e.slot].pos = i;
 }
 
@@ -123,10 +131,19 @@ static void heap_remove(sim_t *s, uint32_t i)
         return;
     s->heap[i] = s->heap[last];
     s->slots[s->heap[i].slot].pos = i;
-    if (i > 0 && entry_less(&s->heap[i], &s->heap[(i - 1) / 2]))
+    if (i > 0 && entry_less(s, &s->heap[i], &s->heap[(i - 1) / ARITY]))
         sift_up(s, i);
     else
         sift_down(s, i);
+}
+
+/* Refill the root left vacant by the event that ran, if no schedule has taken it. */
+static inline void fill_hole(sim_t *s)
+{
+    if (s->hole) {
+        s->hole = 0;
+        heap_remove(s, 0);
+    }
 }
 
 static void slot_release(sim_t *s, uint32_t idx)
@@ -156,6 +173,7 @@ static int grow(sim_t *s)
         slots[i].fn = NULL;
         slots[i].component = NULL;
         slots[i].payload = 0;
+        slots[i].seq = 0;
         slots[i].gen = 1;
         slots[i].pos = s->free_head;
         s->free_head = i;
@@ -204,12 +222,21 @@ sim_evid_t sim_schedule_at(sim_t *s, sim_time_t when, sim_handler_fn fn, void *c
     sl->fn = fn;
     sl->component = component;
     sl->payload = payload;
+    sl->seq = s->seq++;
 
-    uint32_t i = s->n++;
-    s->heap[i].time = when;
-    s->heap[i].seq = s->seq++;
-    s->heap[i].slot = idx;
-    sift_up(s, i);
+    if (s->hole) {
+        /* The first event a handler schedules takes the root its own event left:
+         * one sift down instead of a pop's sift down plus a push's sift up. */
+        s->hole = 0;
+        s->heap[0].time = when;
+        s->heap[0].slot = idx;
+        sift_down(s, 0);
+    } else {
+        uint32_t i = s->n++;
+        s->heap[i].time = when;
+        s->heap[i].slot = idx;
+        sift_up(s, i);
+    }
     return make_id(idx, sl->gen);
 }
 
@@ -227,6 +254,7 @@ int sim_cancel(sim_t *s, sim_evid_t id)
     slot_t *sl = lookup(s, id);
     if (sl == NULL)
         return -1;
+    fill_hole(s);
     uint32_t idx = (uint32_t)(sl - s->slots);
     heap_remove(s, sl->pos);
     slot_release(s, idx);
@@ -239,12 +267,12 @@ int sim_reschedule(sim_t *s, sim_evid_t id, sim_time_t when)
     slot_t *sl = lookup(s, id);
     if (sl == NULL)
         return -1;
+    fill_hole(s);
     uint32_t i = sl->pos;
-    entry_t *e = &s->heap[i];
-    sim_time_t old = e->time;
-    e->time = when;
-    e->seq = s->seq++;
-    /* The entry's key only grows when the time is unchanged (new sequence). */
+    sim_time_t old = s->heap[i].time;
+    s->heap[i].time = when;
+    sl->seq = s->seq++;
+    /* With an unchanged time the key still grows (new sequence). */
     if (when < old)
         sift_up(s, i);
     else
@@ -261,25 +289,25 @@ uint64_t sim_run(sim_t *s, sim_time_t until)
 {
     uint64_t ran = 0;
     s->stop = 0;
-    while (s->n > 0 && !s->stop) {
+    for (;;) {
+        fill_hole(s);
+        if (s->n == 0 || s->stop)
+            break;
         entry_t top = s->heap[0];
         if (top.time > until)
             break;
         assert(top.time >= s->now);
         s->now = top.time;
 
-        /* Detach the event before running it, so its handler sees it as no longer
-         * pending and may reuse the slot. */
+        /* The event leaves the pending set before its handler runs (its id is stale
+         * from here on), and its root position is left as a hole for the handler's
+         * first schedule to fill. */
         slot_t *sl = &s->slots[top.slot];
         sim_handler_fn fn = sl->fn;
         void *component = sl->component;
         uint64_t payload = sl->payload;
-        uint32_t last = --s->n;
-        if (last > 0) {
-            s->heap[0] = s->heap[last];
-            sift_down(s, 0);
-        }
         slot_release(s, top.slot);
+        s->hole = 1;
 
         s->executed++;
         ran++;
@@ -301,5 +329,5 @@ uint64_t sim_events_executed(const sim_t *s)
 
 size_t sim_pending(const sim_t *s)
 {
-    return s->n;
+    return s->n - (uint32_t)s->hole;
 }
