@@ -28,6 +28,7 @@ typedef void (*sim_flow_done_fn)(sim_t *s, void *ctx, uint64_t tag);
 
 sim_link_t *sim_link_new(sim_t *s, const char *name, double capacity);
 void sim_link_free(sim_link_t *l);
+const char *sim_link_name(const sim_link_t *l);
 void sim_link_set_capacity(sim_link_t *l, double capacity);
 double sim_link_capacity(const sim_link_t *l);
 /* Sum of current rates (units/s) and number of active flows. */

@@ -42,6 +42,8 @@ void sim_util_init(sim_util_t *u, sim_time_t t0);
 void sim_util_set(sim_util_t *u, sim_time_t now, double level);
 /* Average level over [t0, now]; 0 for an empty interval. */
 double sim_util_avg(const sim_util_t *u, sim_time_t t0, sim_time_t now);
+/* Highest level set since init (0 if never set above 0). */
+double sim_util_peak(const sim_util_t *u);
 
 typedef struct sim_counter {
     uint64_t n;

@@ -1,0 +1,521 @@
+/*
+ * flow: weighted max-min sharing of a link among fluid flows. See flow.h.
+ *
+ * State. A link holds its active flows in an array kept in start order, so flows that
+ * finish together call back in the order they started. Flows come from per-link slabs of
+ * FLOW_SLAB records with a free list: starting and ending flows does not call malloc once
+ * the link has seen its peak concurrency. Each flow stores its remaining work, current
+ * rate, ceiling, weight and completion tolerance.
+ *
+ * Lazy progress. Between changes every rate is constant, so the link only remembers the
+ * time of the last change (t_last). Before any change, progress() subtracts rate x dt
+ * from every flow's remaining work (dt in seconds = picoseconds / 1e12, a division by an
+ * exact power of ten so whole seconds stay exact) and adds it to the link's work done.
+ *
+ * Rates (progressive filling). With capacity C, weights w_i and ceilings c_i (absent for
+ * unlimited flows), the max-min fair allocation is rate_i = min(c_i, w_i * L) for the
+ * fill level L at which the rates add up to C. Sorting capped flows by c_i / w_i, each
+ * flow whose ceiling is reached before the level fills the remaining capacity is fixed
+ * at its ceiling and leaves the pool; the level is then (capacity left) / (weight left).
+ * Two shortcuts skip the sort: no ceilings at all (L = C / sum w) and total ceilings
+ * within capacity (everyone at its ceiling). Flows already within tolerance of done take
+ * no share. Cost: O(n) per change, O(n log n) when ceilings bind.
+ *
+ * Completion. The link keeps one engine event, at the earliest completion: min over
+ * flows of remaining / rate, rounded up to the next picosecond and at least 1 ps ahead
+ * (so a flow whose last sliver would take a fraction of a picosecond finishes 1 ps later
+ * instead of looping at zero progress). Only a flow already within tolerance gets a
+ * completion "now", for an amount-0 flow. When the event fires, every flow within
+ * tolerance is removed, the survivors' rates are solved, the next event is set and the
+ * observer called; only then do the finished flows' callbacks run, one by one, so a
+ * callback that starts or cancels flows on this link finds it consistent. A callback
+ * must not free the link whose flow it completes.
+ *
+ * Failure. sim_flow_start() returns NULL if it cannot allocate the flow or the link's
+ * event, leaving the link as it was. Other changes only move the existing event, except
+ * raising the capacity of a stalled (capacity 0) link; failing to allocate that event
+ * is reported on stderr and aborts, as there is no error return to carry it.
+ *
+ * Ignored: flows spanning several links (SimGrid's multi-resource solve); each flow here
+ * uses one link, and a model that needs a path chains flows.
+ */
+#include "sim/flow.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLOW_SLAB 64
+#define PS_PER_S 1e12
+#define TOL_REL 1e-9
+#define TOL_ABS 1e-6
+
+struct sim_flow {
+    double remaining;
+    double rate;
+    double ceiling;         /* 0: unlimited */
+    double weight;
+    double tol;             /* remaining work at or below this counts as done */
+    sim_flow_done_fn done;
+    void *ctx;
+    uint64_t tag;
+    sim_link_t *link;
+    sim_flow_t *next;       /* free list, or list of finished flows */
+    int idx;                /* position in link->fl while active, -1 otherwise */
+};
+
+typedef struct slab {
+    struct slab *next;
+    sim_flow_t flows[FLOW_SLAB];
+} slab_t;
+
+typedef struct fill {
+    double key;             /* ceiling / weight: the fill level at which the cap binds */
+    sim_flow_t *f;
+} fill_t;
+
+struct sim_link {
+    sim_t *s;
+    char *name;
+    double capacity;
+    sim_flow_t **fl;        /* active flows, in start order */
+    fill_t *scratch;        /* capped flows while solving */
+    int n, cap;
+    sim_time_t t_last;
+    double load;
+    double work_done;
+    sim_evid_t ev;          /* pending completion event, 0 if none */
+    sim_time_t ev_time;
+    int solving;            /* set while the observer runs: the link must not change */
+    void (*observer)(void *ctx, sim_time_t now, double load);
+    void *observer_ctx;
+    sim_flow_t *free_list;
+    slab_t *slabs;
+};
+
+static void link_event(sim_t *s, void *component, uint64_t payload);
+
+/* ---- pool ---- */
+
+static sim_flow_t *flow_alloc(sim_link_t *l)
+{
+    if (l->free_list == NULL) {
+        slab_t *sb = malloc(sizeof *sb);
+        if (sb == NULL)
+            return NULL;
+        sb->next = l->slabs;
+        l->slabs = sb;
+        for (int i = FLOW_SLAB; i-- > 0;) {
+            sb->flows[i].idx = -1;
+            sb->flows[i].link = NULL;
+            sb->flows[i].next = l->free_list;
+            l->free_list = &sb->flows[i];
+        }
+    }
+    sim_flow_t *f = l->free_list;
+    l->free_list = f->next;
+    f->next = NULL;
+    return f;
+}
+
+static void flow_release(sim_link_t *l, sim_flow_t *f)
+{
+    f->idx = -1;
+    f->link = NULL;
+    f->done = NULL;
+    f->next = l->free_list;
+    l->free_list = f;
+}
+
+static int reserve(sim_link_t *l, int need)
+{
+    if (need <= l->cap)
+        return 0;
+    int cap = l->cap ? l->cap * 2 : 16;
+    while (cap < need)
+        cap *= 2;
+    sim_flow_t **fl = realloc(l->fl, (size_t)cap * sizeof *fl);
+    if (fl == NULL)
+        return -1;
+    l->fl = fl;
+    fill_t *sc = realloc(l->scratch, (size_t)cap * sizeof *sc);
+    if (sc == NULL)
+        return -1;     /* fl is larger than cap says; harmless */
+    l->scratch = sc;
+    l->cap = cap;
+    return 0;
+}
+
+/* ---- progress, solve, schedule ---- */
+
+static void progress(sim_link_t *l)
+{
+    sim_time_t now = sim_now(l->s);
+    assert(now >= l->t_last);
+    if (now == l->t_last)
+        return;
+    double dt = (double)(now - l->t_last) / PS_PER_S;
+    double work = 0.0;
+    for (int i = 0; i < l->n; i++) {
+        sim_flow_t *f = l->fl[i];
+        if (f->rate <= 0.0)
+            continue;
+        double d = f->rate * dt;
+        if (d >= f->remaining) {
+            work += f->remaining;
+            f->remaining = 0.0;
+        } else {
+            work += d;
+            f->remaining -= d;
+        }
+    }
+    l->work_done += work;
+    l->t_last = now;
+}
+
+static int cmp_fill(const void *a, const void *b)
+{
+    double x = ((const fill_t *)a)->key, y = ((const fill_t *)b)->key;
+    return (x > y) - (x < y);
+}
+
+static void sort_fill(fill_t *v, int k)
+{
+    if (k > 24) {
+        qsort(v, (size_t)k, sizeof *v, cmp_fill);
+        return;
+    }
+    for (int i = 1; i < k; i++) {
+        fill_t x = v[i];
+        int j = i;
+        for (; j > 0 && v[j - 1].key > x.key; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* Weighted max-min rates for the active flows; sets every f->rate and l->load. */
+static void solve_rates(sim_link_t *l)
+{
+    double wsum = 0.0, csum = 0.0;
+    int k = 0, unlimited = 0;
+    for (int i = 0; i < l->n; i++) {
+        sim_flow_t *f = l->fl[i];
+        f->rate = 0.0;
+        if (f->remaining <= f->tol)
+            continue;
+        wsum += f->weight;
+        if (f->ceiling > 0.0) {
+            csum += f->ceiling;
+            l->scratch[k].key = f->ceiling / f->weight;
+            l->scratch[k].f = f;
+            k++;
+        } else {
+            unlimited = 1;
+        }
+    }
+    l->load = 0.0;
+    if (wsum == 0.0 || l->capacity <= 0.0)
+        return;
+
+    double level;
+    if (k == 0) {
+        level = l->capacity / wsum;
+    } else if (!unlimited && csum <= l->capacity) {
+        level = INFINITY;
+    } else {
+        sort_fill(l->scratch, k);
+        double left = l->capacity, wleft = wsum;
+        int i = 0;
+        for (; i < k; i++) {
+            if (l->scratch[i].key * wleft > left)
+                break;
+            left -= l->scratch[i].f->ceiling;
+            wleft -= l->scratch[i].f->weight;
+        }
+        if (i == k && !unlimited)
+            level = INFINITY;       /* every cap binds (rounding kept us off the shortcut) */
+        else
+            level = (left > 0.0 && wleft > 0.0) ? left / wleft : 0.0;
+    }
+
+    double load = 0.0;
+    for (int i = 0; i < l->n; i++) {
+        sim_flow_t *f = l->fl[i];
+        if (f->remaining <= f->tol)
+            continue;
+        double r = f->weight * level;
+        if (f->ceiling > 0.0 && f->ceiling < r)
+            r = f->ceiling;
+        f->rate = r;
+        load += r;
+    }
+    l->load = load;
+}
+
+/* Earliest completion as an absolute time, or SIM_TIME_MAX with *none set if no flow
+ * progresses. */
+static sim_time_t next_completion(const sim_link_t *l, int *none)
+{
+    double best = INFINITY;
+    *none = 0;
+    for (int i = 0; i < l->n; i++) {
+        const sim_flow_t *f = l->fl[i];
+        if (f->remaining <= f->tol)
+            return sim_now(l->s);
+        if (f->rate > 0.0) {
+            double t = f->remaining / f->rate;
+            if (t < best)
+                best = t;
+        }
+    }
+    if (best == INFINITY) {
+        *none = 1;
+        return SIM_TIME_MAX;
+    }
+    double ps = ceil(best * PS_PER_S);
+    if (ps < 1.0)
+        ps = 1.0;
+    sim_time_t now = sim_now(l->s);
+    if (ps >= (double)(SIM_TIME_MAX - now))
+        return SIM_TIME_MAX;
+    return now + (sim_time_t)ps;
+}
+
+/* Point the link's event at the earliest completion. -1 if a new event could not be
+ * allocated (the link then has none). */
+static int set_event(sim_link_t *l)
+{
+    int none;
+    sim_time_t when = next_completion(l, &none);
+    if (none) {
+        if (l->ev)
+            sim_cancel(l->s, l->ev);
+        l->ev = 0;
+        return 0;
+    }
+    if (l->ev && sim_is_pending(l->s, l->ev)) {
+        if (when != l->ev_time) {
+            int rc = sim_reschedule(l->s, l->ev, when);
+            assert(rc == 0);
+            (void)rc;
+            l->ev_time = when;
+        }
+        return 0;
+    }
+    l->ev = sim_schedule_at(l->s, when, link_event, l, 0);
+    l->ev_time = when;
+    return l->ev ? 0 : -1;
+}
+
+static void notify(sim_link_t *l)
+{
+    if (l->observer) {
+        l->solving = 1;
+        l->observer(l->observer_ctx, sim_now(l->s), l->load);
+        l->solving = 0;
+    }
+}
+
+/* Re-solve after a change; the caller has already brought progress up to now. */
+static void resolve(sim_link_t *l)
+{
+    solve_rates(l);
+    if (set_event(l) != 0) {
+        fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
+        abort();
+    }
+    notify(l);
+}
+
+static void link_event(sim_t *s, void *component, uint64_t payload)
+{
+    sim_link_t *l = component;
+    (void)payload;
+    assert(!l->solving);
+    l->ev = 0;
+    progress(l);
+
+    /* Detach finished flows, keeping start order in both lists. */
+    sim_flow_t *head = NULL, **tail = &head;
+    int j = 0;
+    for (int i = 0; i < l->n; i++) {
+        sim_flow_t *f = l->fl[i];
+        if (f->remaining <= f->tol) {
+            l->work_done += f->remaining;   /* the sliver within tolerance */
+            f->remaining = 0.0;
+            f->rate = 0.0;
+            f->idx = -1;
+            *tail = f;
+            tail = &f->next;
+        } else {
+            f->idx = j;
+            l->fl[j++] = f;
+        }
+    }
+    *tail = NULL;
+    l->n = j;
+    resolve(l);
+
+    while (head) {
+        sim_flow_t *f = head;
+        head = f->next;
+        sim_flow_done_fn done = f->done;
+        void *ctx = f->ctx;
+        uint64_t tag = f->tag;
+        flow_release(l, f);
+        if (done)
+            done(s, ctx, tag);
+    }
+}
+
+/* ---- public ---- */
+
+sim_link_t *sim_link_new(sim_t *s, const char *name, double capacity)
+{
+    assert(s != NULL);
+    assert(capacity >= 0.0 && isfinite(capacity));
+    sim_link_t *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return NULL;
+    const char *nm = name ? name : "link";
+    l->name = malloc(strlen(nm) + 1);
+    if (l->name == NULL) {
+        free(l);
+        return NULL;
+    }
+    strcpy(l->name, nm);
+    l->s = s;
+    l->capacity = capacity;
+    l->t_last = sim_now(s);
+    return l;
+}
+
+void sim_link_free(sim_link_t *l)
+{
+    if (l == NULL)
+        return;
+    if (l->ev)
+        sim_cancel(l->s, l->ev);
+    while (l->slabs) {
+        slab_t *sb = l->slabs;
+        l->slabs = sb->next;
+        free(sb);
+    }
+    free(l->fl);
+    free(l->scratch);
+    free(l->name);
+    free(l);
+}
+
+const char *sim_link_name(const sim_link_t *l)
+{
+    return l->name;
+}
+
+void sim_link_set_capacity(sim_link_t *l, double capacity)
+{
+    assert(capacity >= 0.0 && isfinite(capacity));
+    assert(!l->solving);
+    progress(l);
+    l->capacity = capacity;
+    resolve(l);
+}
+
+double sim_link_capacity(const sim_link_t *l)
+{
+    return l->capacity;
+}
+
+double sim_link_load(const sim_link_t *l)
+{
+    return l->load;
+}
+
+int sim_link_nflows(const sim_link_t *l)
+{
+    return l->n;
+}
+
+double sim_link_work_done(sim_link_t *l)
+{
+    progress(l);
+    return l->work_done;
+}
+
+void sim_link_set_observer(sim_link_t *l, void (*fn)(void *ctx, sim_time_t now, double load),
+                           void *ctx)
+{
+    l->observer = fn;
+    l->observer_ctx = ctx;
+}
+
+sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double weight,
+                           sim_flow_done_fn done, void *ctx, uint64_t tag)
+{
+    assert(amount >= 0.0 && isfinite(amount));
+    assert(weight > 0.0 && isfinite(weight));
+    assert(!isnan(ceiling));
+    assert(!l->solving);
+    if (reserve(l, l->n + 1) != 0)
+        return NULL;
+    sim_flow_t *f = flow_alloc(l);
+    if (f == NULL)
+        return NULL;
+    progress(l);
+
+    f->remaining = amount;
+    f->rate = 0.0;
+    f->ceiling = ceiling > 0.0 ? ceiling : 0.0;
+    f->weight = weight;
+    f->tol = amount * TOL_REL > TOL_ABS ? amount * TOL_REL : TOL_ABS;
+    f->done = done;
+    f->ctx = ctx;
+    f->tag = tag;
+    f->link = l;
+    f->idx = l->n;
+    l->fl[l->n++] = f;
+
+    solve_rates(l);
+    if (set_event(l) != 0) {
+        /* Roll back: the link is as it was, with no flow progressing past now. */
+        l->n--;
+        flow_release(l, f);
+        solve_rates(l);
+        if (set_event(l) != 0) {
+            fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
+            abort();
+        }
+        return NULL;
+    }
+    notify(l);
+    return f;
+}
+
+void sim_flow_cancel(sim_link_t *l, sim_flow_t *f)
+{
+    assert(f != NULL && f->link == l && f->idx >= 0 && f->idx < l->n && l->fl[f->idx] == f);
+    assert(!l->solving);
+    progress(l);
+    for (int i = f->idx + 1; i < l->n; i++) {
+        l->fl[i - 1] = l->fl[i];
+        l->fl[i - 1]->idx = i - 1;
+    }
+    l->n--;
+    flow_release(l, f);
+    resolve(l);
+}
+
+double sim_flow_rate(const sim_flow_t *f)
+{
+    return f->rate;
+}
+
+double sim_flow_remaining(sim_link_t *l, sim_flow_t *f)
+{
+    assert(f != NULL && f->link == l);
+    progress(l);
+    return f->remaining;
+}
