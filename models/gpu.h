@@ -40,7 +40,7 @@ typedef struct gpu_spec {
 
 /* One kernel launch: a grid of identical CTAs. Work is given per CTA. */
 typedef struct gpu_kernel {
-    char name[48];
+    char name[64];
     int64_t ctas;                             /* grid size */
     int threads;                              /* per CTA */
     int regs;                                 /* per thread */

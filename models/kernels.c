@@ -53,6 +53,7 @@ static const tile_t TENSOR_TILES[] = {
 static const tile_t SIMT_TILES[] = {
     {128, 128, 256, 2}, {128, 64, 128, 2}, {64, 64, 64, 2}, {32, 64, 64, 2},
 };
+static const double OVERLAP_PENALTY = 0.25;   /* tile-selection heuristic, not hardware */
 enum { TENSOR_K_BYTES = 64, SIMT_K_ELEMS = 8, REG_OVERHEAD = 40, MAX_SPLIT_K = 16 };
 /* Streaming kernels: 256 threads x 4 elements per thread per iteration, 32 registers. */
 enum { STREAM_THREADS = 256, STREAM_REGS = 32, STREAM_ELEMS_PER_THREAD = 4 };
@@ -99,7 +100,9 @@ static double estimate(const kern_env_t *env, const gpu_kernel_t *k, int occ)
     double issue = warps / g->warps_full_rate;
     double t_math = per_sm * gpu_cta_cycles(g, k) / (g->clock_hz * (issue < 1 ? issue : 1));
     double t_mem = k->dram_bytes * (double)k->ctas / env->dram_Bps;
-    return t_math > t_mem ? t_math : t_mem;
+    /* Overlap of math and memory is never perfect (waves start and end unevenly): charge
+     * a quarter of the shorter side, which also prefers tiles that waste less math. */
+    return t_math > t_mem ? t_math + OVERLAP_PENALTY * t_mem : t_mem + OVERLAP_PENALTY * t_math;
 }
 
 typedef struct gemm_shape {
@@ -108,19 +111,21 @@ typedef struct gemm_shape {
     double a_scale;             /* A's DRAM footprint relative to m x k (conv: < 1) */
 } gemm_shape_t;
 
-/* DRAM bytes of a tiled GEMM, per the tiling model in the file comment. */
+/* DRAM bytes of a tiled GEMM, per the tiling model in the file comment. Tiles are
+ * rasterised in row blocks of `a` tile rows, each swept along N in steps of `b`. */
 static double gemm_traffic(const kern_env_t *env, const gemm_shape_t *s, const tile_t *t,
                            int split, int occ)
 {
     const gpu_spec_t *g = env->gpu;
     double tiles_m = ceil_div(s->m, t->mt), tiles_n = ceil_div(s->n, t->nt);
-    double out_tiles = tiles_m * tiles_n * s->batch;
     double w = (double)g->sms * occ / split;       /* output tiles per wave */
-    double a, b, waves, a_wave, b_wave, a_total, b_total, c_total;
+    double a, b, row_blocks, a_total, b_total, c_total;
     double half_l2 = g->l2_bytes / 2;
+    double a_row = t->mt * s->k * s->ea * s->a_scale;   /* one tile row of A */
+    double b_col = t->nt * s->k * s->eb;                /* one tile column of B */
 
-    if (w > out_tiles)
-        w = out_tiles;
+    if (w > tiles_m * tiles_n)
+        w = tiles_m * tiles_n;
     if (w < 1)
         w = 1;
     a = floor(sqrt(w));
@@ -129,23 +134,24 @@ static double gemm_traffic(const kern_env_t *env, const gemm_shape_t *s, const t
     b = ceil_div(w, a);
     if (b > tiles_n)
         b = tiles_n;
-    waves = ceil_div(out_tiles, a * b);
-    a_wave = a * t->mt * s->k * s->ea * s->a_scale;
-    b_wave = b * t->nt * s->k * s->eb;
+    row_blocks = ceil_div(tiles_m, a);
+    /* A: read once if all of it, or one row block's panels, stay in L2 during the sweep;
+     * otherwise again at every step of the sweep. */
     if (s->m * s->k * s->ea * s->a_scale <= half_l2)
-        a_total = s->m * s->k * s->ea * s->a_scale * s->batch;
-    else if (a_wave <= half_l2)
-        a_total = tiles_m * t->mt * s->k * s->ea * s->a_scale * s->batch;
+        a_total = s->m * s->k * s->ea * s->a_scale;
+    else if (a * a_row <= half_l2)
+        a_total = tiles_m * a_row;
     else
-        a_total = waves * a_wave;
+        a_total = tiles_m * a_row * ceil_div(tiles_n, b);
+    /* B: read once if it fits in L2; otherwise once per row block. */
     if (s->n * s->k * s->eb <= half_l2)
-        b_total = s->n * s->k * s->eb * s->batch;
+        b_total = s->n * s->k * s->eb;
     else
-        b_total = waves * b_wave;
-    c_total = s->m * s->n * s->ec * s->batch;
+        b_total = row_blocks * tiles_n * b_col;
+    c_total = s->m * s->n * s->ec;
     if (split > 1)
-        c_total += 2.0 * split * s->m * s->n * 4.0 * s->batch;   /* fp32 partials */
-    return a_total + b_total + c_total;
+        c_total += 2.0 * split * s->m * s->n * 4.0;   /* fp32 partials */
+    return (a_total + b_total + c_total) * s->batch;
 }
 
 static int tile_regs(const tile_t *t)
