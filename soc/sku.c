@@ -16,7 +16,8 @@
  * Mode names are matched case-insensitively and without NVIDIA's "MODE_" prefix, so
  * "MODE_30W", "mode_30w" and "30W" name the same mode; names must be unique under that
  * rule. A number selects the mode with that nvpmodel ID in the BSP of the default mode
- * (what `nvpmodel -m N` does on a module flashed with that BSP).
+ * (what `nvpmodel -m N` does on a module flashed with that BSP), or else the first mode
+ * with that ID in another BSP (on nx16, "4" is the Super file's 40W).
  *
  * The printing side (`orinsim skus`, `orinsim sku`) lives in sku_print.c.
  */
@@ -691,10 +692,13 @@ int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d
     if (mode == NULL || mode[0] == '\0') {
         idx = sku->default_mode;
     } else if (mode[strspn(mode, "0123456789")] == '\0' && strlen(mode) < 4) {
+        /* The default mode's BSP first (nvpmodel -m N on that BSP), then any other. */
         const char *bsp = sku->modes[sku->default_mode].bsp;
-        for (int i = 0; i < sku->nmodes && idx < 0; i++)
-            if (sku->modes[i].id == atoi(mode) && strcmp(sku->modes[i].bsp, bsp) == 0)
-                idx = i;
+        for (int pass = 0; pass < 2 && idx < 0; pass++)
+            for (int i = 0; i < sku->nmodes && idx < 0; i++)
+                if (sku->modes[i].id == atoi(mode) &&
+                    (pass == 1 || strcmp(sku->modes[i].bsp, bsp) == 0))
+                    idx = i;
     } else {
         idx = find_mode(sku, mode);
     }
