@@ -51,8 +51,10 @@ typedef struct sku {
     double cpu_dram_Bps_per_core; /* DRAM bandwidth one core can stream */
     int dlas;
     double dla_max_hz;
+    double dla_falcon_max_hz; /* DLA controller (Falcon) clock ceiling */
     int pvas;
-    double pva_max_hz;
+    double pva_max_hz;        /* PVA vector subsystems (VPS) */
+    double pva_axi_max_hz;    /* PVA control processor / AXI clock ceiling */
 
     sku_mode_t modes[SKU_MAX_MODES];
     int nmodes;
