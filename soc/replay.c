@@ -270,7 +270,8 @@ static void frame_done(replay_t *r, int64_t si)
     sim_dist_add(&r->res->frame_latency, now - sl->arrival);
     sl->frame = -1;
     r->in_flight--;
-    r->completed++;
+    if (r->completed++ == 0)
+        r->res->first_done = now;
     r->res->end = now;
     if (r->backlog > 0) {
         sim_time_t arr = r->backlog_arrival[r->backlog_head];

@@ -34,7 +34,8 @@ typedef struct replay_engine_result {
 
 typedef struct replay_result {
     int64_t frames;
-    sim_time_t first_release, end;
+    sim_time_t first_release;  /* arrival of the first frame */
+    sim_time_t first_done, end;/* completion of the first and the last frame */
     sim_dist_t frame_latency;  /* ps */
     replay_task_result_t *tasks;
     int ntasks;

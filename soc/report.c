@@ -25,9 +25,14 @@ static double span_s(const replay_result_t *r)
     return (double)(r->end - r->first_release) * 1e-12;
 }
 
+/* Steady-state rate: frames completed per second between the first and the last
+ * completion; a single frame gives 1 / its latency. */
 static double fps(const replay_result_t *r)
 {
-    double s = span_s(r);
+    double s;
+    if (r->frames >= 2 && r->end > r->first_done)
+        return (double)(r->frames - 1) / ((double)(r->end - r->first_done) * 1e-12);
+    s = span_s(r);
     return s > 0 ? (double)r->frames / s : 0;
 }
 
