@@ -50,7 +50,7 @@ static int bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "orinsim: error: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(run `orinsim --help` for usage)\n");
+    fprintf(stderr, " (see `orinsim --help`)\n");
     return EXIT_BAD_INPUT;
 }
 

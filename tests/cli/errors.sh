@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Every bad input gives exactly one message naming file:line:column and what was expected,
+# and exits with code 2; good runs exit 0. Usage: errors.sh ORINSIM SOURCE_DIR
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+passes=0
+
+# check NAME EXPECTED_RC REGEX -- ARGS...
+check() {
+  local name=$1 want=$2 re=$3
+  shift 4
+  local out rc
+  out=$("$bin" "$@" 2>&1 >/dev/null)
+  rc=$?
+  local lines
+  lines=$(printf '%s' "$out" | grep -c '' || true)
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, expected $want; stderr: $out"; fails=$((fails + 1)); return
+  fi
+  if [ "$want" -ne 0 ] && [ "$lines" -ne 1 ]; then
+    echo "FAIL $name: expected one message line, got $lines: $out"; fails=$((fails + 1)); return
+  fi
+  if [ -n "$re" ] && ! printf '%s' "$out" | grep -Eq -- "$re"; then
+    echo "FAIL $name: message does not match /$re/: $out"; fails=$((fails + 1)); return
+  fi
+  passes=$((passes + 1))
+}
+
+t() { printf '%s' "$2" > "$tmp/$1.yaml"; }
+
+ok='orinsim: 1
+tasks:
+  - id: a
+    engine: gpu
+    ops:
+      - {op: gemm, m: 64, n: 64, k: 64}
+'
+t good "$ok"
+t syntax $'orinsim: 1\ntasks: [\n  - id: a\n'
+t unknown_key $'orinsim: 1\nframez: 3\ntasks: []\n'
+t unknown_op $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: matmul, m: 1}\n'
+t unknown_engine $'orinsim: 1\ntasks:\n  - id: a\n    engine: tpu\n    ops:\n      - {op: gemm, m: 1, n: 1, k: 1}\n'
+t missing_field $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: gemm, m: 1, n: 1}\n'
+t missing_unit $'orinsim: 1\nperiod: 33\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: gemm, m: 1, n: 1, k: 1}\n'
+t wrong_unit $'orinsim: 1\nperiod: 33 parsecs\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: gemm, m: 1, n: 1, k: 1}\n'
+t zero_size $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: gemm, m: 0, n: 1, k: 1}\n'
+t negative_size $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: memcpy, bytes: -4MiB}\n'
+t absurd_size $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: memcpy, bytes: 900GiB}\n'
+t cycle $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    after: [b]\n    ops:\n      - {op: gemm, m: 1, n: 1, k: 1}\n  - id: b\n    engine: gpu\n    after: [a]\n    ops:\n      - {op: gemm, m: 1, n: 1, k: 1}\n'
+t unknown_after $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    after: [ghost]\n    ops:\n      - {op: gemm, m: 1, n: 1, k: 1}\n'
+t empty ''
+t dla $'orinsim: 1\ntasks:\n  - id: a\n    engine: dla0\n    ops:\n      - {op: conv, input: [1, 8, 8, 8], filters: 8, kernel: 1}\n'
+t big_kernel $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: kernel, grid: 1, block: 256, shared: 300KiB}\n'
+mkdir "$tmp/dir.yaml"
+
+pos='^[^ ]+:[0-9]+:[0-9]+: error: '
+check ok 0 '' -- --sku agx32 "$tmp/good.yaml"
+check example 0 '' -- --sku agx32 "$src/traces/camera-detector.yaml"
+check help 0 '' -- --help
+check syntax 2 "$pos.*YAML syntax" -- "$tmp/syntax.yaml"
+check unknown_key 2 "$pos.*unknown key 'framez'.*expected" -- "$tmp/unknown_key.yaml"
+check unknown_op 2 "${pos}.*matmul.*expected" -- "$tmp/unknown_op.yaml"
+check unknown_engine 2 "${pos}.*tpu.*expected" -- "$tmp/unknown_engine.yaml"
+check unknown_sku 2 "unknown SKU 'nope'.*agx64" -- --sku nope "$tmp/good.yaml"
+check unknown_mode 2 "unknown mode '99W'.*MAXN" -- --sku agx64 --mode 99W "$tmp/good.yaml"
+check missing_field 2 "${pos}.*missing required field 'k'" -- "$tmp/missing_field.yaml"
+check missing_unit 2 "${pos}.*missing unit" -- "$tmp/missing_unit.yaml"
+check wrong_unit 2 "${pos}.*unit" -- "$tmp/wrong_unit.yaml"
+check zero_size 2 "${pos}.*out of range" -- "$tmp/zero_size.yaml"
+check negative_size 2 "${pos}.*negative" -- "$tmp/negative_size.yaml"
+check absurd_size 2 "${pos}.*out of range" -- "$tmp/absurd_size.yaml"
+check cycle 2 "${pos}.*cycle.*a -> b -> a|${pos}.*cycle.*b -> a -> b" -- "$tmp/cycle.yaml"
+check unknown_after 2 "${pos}.*ghost" -- "$tmp/unknown_after.yaml"
+check empty 2 "empty" -- "$tmp/empty.yaml"
+check not_a_file 2 "not a regular file" -- "$tmp/dir.yaml"
+check missing_file 2 "cannot open" -- "$tmp/nope.yaml"
+check dla_on_nano 2 "${pos}.*nano8.*has no DLA" -- --sku nano8 "$tmp/dla.yaml"
+check dla_not_modelled 2 "${pos}.*dla0.*not modelled" -- --sku agx64 "$tmp/dla.yaml"
+check kernel_too_big 2 "${pos}.*shared memory" -- "$tmp/big_kernel.yaml"
+check bad_option 2 "unknown option" -- --frobnicate "$tmp/good.yaml"
+check bad_frames 2 "frames" -- --frames 0 "$tmp/good.yaml"
+check no_trace 2 "no trace" -- --sku agx64
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
