@@ -21,11 +21,12 @@
  * within capacity (everyone at its ceiling). Flows already within tolerance of done take
  * no share. Cost: O(n) per change, O(n log n) when ceilings bind.
  *
- * Completion. The link keeps one engine event, at the earliest completion: min over
- * flows of remaining / rate, rounded up to the next picosecond and at least 1 ps ahead
- * (so a flow whose last sliver would take a fraction of a picosecond finishes 1 ps later
- * instead of looping at zero progress). Only a flow already within tolerance gets a
- * completion "now", for an amount-0 flow. When the event fires, every flow within
+ * Completion. The link keeps one engine event, at the earliest completion: the first
+ * whole picosecond at which the flow with the least remaining / rate is within its
+ * tolerance (the exact time rounded up, or down when floating-point error put it a hair
+ * past a picosecond boundary), and at least 1 ps ahead, so a flow whose last sliver would
+ * take a fraction of a picosecond finishes 1 ps later instead of looping at zero
+ * progress. Only a flow already within tolerance (an amount-0 flow) completes "now". When the event fires, every flow within
  * tolerance is removed, the survivors' rates are solved, the next event is set and the
  * observer called; only then do the finished flows' callbacks run, one by one, so a
  * callback that starts or cancels flows on this link finds it consistent. A callback
@@ -260,6 +261,7 @@ static void solve_rates(sim_link_t *l)
 static sim_time_t next_completion(const sim_link_t *l, int *none)
 {
     double best = INFINITY;
+    const sim_flow_t *first = NULL;
     *none = 0;
     for (int i = 0; i < l->n; i++) {
         const sim_flow_t *f = l->fl[i];
@@ -267,15 +269,23 @@ static sim_time_t next_completion(const sim_link_t *l, int *none)
             return sim_now(l->s);
         if (f->rate > 0.0) {
             double t = f->remaining / f->rate;
-            if (t < best)
+            if (t < best) {
                 best = t;
+                first = f;
+            }
         }
     }
-    if (best == INFINITY) {
+    if (first == NULL) {
         *none = 1;
         return SIM_TIME_MAX;
     }
-    double ps = ceil(best * PS_PER_S);
+    /* The first whole picosecond at which the earliest flow is within tolerance: the
+     * floor of its exact time when the work left at the floor is within tolerance (this
+     * absorbs floating-point error: 1e9 B at 1e9 B/s must end at 1 s, not 1 s + 1 ps),
+     * else the ceiling. Never less than 1 ps ahead. */
+    double ps = floor(best * PS_PER_S);
+    if (first->remaining - first->rate * (ps / PS_PER_S) > first->tol)
+        ps += 1.0;
     if (ps < 1.0)
         ps = 1.0;
     sim_time_t now = sim_now(l->s);

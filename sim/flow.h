@@ -14,7 +14,9 @@
  * the flow has been removed from the link; the flow handle is invalid after that.
  *
  * Completion times are rounded up to the next picosecond; remaining work below a
- * tolerance of 1e-9 of the flow's size (or 1e-6 units) counts as done.
+ * tolerance of 1e-9 of the flow's size (or 1e-6 units) counts as done, so a flow ends at
+ * the first whole picosecond at which it is within tolerance (this absorbs floating-point
+ * error: 1e9 B at 1e9 B/s ends at exactly 1 s, not 1 ps later).
  */
 #ifndef ORINSIM_FLOW_H
 #define ORINSIM_FLOW_H

@@ -1,18 +1,24 @@
 /*
  * sim: the pending-event set and the run loop. See sim.h for the contract.
  *
- * Representation. Events live in a pool of slots (handler, component, payload, heap
- * position, generation). Free slots form a singly linked list threaded through the
- * `pos` field, so scheduling pops a slot and running or cancelling pushes it back: no
- * malloc per event. When the pool is full it doubles; the heap array is sized with it
- * (the heap never holds more entries than there are slots).
+ * Representation. Events live in a pool of slots (handler, component, payload, insertion
+ * sequence, heap position, generation). Free slots form a singly linked list threaded
+ * through the `pos` field, so scheduling pops a slot and running or cancelling pushes it
+ * back: no malloc per event. When the pool is full it doubles; the heap array is sized
+ * with it (the heap never holds more entries than there are slots).
  *
- * The pending set is a binary min-heap of small entries {time, sequence, slot}: the
- * comparisons that dominate a run read only the heap array, never the slots. Each slot
- * stores its entry's heap position, so cancel and reschedule find their entry in O(1)
- * and restore the heap in O(log n). The sequence number is a 64-bit counter bumped on
- * every schedule, so equal times run in scheduling order (FIFO) and every run is
- * deterministic.
+ * The pending set is a 4-ary min-heap of 16-byte entries {time, slot}: four children
+ * share a cache line and the tree is half as deep as a binary one. Entries compare by
+ * time and, on equal times only, by the slot's insertion sequence (a 64-bit counter
+ * bumped on every schedule and reschedule), so equal times run in scheduling order (FIFO)
+ * and every run is deterministic. Each slot stores its entry's heap position, so cancel
+ * and reschedule find their entry in O(1) and restore the heap in O(log n).
+ *
+ * Run loop. The event being run leaves its root position vacant (`hole`) instead of
+ * being replaced by the last entry at once. If its handler schedules an event, the new
+ * entry takes the root and sifts down once, where a pop followed by a push would sift
+ * twice; any other operation, or the loop itself, first fills the hole the usual way.
+ * The order events run in is the same either way, as the key (time, sequence) is unique.
  *
  * Ids. An id is (generation << 32) | (slot + 1). A slot's generation is bumped whenever
  * its event runs or is cancelled, so an old id no longer matches and every operation on
@@ -20,8 +26,8 @@
  * an id held across that many reuses could alias, which no model does.
  *
  * Limits. At most 2^32 - 2 pending events. Scheduling past SIM_TIME_MAX saturates at
- * SIM_TIME_MAX. The heap is binary rather than 4-ary: with the pending sets models make
- * (hundreds to thousands of events) it stays in L1/L2 and measured no slower.
+ * SIM_TIME_MAX. sim_stop() ends the current sim_run(); called outside a run it has no
+ * effect. sim_run() is not reentrant: a handler must not call it.
  */
 #include "sim/sim.h"
 
