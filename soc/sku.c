@@ -528,7 +528,7 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
         ydoc_check_keys(y, root, TOP_KEYS, "a SKU file", d))
         return DIAG_ERR;
     if ((n = ydoc_get(y, root, "inherits")) != NULL) {
-        char parent[512], dir[512];
+        char parent[512];
         const char *v;
         if (ydoc_expect_scalar(y, n, "inherits", d))
             return DIAG_ERR;
@@ -537,13 +537,17 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
             if (shipped_path(v, parent, sizeof parent, path, ydoc_line(n), ydoc_col(n), d))
                 return DIAG_ERR;
         } else {
+            /* A relative path is relative to the inheriting file, not to the caller. */
             const char *slash = strrchr(path, '/');
-            snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-            if ((size_t)snprintf(parent, sizeof parent, "%s/%s", v[0] == '/' ? "" : dir, v) >=
-                sizeof parent)
+            int dirlen = slash ? (int)(slash - path) : 1;
+            struct stat st;
+            if ((size_t)(v[0] == '/' ? snprintf(parent, sizeof parent, "%s", v)
+                                     : snprintf(parent, sizeof parent, "%.*s/%s", dirlen,
+                                                slash ? path : ".", v)) >= sizeof parent)
                 return ydoc_error(y, n, d, "inherits path is too long");
-            if (v[0] == '/')
-                snprintf(parent, sizeof parent, "%s", v);
+            if (stat(parent, &st) != 0 || !S_ISREG(st.st_mode))
+                return ydoc_error(y, n, d, "inherits: cannot open '%s' (expected a SKU name "
+                                  "or a .yaml file)", parent);
         }
         if (load_chain(L, parent, is_path(v) ? NULL : v, d) != 0)
             return DIAG_ERR;

@@ -527,6 +527,13 @@ START_TEST(error_inherits_unknown_sku)
             "title: cycle\n"
             "inherits: ./cycle.yaml\n");
     load_fails(p, "inherits chain is deeper than", NULL);
+    /* A path is relative to the inheriting file. */
+    p = put("lost.yaml",
+            "sku: lost\n"
+            "title: lost\n"
+            "inherits: missing.yaml\n");
+    load_fails(p, where("lost.yaml", 3, 11), "inherits: cannot open");
+    load_fails(p, "/missing.yaml'", NULL);
 }
 END_TEST
 
