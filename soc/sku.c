@@ -280,7 +280,8 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
     if (n && (get_int(r, n, "bus_bits", "dram section", 16, 1024, &s->dram.bus_bits) ||
               get_freq(r, n, "max_emc_clock", "dram section", &s->dram.emc_hz) ||
               get_double(r, n, "efficiency", "dram section", 0.01, 1, &s->dram.efficiency) ||
-              get_duration(r, n, "latency", "dram section", 100000000ull, 1.0, &s->dram.latency_ps)))
+              get_duration(r, n, "latency", "dram section", 100000000ull, 1.0,
+                           &s->dram.latency_ps)))
         return DIAG_ERR;
     if (n && s->dram.bus_bits % 16 != 0)
         return ydoc_error(r->y, ydoc_get(r->y, n, "bus_bits"), r->d,
@@ -626,7 +627,8 @@ static int finish(loader_t *L, diag_t *d)
         return at_error(L, L->smem_cta_max_at, d,
                         "smem_cta_max = %g B is above smem_sm = %g B", g->smem_cta_max, g->smem_sm);
     if (g->max_threads_cta > g->max_threads_sm)
-        return at_error(L, L->threads_cta_at, d, "max_threads_cta = %d is above max_threads_sm = %d",
+        return at_error(L, L->threads_cta_at, d,
+                        "max_threads_cta = %d is above max_threads_sm = %d",
                         g->max_threads_cta, g->max_threads_sm);
     if (g->warps_full_rate * g->warp_size > g->max_threads_sm)
         return at_error(L, L->warps_full_rate_at, d,
