@@ -280,7 +280,8 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
     if (n && (get_int(r, n, "bus_bits", "dram section", 16, 1024, &s->dram.bus_bits) ||
               get_freq(r, n, "max_emc_clock", "dram section", &s->dram.emc_hz) ||
               get_double(r, n, "efficiency", "dram section", 0.01, 1, &s->dram.efficiency) ||
-              get_duration(r, n, "latency", "dram section", 100000000ull, 1.0, &s->dram.latency_ps)))
+              get_duration(r, n, "latency", "dram section", 100000000ull, 1.0,
+                           &s->dram.latency_ps)))
         return DIAG_ERR;
     if (n && s->dram.bus_bits % 16 != 0)
         return ydoc_error(r->y, ydoc_get(r->y, n, "bus_bits"), r->d,
@@ -528,7 +529,7 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
         ydoc_check_keys(y, root, TOP_KEYS, "a SKU file", d))
         return DIAG_ERR;
     if ((n = ydoc_get(y, root, "inherits")) != NULL) {
-        char parent[512], dir[512];
+        char parent[512];
         const char *v;
         if (ydoc_expect_scalar(y, n, "inherits", d))
             return DIAG_ERR;
@@ -537,13 +538,17 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
             if (shipped_path(v, parent, sizeof parent, path, ydoc_line(n), ydoc_col(n), d))
                 return DIAG_ERR;
         } else {
+            /* A relative path is relative to the inheriting file, not to the caller. */
             const char *slash = strrchr(path, '/');
-            snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-            if ((size_t)snprintf(parent, sizeof parent, "%s/%s", v[0] == '/' ? "" : dir, v) >=
-                sizeof parent)
+            int dirlen = slash ? (int)(slash - path) : 1;
+            struct stat st;
+            if ((size_t)(v[0] == '/' ? snprintf(parent, sizeof parent, "%s", v)
+                                     : snprintf(parent, sizeof parent, "%.*s/%s", dirlen,
+                                                slash ? path : ".", v)) >= sizeof parent)
                 return ydoc_error(y, n, d, "inherits path is too long");
-            if (v[0] == '/')
-                snprintf(parent, sizeof parent, "%s", v);
+            if (stat(parent, &st) != 0 || !S_ISREG(st.st_mode))
+                return ydoc_error(y, n, d, "inherits: cannot open '%s' (expected a SKU name "
+                                  "or a .yaml file)", parent);
         }
         if (load_chain(L, parent, is_path(v) ? NULL : v, d) != 0)
             return DIAG_ERR;
@@ -622,7 +627,8 @@ static int finish(loader_t *L, diag_t *d)
         return at_error(L, L->smem_cta_max_at, d,
                         "smem_cta_max = %g B is above smem_sm = %g B", g->smem_cta_max, g->smem_sm);
     if (g->max_threads_cta > g->max_threads_sm)
-        return at_error(L, L->threads_cta_at, d, "max_threads_cta = %d is above max_threads_sm = %d",
+        return at_error(L, L->threads_cta_at, d,
+                        "max_threads_cta = %d is above max_threads_sm = %d",
                         g->max_threads_cta, g->max_threads_sm);
     if (g->warps_full_rate * g->warp_size > g->max_threads_sm)
         return at_error(L, L->warps_full_rate_at, d,

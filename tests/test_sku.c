@@ -476,7 +476,8 @@ START_TEST(error_cap_above_maximum)
             "  - {name: BIG, id: 9, bsp: jp5, tpcs: 4}\n"
             "default_mode: BIG\n");
     /* nano4 has 2 TPCs. */
-    load_fails(p, where("tpc.yaml", 5, 40), "tpcs = 4 in mode 'BIG' is above the hardware maximum 2");
+    load_fails(p, where("tpc.yaml", 5, 40),
+               "tpcs = 4 in mode 'BIG' is above the hardware maximum 2");
     p = put("dla.yaml",
             "sku: dla\n"
             "title: dla\n"
@@ -527,6 +528,13 @@ START_TEST(error_inherits_unknown_sku)
             "title: cycle\n"
             "inherits: ./cycle.yaml\n");
     load_fails(p, "inherits chain is deeper than", NULL);
+    /* A path is relative to the inheriting file. */
+    p = put("lost.yaml",
+            "sku: lost\n"
+            "title: lost\n"
+            "inherits: missing.yaml\n");
+    load_fails(p, where("lost.yaml", 3, 11), "inherits: cannot open");
+    load_fails(p, "/missing.yaml'", NULL);
 }
 END_TEST
 
@@ -553,6 +561,21 @@ START_TEST(error_base_file_fields)
             "inherits: agx64\n"
             "cpu: {max_clock: 6 GHz}\n");
     load_fails(p, where("clock.yaml", 4, 18), "max_clock = 6 GHz is out of range");
+    /* Cross-field limits are checked on the merged result: agx64's 163 KiB per-CTA maximum
+     * no longer fits a 100 KiB SM, reported where that maximum is written. */
+    p = put("smem.yaml",
+            "sku: smem\n"
+            "title: smem\n"
+            "inherits: agx64\n"
+            "gpu: {smem_sm: 100 KiB}\n");
+    load_fails(p, "configs/agx64.yaml:", "smem_cta_max = 166912 B is above smem_sm = 102400 B");
+    /* A Nano given DLAs must also be given their clocks. */
+    p = put("nanodla.yaml",
+            "sku: nanodla\n"
+            "title: nanodla\n"
+            "inherits: nano8\n"
+            "dla: {count: 2}\n");
+    load_fails(p, where("nanodla.yaml", 4, 6), "dla count is 2 but its clocks are not given");
 }
 END_TEST
 
@@ -593,7 +616,8 @@ START_TEST(error_shipped_name_must_match_file)
     put("foo.yaml", "sku: bar\ntitle: bar\ninherits: " ORINSIM_SOURCE_DIR "/configs/agx64.yaml\n");
     setenv("ORINSIM_CONFIG_DIR", tmpdir, 1);
     ck_assert_str_eq(sku_config_dir(), tmpdir);
-    load_fails("foo", where("foo.yaml", 1, 6), "sku: 'bar' does not match the file name 'foo.yaml'");
+    load_fails("foo", where("foo.yaml", 1, 6),
+               "sku: 'bar' does not match the file name 'foo.yaml'");
 }
 END_TEST
 
