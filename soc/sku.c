@@ -77,7 +77,7 @@ static const char *const GPU_KEYS[] = {
 static const char *const DTYPE_KEYS[] = {"fp32", "tf32", "fp16", "bf16", "int8", "int4", NULL};
 static const char *const DRAM_KEYS[] = {"bus_bits", "max_emc_clock", "efficiency", "latency",
                                         NULL};
-static const char *const CPU_KEYS[] = {"cores", "max_clock", NULL};
+static const char *const CPU_KEYS[] = {"cores", "max_clock", "dram_bandwidth_per_core", NULL};
 static const char *const DLA_KEYS[] = {"count", "max_clock", "falcon_max_clock", NULL};
 static const char *const PVA_KEYS[] = {"count", "max_clock", "axi_max_clock", NULL};
 static const char *const MODE_KEYS[] = {"name", "id", "bsp", "cpus_online", "cpu_max", "tpcs",
@@ -162,6 +162,16 @@ static int get_size(rd_t *r, yaml_node_t *map, const char *key, const char *what
     if (err)
         return DIAG_ERR;
     return n ? ydoc_size(r->y, n, key, min, max, out, r->d) : 0;
+}
+
+static int get_bandwidth(rd_t *r, yaml_node_t *map, const char *key, const char *what,
+                         double *out)
+{
+    int err;
+    yaml_node_t *n = field(r, map, key, what, &err);
+    if (err)
+        return DIAG_ERR;
+    return n ? ydoc_bandwidth(r->y, n, key, 1e6, 1e12, out, r->d) : 0;
 }
 
 /* A duration, in picoseconds times `scale` (1e-12 gives seconds). */
@@ -290,7 +300,9 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
     if (section(r, root, "cpu", CPU_KEYS, &n) != 0)
         return DIAG_ERR;
     if (n && (get_int(r, n, "cores", "cpu section", 1, 64, &s->cpus) ||
-              get_freq(r, n, "max_clock", "cpu section", &s->cpu_max_hz)))
+              get_freq(r, n, "max_clock", "cpu section", &s->cpu_max_hz) ||
+              get_bandwidth(r, n, "dram_bandwidth_per_core", "cpu section",
+                            &s->cpu_dram_Bps_per_core)))
         return DIAG_ERR;
 
     /* DLA and PVA: clocks are required only when the module has the engine. */
@@ -750,6 +762,5 @@ double soc_peak_flops(const soc_config_t *c, dtype_t t, int tensor, int sparse)
 
 double soc_peak_dram_Bps(const soc_config_t *c)
 {
-    /* bus_bits / 8 bytes per transfer, two transfers per EMC clock (double data rate). */
-    return c->dram.bus_bits / 8.0 * 2.0 * c->dram.emc_hz;
+    return dram_peak_Bps(&c->dram);
 }

@@ -116,6 +116,16 @@ static const unit_t POWER_UNITS[] = {{"mW", 1e-3}, {"W", 1.0}, {NULL, 0}};
 static const unit_t ENERGY_UNITS[] = {{"mJ", 1e-3}, {"J", 1.0}, {NULL, 0}};
 static const unit_t TEMP_UNITS[] = {{"C", 1.0}, {NULL, 0}};
 
+int units_bandwidth_Bps(const char *s, double *Bps, char *why, size_t whylen)
+{
+    static const unit_t BW_UNITS[] = {
+        {"KiB/s", 1024.0}, {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
+        {"KB/s", 1e3}, {"MB/s", 1e6}, {"GB/s", 1e9}, {"B/s", 1.0}, {NULL, 0}
+    };
+    return quantity(s, BW_UNITS, "bandwidth", "'6.1 GB/s' (units: B/s KB/s MB/s GB/s KiB/s MiB/s GiB/s)",
+                    0, Bps, why, whylen);
+}
+
 int units_duration_ps(const char *s, uint64_t *ps, char *why, size_t whylen)
 {
     double v;

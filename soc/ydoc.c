@@ -365,6 +365,12 @@ int ydoc_freq(ydoc_t *y, const yaml_node_t *n, const char *what, double min_hz, 
     return quantity(y, n, what, units_freq_hz, min_hz, max_hz, "Hz", out, d);
 }
 
+int ydoc_bandwidth(ydoc_t *y, const yaml_node_t *n, const char *what, double min_Bps,
+                   double max_Bps, double *out, diag_t *d)
+{
+    return quantity(y, n, what, units_bandwidth_Bps, min_Bps, max_Bps, "B/s", out, d);
+}
+
 int ydoc_power(ydoc_t *y, const yaml_node_t *n, const char *what, double min_w, double max_w,
                double *out, diag_t *d)
 {

@@ -78,6 +78,8 @@ int ydoc_size(ydoc_t *y, const yaml_node_t *n, const char *what, double min, dou
               double *out, diag_t *d);
 int ydoc_freq(ydoc_t *y, const yaml_node_t *n, const char *what, double min_hz, double max_hz,
               double *out, diag_t *d);
+int ydoc_bandwidth(ydoc_t *y, const yaml_node_t *n, const char *what, double min_Bps,
+                   double max_Bps, double *out, diag_t *d);
 int ydoc_power(ydoc_t *y, const yaml_node_t *n, const char *what, double min_w, double max_w,
                double *out, diag_t *d);
 
