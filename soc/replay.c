@@ -181,7 +181,7 @@ static int lower_op(const soc_config_t *cfg, const trace_t *t, const trace_op_t 
         rc = -1;
     }
     if (rc == 0 && op->kind != OP_CPU) {
-        char occ_why[256] = "";
+        char occ_why[160] = "";
         if (gpu_occupancy(&cfg->gpu, &out->kernel, occ_why, sizeof occ_why) < 1) {
             snprintf(why, sizeof why, "the kernel does not fit on an SM: %s", occ_why);
             rc = -1;
