@@ -96,6 +96,18 @@ static gpu_kernel_t kernel(int64_t ctas, int threads, double tensor_fp16, double
     return k;
 }
 
+static double kernel_time_s(const gpu_spec_t *s, const dram_spec_t *d, const gpu_kernel_t *k)
+{
+    fixture_t f;
+    double t;
+    fx_init(&f, s, d);
+    gpu_launch(f.gpu, k, on_done, &f, 0);
+    sim_run(f.sim, SIM_TIME_MAX);
+    t = (double)f.t_done[0] * 1e-12;
+    fx_free(&f);
+    return t;
+}
+
 /* Relative closeness. */
 static int near(double a, double b, double rel)
 {
@@ -128,16 +140,10 @@ START_TEST(test_single_cta_compute)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* One CTA of 8 warps (full issue rate) with 2048 x 1.3e6 FP16 tensor FLOP needs
      * 1.3e6 cycles = 1.3e6 / 1.3e9 s = 1 ms. */
     gpu_kernel_t k = kernel(1, 256, 2048.0 * 1.3e6, 0);
-    fx_init(&f, &s, &d);
-    ck_assert_int_eq(gpu_launch(f.gpu, &k, on_done, &f, 0), 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert_int_eq(f.done, 1);
-    ck_assert(near((double)f.t_done[0], 1e9, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 1e9, 1e-9));
 }
 END_TEST
 
@@ -145,24 +151,15 @@ START_TEST(test_waves)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* 33 CTAs, one per SM (shared memory forces occupancy 1), 1.3e5 cycles each = 100 us.
      * 16 SMs: waves of 16, 16, 1 -> 3 waves = 300 us. With 17 CTAs: 2 waves = 200 us. */
     gpu_kernel_t k = kernel(33, 256, 2048.0 * 1.3e5, 0);
     k.smem = 100000;
     ck_assert_int_eq(gpu_occupancy(&s, &k, NULL, 0), 1);
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 300e6, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 300e6, 1e-9));
 
     k.ctas = 17;
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 200e6, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 200e6, 1e-9));
 }
 END_TEST
 
@@ -170,16 +167,11 @@ START_TEST(test_fewer_sms_slower)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* 32 one-slot CTAs of 100 us: 16 SMs -> 2 waves (200 us); 14 SMs -> 3 waves (300 us). */
     gpu_kernel_t k = kernel(32, 256, 2048.0 * 1.3e5, 0);
     k.smem = 100000;
     s.sms = 14;
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 300e6, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 300e6, 1e-9));
 }
 END_TEST
 
@@ -187,15 +179,10 @@ START_TEST(test_co_resident_share_sm)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* 32 CTAs of 8 warps with occupancy 6 on 16 SMs: 2 CTAs per SM, both at once, sharing
      * the SM's math: each 1.3e5-cycle CTA takes 200 us, and so does the kernel. */
     gpu_kernel_t k = kernel(32, 256, 2048.0 * 1.3e5, 0);
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 200e6, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 200e6, 1e-9));
 }
 END_TEST
 
@@ -203,14 +190,9 @@ START_TEST(test_few_warps_cannot_fill_sm)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* A single CTA of 2 warps may issue at 2/8 of the SM rate: 1.3e5 cycles -> 400 us. */
     gpu_kernel_t k = kernel(1, 64, 2048.0 * 1.3e5, 0);
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 400e6, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 400e6, 1e-9));
 }
 END_TEST
 
@@ -235,16 +217,11 @@ START_TEST(test_compute_and_memory_overlap)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* 16 CTAs, one per SM: math 1.3e5 cycles = 100 us; DRAM 16 x 1.024e6 B at 204.8 GB/s
      * = 80 us. They overlap: the kernel takes max(100, 80) = 100 us, not 180 us. */
     gpu_kernel_t k = kernel(16, 256, 2048.0 * 1.3e5, 1.024e6);
     k.smem = 100000;
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 100e6, 1e-6));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 100e6, 1e-6));
 }
 END_TEST
 
@@ -252,23 +229,14 @@ START_TEST(test_sparse_doubles_math_only)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* Compute-bound CTA: 2:4 sparse halves 1 ms to 0.5 ms. */
     gpu_kernel_t k = kernel(1, 256, 2048.0 * 1.3e6, 0);
     k.sparse = 1;
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 0.5e9, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 0.5e9, 1e-9));
     /* Memory-bound kernel (same bytes, little math): sparse changes nothing. */
     k = kernel(96, 256, 1000, 2.048e6);
     k.sparse = 1;
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 960e6, 1e-6));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 960e6, 1e-6));
 }
 END_TEST
 
@@ -295,31 +263,15 @@ START_TEST(test_launch_overhead)
 {
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
-    fixture_t f;
     /* 4 us launch overhead + 1 ms of math. */
     gpu_kernel_t k = kernel(1, 256, 2048.0 * 1.3e6, 0);
     s.launch_overhead_s = 4e-6;
-    fx_init(&f, &s, &d);
-    gpu_launch(f.gpu, &k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    ck_assert(near((double)f.t_done[0], 1.004e9, 1e-9));
-    fx_free(&f);
+    ck_assert(near(kernel_time_s(&s, &d, &k) * 1e12, 1.004e9, 1e-9));
 }
 END_TEST
 
 /* ---- lowering ---- */
 
-static double kernel_time_s(const gpu_spec_t *s, const dram_spec_t *d, const gpu_kernel_t *k)
-{
-    fixture_t f;
-    double t;
-    fx_init(&f, s, d);
-    gpu_launch(f.gpu, k, on_done, &f, 0);
-    sim_run(f.sim, SIM_TIME_MAX);
-    t = (double)f.t_done[0] * 1e-12;
-    fx_free(&f);
-    return t;
-}
 
 START_TEST(test_gemm_roofline)
 {
