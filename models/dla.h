@@ -1,0 +1,92 @@
+/*
+ * dla: NVDLA v2 deep-learning accelerator, per layer. See models/dla.c and docs/dla.md.
+ */
+#ifndef ORINSIM_DLA_H
+#define ORINSIM_DLA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/dram.h"
+#include "models/dtype.h"
+#include "sim/flow.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+
+typedef enum dla_layer_kind {
+    DLA_CONV = 0,      /* incl. grouped and depthwise */
+    DLA_DECONV,
+    DLA_FC,
+    DLA_POOL,
+    DLA_ACTIVATION,
+    DLA_ELTWISE,
+    DLA_BATCHNORM,     /* batch-norm / scale */
+    DLA_CONCAT,
+    DLA_RESIZE,
+    DLA_SOFTMAX,
+    DLA_LAYER_COUNT
+} dla_layer_kind_t;
+
+/* One layer, NCHW. Fields that do not apply to a kind are 0. */
+typedef struct dla_layer {
+    dla_layer_kind_t kind;
+    dtype_t dtype;                 /* DT_INT8 or DT_FP16 run on the DLA */
+    int sparse;                    /* 2:4 weights (conv/deconv/fc) */
+    int64_t n, c, h, w;            /* input */
+    int64_t k;                     /* output channels (conv, deconv, fc) */
+    int64_t kh, kw, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
+    int64_t out_h, out_w;          /* output spatial size (filled by dla_layer_shape) */
+    int64_t inputs;                /* eltwise / concat: number of input tensors (>= 1) */
+} dla_layer_t;
+
+/* Hardware description of one DLA, filled by soc/ from configs/. */
+typedef struct dla_spec {
+    double clock_hz;               /* core clock in effect */
+    double int8_macs_per_clk;      /* dense MAC array, INT8 (8192 on Orin) */
+    double fp16_macs_per_clk;      /* dense, FP16 */
+    int atom_c;                    /* input channels consumed per MAC-array pass, INT8 */
+    int atom_k;                    /* output channels produced per pass, INT8 */
+    double sparse_factor;          /* 2:4 MAC speed-up (2) */
+    int sparse_min_c;              /* sparsity only where input channels > this (64) */
+    double sram_bytes;             /* local SRAM (1 MiB) */
+    double sdp_elems_per_clk;      /* post-processing / element-wise throughput */
+    double pdp_elems_per_clk;      /* pooling throughput */
+    double dram_Bps;               /* the DLA's own DRAM port ceiling */
+    double layer_overhead_s;       /* per layer: Falcon scheduling, register programming */
+    double task_overhead_s;        /* per task: submission and completion signalling */
+} dla_spec_t;
+
+/* Fill out_h/out_w and check dimensions; -1 with `why` if the layer cannot run on the
+ * DLA at all (unsupported parameters, e.g. a dtype other than int8/fp16). */
+int dla_layer_shape(const dla_spec_t *spec, dla_layer_t *l, char *why, size_t len);
+
+typedef struct dla_cost {
+    double cycles;                 /* DLA core cycles of math (at full utilisation of what the
+                                    * layer can use) */
+    double dram_bytes;             /* DRAM traffic, including re-reads when split */
+    double utilisation;            /* fraction of the MAC array the layer's shape uses */
+    int passes;                    /* splits needed to fit the SRAM */
+} dla_cost_t;
+
+int dla_layer_cost(const dla_spec_t *spec, const dla_layer_t *l, dla_cost_t *out, char *why,
+                   size_t len);
+
+typedef struct dla dla_t;
+typedef void (*dla_done_fn)(sim_t *s, void *ctx, uint64_t tag);
+
+dla_t *dla_new(sim_t *s, const dla_spec_t *spec, dram_t *dram);
+void dla_free(dla_t *d);
+/* Run a task: the per-task overhead, then each layer in order (its math and its DRAM
+ * traffic overlap; the layer ends when both are done, plus the per-layer overhead).
+ * One task at a time: the caller queues. `layers` must stay valid until `done`. */
+int dla_submit(dla_t *d, const dla_layer_t *layers, int n, dla_done_fn done, void *ctx,
+               uint64_t tag);
+int dla_busy(const dla_t *d);
+void dla_set_clock(dla_t *d, double hz);
+/* Time-weighted busy level (1 while a task runs) and MAC utilisation (achieved MAC rate /
+ * peak) over [t0, now]. */
+double dla_busy_frac(dla_t *d, sim_time_t t0);
+double dla_mac_frac(dla_t *d, sim_time_t t0);
+double dla_macs_done(const dla_t *d);
+
+#endif
