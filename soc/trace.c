@@ -21,8 +21,11 @@
  * a self-referential node). So before a repeat block is expanded, the size of its body
  * is counted (ops_cost), saturating as soon as the whole-trace limit TRACE_MAX_OPS would
  * be passed, and repeat nesting is bounded (MAX_REPEAT_DEPTH), which also stops alias
- * cycles. Counting visits each node at most once per op it contributes, so it is bounded
- * by the limit too; the body is then parsed once and copied count - 1 times.
+ * cycles. The body is then parsed once and copied count - 1 times. Both the count and
+ * the parse remember their result per YAML node (memo_t), so a node named through many
+ * aliases costs one walk and then plain copies: time is linear in the file plus the ops
+ * produced. An alias has no position of its own in libyaml's document, so an error in
+ * an aliased node is reported where its anchor defines it.
  *
  * What it does not check: whether the module has the engine (a Nano has no DLA) or the
  * engine is modelled yet; soc/replay.c does that with engine_pos. It only checks

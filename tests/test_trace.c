@@ -793,6 +793,35 @@ START_TEST(err_alias_cycle)
 }
 END_TEST
 
+START_TEST(err_long_cycle_and_many_tasks)
+{
+    /* 20 tasks with 60-character ids in one cycle: the path (20 x 64 characters) does not
+     * fit a message, which ends in " ..." instead of overflowing. Task i is after i - 1,
+     * task 0 after task 19; reported at task 0's entry (line 3, column 9 + 60 + 23 = 93). */
+    char *y = malloc(20 * 200 + 64), *e = y;
+    trace_t t;
+    diag_t d;
+    ck_assert_ptr_nonnull(y);
+    e += sprintf(e, "orinsim: 1\ntasks:\n");
+    for (int i = 0; i < 20; i++)
+        e += sprintf(e, "  - {id: t%02d%057d, engine: gpu, after: [t%02d%057d], ops: [{op: memcpy, "
+                     "bytes: 1B}]}\n", i, 0, (i + 19) % 20, 0);
+    ERR_AT(y, 3, 93, "dependency cycle: t00");
+    ck_assert_int_lt(parse(y, &t, &d), 0);
+    ck_assert_ptr_nonnull(strstr(d.msg, " ..."));
+    free(y);
+
+    /* TRACE_MAX_TASKS + 1 = 4097 tasks */
+    y = malloc(4097 * 80 + 64);
+    ck_assert_ptr_nonnull(y);
+    e = y + sprintf(y, "orinsim: 1\ntasks:\n");
+    for (int i = 0; i < 4097; i++)
+        e += sprintf(e, "  - {id: t%d, engine: gpu, ops: [{op: memcpy, bytes: 1B}]}\n", i);
+    ERR_AT(y, 3, 3, "too many tasks: 4097 (at most 4096)");
+    free(y);
+}
+END_TEST
+
 /* `levels` repeat blocks of count 1 around `inner`, in one flow mapping. */
 static char *nest(int levels, const char *inner)
 {
@@ -892,8 +921,6 @@ START_TEST(alias_fanout_is_parsed_once)
 }
 END_TEST
 
-/* ---- inputs found by fuzzing (tests/fuzz/README.md) ---- */
-
 static Suite *trace_suite(void)
 {
     Suite *s = suite_create("trace");
@@ -937,6 +964,7 @@ static Suite *trace_suite(void)
     tcase_add_test(err, err_too_many_ops);
     tcase_add_test(err, err_alias_bomb);
     tcase_add_test(err, err_alias_cycle);
+    tcase_add_test(err, err_long_cycle_and_many_tasks);
     suite_add_tcase(s, ok);
     suite_add_tcase(s, file);
     suite_add_tcase(s, err);
