@@ -21,8 +21,11 @@
  * a self-referential node). So before a repeat block is expanded, the size of its body
  * is counted (ops_cost), saturating as soon as the whole-trace limit TRACE_MAX_OPS would
  * be passed, and repeat nesting is bounded (MAX_REPEAT_DEPTH), which also stops alias
- * cycles. Counting visits each node at most once per op it contributes, so it is bounded
- * by the limit too; the body is then parsed once and copied count - 1 times.
+ * cycles. The body is then parsed once and copied count - 1 times. Both the count and
+ * the parse remember their result per YAML node (memo_t), so a node named through many
+ * aliases costs one walk and then plain copies: time is linear in the file plus the ops
+ * produced. An alias has no position of its own in libyaml's document, so an error in
+ * an aliased node is reported where its anchor defines it.
  *
  * What it does not check: whether the module has the engine (a Nano has no DLA) or the
  * engine is modelled yet; soc/replay.c does that with engine_pos. It only checks
@@ -102,14 +105,27 @@ typedef struct oplist {
     int n, cap;
 } oplist_t;
 
+/* What is known about one YAML node of an op list, so that a node named many times
+ * through aliases is counted and parsed once. */
+typedef struct memo {
+    int64_t cost;                  /* ops it expands to (ops_cost); 0 = not known */
+    int task;                      /* 1 + task whose op list holds its expansion; 0 = none */
+    int start, len;                /* its expansion: ops [start, start + len) of that list */
+    int height;                    /* repeat levels below it */
+} memo_t;
+
 typedef struct parser {
     ydoc_t y;
     diag_t *d;
     trace_t *t;
     int64_t ops_before;            /* ops of the tasks already parsed */
-    trace_engine_t engine;         /* of the task being parsed */
+    int task;                      /* index of the task being parsed */
+    trace_engine_t engine;         /* of that task */
     const char *task_id;
     yaml_node_t **after_nodes;     /* per task: its `after` list, or NULL */
+    memo_t *memo;                  /* per document node */
+    int depth_reached;             /* deepest repeat level parsed so far */
+    int cost_cut;                  /* ops_cost stopped at the depth limit */
 } parser_t;
 
 static int oom(parser_t *p)
@@ -513,10 +529,15 @@ static int is_repeat(const yaml_node_t *item, parser_t *p)
     return item->type == YAML_MAPPING_NODE && s && strcmp(s, "repeat") == 0;
 }
 
+static memo_t *memo_of(parser_t *p, const yaml_node_t *n)
+{
+    return &p->memo[n - p->y.doc.nodes.start];
+}
+
 /* How many ops `seq` expands to, saturated at cap + 1. Anything that is not a well-formed
- * repeat counts as one op (the parse reports it), and so does a body at the depth limit;
- * so every node visited adds at least one, and the walk ends after about cap visits per
- * level whatever aliases the document holds. */
+ * repeat counts as one op (the parse reports it), and so does a repeat at the depth limit.
+ * An exact count is remembered per node, so each node is walked once however many
+ * aliases name it; a saturated count ends the parse with an error. */
 static int64_t ops_cost(parser_t *p, const yaml_node_t *seq, int depth, int64_t cap)
 {
     int64_t total = 0;
@@ -524,13 +545,30 @@ static int64_t ops_cost(parser_t *p, const yaml_node_t *seq, int depth, int64_t 
     for (size_t i = 0; i < n && total <= cap; i++) {
         yaml_node_t *item = ydoc_seq_at(&p->y, seq, i);
         yaml_node_t *body = ydoc_get(&p->y, item, "ops");
+        memo_t *mm = memo_of(p, item);
         int64_t cost = 1;
         double count;
-        if (is_repeat(item, p) && depth < MAX_REPEAT_DEPTH && ydoc_seq_len(body) > 0 &&
-            units_number(ydoc_str(ydoc_get(&p->y, item, "count")), &count) == 0 && count >= 1 &&
-            count <= TRACE_MAX_OPS && count == floor(count)) {
-            int64_t c = (int64_t)count, subcap = (cap - total) / c;
-            cost = subcap < 1 ? cap + 1 : c * ops_cost(p, body, depth + 1, subcap);
+        if (mm->cost > 0) {
+            cost = mm->cost;
+        } else if (is_repeat(item, p) && ydoc_seq_len(body) > 0 &&
+                   units_number(ydoc_str(ydoc_get(&p->y, item, "count")), &count) == 0 &&
+                   count >= 1 && count <= TRACE_MAX_OPS && count == floor(count)) {
+            int64_t c = (int64_t)count, subcap = (cap - total) / c, sub;
+            int cut = p->cost_cut;
+            if (depth >= MAX_REPEAT_DEPTH) {
+                p->cost_cut = 1;
+            } else if (subcap < 1) {
+                cost = cap + 1;
+            } else {
+                p->cost_cut = 0;
+                sub = ops_cost(p, body, depth + 1, subcap);
+                cost = c * sub;
+                if (sub <= subcap && !p->cost_cut)
+                    mm->cost = cost;
+                p->cost_cut |= cut;
+            }
+        } else {
+            mm->cost = 1;
         }
         total += cost;
     }
@@ -571,6 +609,8 @@ static int parse_repeat(parser_t *p, const yaml_node_t *m, int depth, oplist_t *
     if (cap < 1 || cost > cap)
         return too_many(p, m);
     start = out->n;
+    if (p->depth_reached < depth + 1)
+        p->depth_reached = depth + 1;
     if (parse_ops(p, body, depth + 1, out) != 0)
         return DIAG_ERR;
     len = out->n - start;
@@ -649,12 +689,36 @@ static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
     return 0;
 }
 
+/* Parse an op list into `out`. An item already expanded in this task (an alias of it) is
+ * copied from that expansion, unless at this depth its repeats would nest too deep. */
 static int parse_ops(parser_t *p, const yaml_node_t *seq, int depth, oplist_t *out)
 {
     size_t n = ydoc_seq_len(seq);
-    for (size_t i = 0; i < n; i++)
-        if (parse_op(p, ydoc_seq_at(&p->y, seq, i), depth, out) != 0)
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = ydoc_seq_at(&p->y, seq, i);
+        memo_t *mm = memo_of(p, item);
+        int start = out->n, outer = p->depth_reached;
+        if (mm->task == p->task + 1 && depth + mm->height <= MAX_REPEAT_DEPTH) {
+            if (p->ops_before + out->n + mm->len > TRACE_MAX_OPS)
+                return too_many(p, item);
+            if (oplist_reserve(p, out, (int64_t)out->n + mm->len) != 0)
+                return DIAG_ERR;
+            memcpy(out->v + out->n, out->v + mm->start, (size_t)mm->len * sizeof *out->v);
+            out->n += mm->len;
+            if (p->depth_reached < depth + mm->height)
+                p->depth_reached = depth + mm->height;
+            continue;
+        }
+        p->depth_reached = depth;
+        if (parse_op(p, item, depth, out) != 0)
             return DIAG_ERR;
+        mm->task = p->task + 1;
+        mm->start = start;
+        mm->len = out->n - start;
+        mm->height = p->depth_reached - depth;
+        if (p->depth_reached < outer)
+            p->depth_reached = outer;
+    }
     return 0;
 }
 
@@ -723,6 +787,7 @@ static int parse_task(parser_t *p, const yaml_node_t *m, int index)
     if (ydoc_seq_len(ops) == 0)
         return ydoc_error(&p->y, ops, p->d, "task '%s' has no ops (expected at least one)",
                           task->id);
+    p->task = index;
     p->engine = task->engine;
     p->task_id = task->id;
     if (parse_ops(p, ops, 0, &list) != 0) {
@@ -980,7 +1045,8 @@ static int parse_doc(parser_t *p)
                           TRACE_MAX_TASKS);
     t->tasks = calloc(n, sizeof *t->tasks);
     p->after_nodes = calloc(n, sizeof *p->after_nodes);
-    if (t->tasks == NULL || p->after_nodes == NULL)
+    p->memo = calloc((size_t)(p->y.doc.nodes.top - p->y.doc.nodes.start), sizeof *p->memo);
+    if (t->tasks == NULL || p->after_nodes == NULL || p->memo == NULL)
         return oom(p);
     for (size_t i = 0; i < n; i++) {
         t->ntasks = (int)i + 1;   /* so trace_free releases what this task allocated */
@@ -996,6 +1062,7 @@ static int parse_loaded(parser_t *p)
 {
     int rc = parse_doc(p);
     free(p->after_nodes);
+    free(p->memo);
     ydoc_free(&p->y);
     if (rc != 0) {
         char path[sizeof p->t->path];

@@ -793,7 +793,133 @@ START_TEST(err_alias_cycle)
 }
 END_TEST
 
-/* ---- inputs found by fuzzing (tests/fuzz/README.md) ---- */
+START_TEST(err_long_cycle_and_many_tasks)
+{
+    /* 20 tasks with 60-character ids in one cycle: the path (20 x 64 characters) does not
+     * fit a message, which ends in " ..." instead of overflowing. Task i is after i - 1,
+     * task 0 after task 19; reported at task 0's entry (line 3, column 9 + 60 + 23 = 93). */
+    char *y = malloc(20 * 200 + 64), *e = y;
+    trace_t t;
+    diag_t d;
+    ck_assert_ptr_nonnull(y);
+    e += sprintf(e, "orinsim: 1\ntasks:\n");
+    for (int i = 0; i < 20; i++)
+        e += sprintf(e, "  - {id: t%02d%057d, engine: gpu, after: [t%02d%057d], ops: [{op: memcpy, "
+                     "bytes: 1B}]}\n", i, 0, (i + 19) % 20, 0);
+    ERR_AT(y, 3, 93, "dependency cycle: t00");
+    ck_assert_int_lt(parse(y, &t, &d), 0);
+    ck_assert_ptr_nonnull(strstr(d.msg, " ..."));
+    free(y);
+
+    /* TRACE_MAX_TASKS + 1 = 4097 tasks */
+    y = malloc(4097 * 80 + 64);
+    ck_assert_ptr_nonnull(y);
+    e = y + sprintf(y, "orinsim: 1\ntasks:\n");
+    for (int i = 0; i < 4097; i++)
+        e += sprintf(e, "  - {id: t%d, engine: gpu, ops: [{op: memcpy, bytes: 1B}]}\n", i);
+    ERR_AT(y, 3, 3, "too many tasks: 4097 (at most 4096)");
+    free(y);
+}
+END_TEST
+
+/* `levels` repeat blocks of count 1 around `inner`, in one flow mapping. */
+static char *nest(int levels, const char *inner)
+{
+    static const char OPEN[] = "{op: repeat, count: 1, ops: [", CLOSE[] = "]}";
+    char *s = malloc((size_t)levels * (sizeof OPEN + sizeof CLOSE) + strlen(inner) + 1);
+    char *e = s;
+    ck_assert_ptr_nonnull(s);
+    for (int i = 0; i < levels; i++)
+        e += sprintf(e, "%s", OPEN);
+    e += sprintf(e, "%s", inner);
+    for (int i = 0; i < levels; i++)
+        e += sprintf(e, "%s", CLOSE);
+    return s;
+}
+
+static char *aliased_nest(int levels)
+{
+    char *inner = nest(levels, "*y"), *y = malloc(strlen(inner) + 256);
+    ck_assert_ptr_nonnull(y);
+    sprintf(y, "orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n"
+               "      - &x {op: repeat, count: 1, ops: [{op: memcpy, bytes: 1B}]}\n"
+               "      - &y {op: repeat, count: 1, ops: [*x]}\n"
+               "      - %s\n", inner);
+    free(inner);
+    return y;
+}
+
+START_TEST(repeat_depth_limit)
+{
+    trace_t t;
+    diag_t d;
+    /* 16 nested repeats are allowed, 17 are not (error at the innermost, the 17th). */
+    char *ok = nest(16, "{op: memcpy, bytes: 1B}"), *bad = nest(17, "{op: memcpy, bytes: 1B}");
+    char y[4096];
+    snprintf(y, sizeof y, GPU_OP("%s"), ok);
+    ck_assert_int_eq(parse(y, &t, &d), 0);
+    ck_assert_int_eq(t.tasks[0].nops, 1);
+    trace_free(&t);
+    snprintf(y, sizeof y, GPU_OP("%s"), bad);
+    /* the 17th "{op: repeat" starts after 16 x 29 characters of "{op: repeat, count: 1, ops: [" */
+    ERR_AT(y, 6, 9 + 16 * 29, "nested more than 16 deep");
+    free(ok);
+    free(bad);
+
+    /* Through aliases: y holds x, which holds a memcpy (two levels). Named under 14 more
+     * levels, y's memcpy is 16 deep: fine, and the copy of y must equal its first parse. */
+    char *a = aliased_nest(14);
+    ck_assert_int_eq(parse(a, &t, &d), 0);
+    ck_assert_int_eq(t.tasks[0].nops, 3);   /* x, y, and the nest: one memcpy each */
+    ck_assert_int_eq(t.tasks[0].ops[2].pos.line, 6);
+    trace_free(&t);
+    free(a);
+    /* Under 15 levels it is 17 deep, even though x and y were already expanded once at a
+     * shallower depth: refused at x (line 6), where the 17th level begins. */
+    a = aliased_nest(15);
+    ERR_AT(a, 6, 9, "nested more than 16 deep");
+    free(a);
+}
+END_TEST
+
+START_TEST(alias_fanout_is_parsed_once)
+{
+    /* a: 1 op; b..f: ten aliases of the previous level each, 10 ... 10^5 ops; then f named
+     * 8 more times: 1 + 10 + 100 + 1000 + 10^4 + 10^5 + 8 x 10^5 = 911,111 ops, under the
+     * limit. Each node is parsed once and copied after that. */
+    static const char Y[] =
+        "orinsim: 1\n"
+        "tasks:\n"
+        "  - id: a\n"
+        "    engine: gpu\n"
+        "    ops:\n"
+        "      - &a {op: kernel, name: k, grid: [1, 2, 3], block: 128}\n"
+        "      - &b {op: repeat, count: 1, ops: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]}\n"
+        "      - &c {op: repeat, count: 1, ops: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]}\n"
+        "      - &d {op: repeat, count: 1, ops: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]}\n"
+        "      - &e {op: repeat, count: 1, ops: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]}\n"
+        "      - &f {op: repeat, count: 1, ops: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]}\n"
+        "      - [*f, *f]\n";
+    trace_t t;
+    diag_t d;
+    char y[2048];
+    /* the last line is replaced by 8 plain aliases */
+    snprintf(y, sizeof y, "%.*s", (int)(strstr(Y, "      - [*f") - Y), Y);
+    for (int i = 0; i < 8; i++)
+        strcat(y, "      - *f\n");
+    ck_assert_int_eq(parse(y, &t, &d), 0);
+    ck_assert_int_eq(t.tasks[0].nops, 911111);
+    for (int i = 0; i < t.tasks[0].nops; i++)
+        ck_assert_int_eq(t.tasks[0].ops[i].u.kernel.grid[2], 3);
+    trace_free(&t);
+    /* Two more make 1,111,111 > 10^6: refused at the 10th *f. An alias is the node it
+     * names (libyaml keeps no position for the alias itself), so the error points at the
+     * anchor &f, line 11. */
+    for (int i = 0; i < 2; i++)
+        strcat(y, "      - *f\n");
+    ERR_AT(y, 11, 9, "too many ops");
+}
+END_TEST
 
 static Suite *trace_suite(void)
 {
@@ -807,6 +933,8 @@ static Suite *trace_suite(void)
     tcase_add_test(ok, topo_lowest_index_first);
     tcase_add_test(ok, nested_repeat_and_aliases);
     tcase_add_test(ok, max_ops_exactly);
+    tcase_add_test(ok, repeat_depth_limit);
+    tcase_add_test(ok, alias_fanout_is_parsed_once);
     tcase_add_test(ok, load_example_file);
     tcase_add_test(file, file_missing);
     tcase_add_test(file, file_is_directory);
@@ -836,6 +964,7 @@ static Suite *trace_suite(void)
     tcase_add_test(err, err_too_many_ops);
     tcase_add_test(err, err_alias_bomb);
     tcase_add_test(err, err_alias_cycle);
+    tcase_add_test(err, err_long_cycle_and_many_tasks);
     suite_add_tcase(s, ok);
     suite_add_tcase(s, file);
     suite_add_tcase(s, err);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Build the trace fuzzer with clang + libFuzzer and run it.
+#
+#   tests/fuzz/run-fuzz.sh [seconds]      fuzz for `seconds` (default 300; 0 = only build)
+#   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
+#                                         ... then add to tests/fuzz/corpus/trace/ the
+#                                         inputs found that reach new coverage (-merge=1)
+#
+# The committed corpus is only read: new inputs go to build-fuzz/corpus/trace/, and
+# crashers / timeouts to build-fuzz/artifacts/. Both directories survive between runs.
+# Environment: BUILD_DIR (default build-fuzz), JOBS (build parallelism, default 2).
+set -euo pipefail
+
+secs="${1:-300}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${BUILD_DIR:-$root/build-fuzz}"
+seeds="$root/tests/fuzz/corpus/trace"
+work="$build/corpus/trace"
+artifacts="$build/artifacts"
+
+cmake -S "$root" -B "$build" -DORINSIM_FUZZ=ON -DCMAKE_C_COMPILER=clang \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target fuzz_trace -j "${JOBS:-2}"
+
+mkdir -p "$work" "$artifacts"
+if [ "$secs" -gt 0 ]; then
+    "$build/fuzz_trace" "$work" "$seeds" \
+        -dict="$root/tests/fuzz/trace.dict" \
+        -max_total_time="$secs" -max_len=4096 -timeout=5 \
+        -artifact_prefix="$artifacts/" -print_final_stats=1
+fi
+
+if [ "${UPDATE_CORPUS:-0}" = 1 ]; then
+    # -merge=1 into the seed directory adds only the inputs that reach new coverage; the
+    # hand-written, named seeds stay as they are.
+    "$build/fuzz_trace" -merge=1 -max_len=4096 -timeout=5 "$seeds" "$work"
+    echo "corpus: $(ls "$seeds" | wc -l) files, $(du -sh "$seeds" | cut -f1)"
+fi
