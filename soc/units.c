@@ -31,8 +31,11 @@ static int split(const char *s, double *num, const char **unit)
     /* strtod accepts "inf", "nan" and hex floats; a quantity never needs them. */
     if (!(isdigit((unsigned char)*s) || *s == '.' || *s == '-' || *s == '+'))
         return -1;
-    if (strchr(s, 'x') != NULL || strchr(s, 'X') != NULL)
-        return -1;
+    {
+        const char *p = s + (*s == '-' || *s == '+');
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+            return -1;   /* hexadecimal */
+    }
     *num = strtod(s, &end);
     if (end == s || !isfinite(*num))
         return -1;

@@ -616,7 +616,7 @@ START_TEST(err_units)
     ERR_AT("orinsim: 1\nperiod: 33\n", 2, 9, "period: missing unit in '33'");
     ERR_AT("orinsim: 1\nperiod: 33 fps\n", 2, 9, "unknown unit 'fps'");
     ERR_AT(GPU_OP("{op: kernel, grid: 1, block: 1, shared: 16KiX}"), 6, 49,
-           "kernel shared: expected a size such as '4MiB'");
+           "kernel shared: unknown unit 'KiX' in '16KiX'");
     ERR_AT(GPU_OP("{op: memcpy, bytes: 4096}"), 6, 29, "memcpy bytes: missing unit");
     ERR_AT(CPU_OP("{op: cpu, duration: 1.5}"), 6, 29, "cpu duration: missing unit");
     ERR_AT(CPU_OP("{op: cpu, duration: 1ms, ref_clock: 2.2}"), 6, 45, "missing unit");
