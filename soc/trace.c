@@ -39,487 +39,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/trace_internal.h"
 #include "soc/units.h"
 #include "soc/ydoc.h"
 
 enum { MAX_REPEAT_DEPTH = 16 };
 
-/* Bounds on user-provided quantities (docs/trace-format.md, "Bounds"). They reject
- * typos and absurd values, not unusual workloads. */
-#define GIB 1073741824.0
-#define MIB 1048576.0
-#define MAX_BYTES (64.0 * GIB)            /* memcpy, kernel dram_bytes, cpu bytes */
-#define MAX_SHARED MIB                    /* kernel shared memory per CTA */
-#define MAX_FLOPS 1e18                    /* per kernel, per dtype */
-#define MAX_PERIOD_PS (3600ULL * SIM_S)   /* one hour */
-#define MAX_DURATION_PS (3600ULL * SIM_S)
-static const int64_t MAX_DIM = (int64_t)1 << 24;      /* gemm m n k, attention seq */
-static const int64_t MAX_COUNT = (int64_t)1 << 20;    /* batch, conv N C H W filters */
-static const int64_t MAX_ELEMENTS = (int64_t)1 << 40;
-static const int64_t MAX_WINDOW = 1024;               /* conv kernel, stride, pad, dilation */
-static const int64_t MAX_GRID = 2147483647;           /* 2^31 - 1 */
-
 static const char *const ENGINE_NAMES[ENG_COUNT] = {"gpu", "dla0", "dla1", "dla", "pva", "cpu"};
-static const char *const OP_NAMES[OP_KIND_COUNT] = {
-    "gemm", "conv", "attention", "elementwise", "reduce", "memcpy", "kernel", "cpu"};
 
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
                                        "tasks", NULL};
-static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", NULL};
+static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
+                                        "memory", NULL};
+static const char *const MEMORY_KEYS[] = {"weights", "activations", "kv_cache", "buffers", NULL};
 static const char *const REPEAT_KEYS[] = {"op", "name", "count", "ops", NULL};
-static const char *const *const OP_KEYS[OP_KIND_COUNT] = {
-    [OP_GEMM] = (const char *const[]){"op", "name", "m", "n", "k", "batch", "dtype", "sparsity",
-                                      NULL},
-    [OP_CONV] = (const char *const[]){"op", "name", "input", "filters", "kernel", "stride",
-                                      "padding", "dilation", "groups", "dtype", "sparsity", NULL},
-    [OP_ATTENTION] = (const char *const[]){"op", "name", "batch", "heads", "seq_q", "seq_kv",
-                                           "head_dim", "dtype", "causal", NULL},
-    [OP_ELEMENTWISE] = (const char *const[]){"op", "name", "elements", "inputs", "outputs",
-                                             "flops_per_element", "dtype", NULL},
-    [OP_REDUCE] = (const char *const[]){"op", "name", "elements", "outputs", "dtype", NULL},
-    [OP_MEMCPY] = (const char *const[]){"op", "name", "bytes", NULL},
-    [OP_KERNEL] = (const char *const[]){"op", "name", "grid", "block", "registers", "shared",
-                                        "flops", "tensor_flops", "dram_bytes", NULL},
-    [OP_CPU] = (const char *const[]){"op", "name", "duration", "ref_clock", "instructions", "ipc",
-                                     "threads", "bytes", NULL},
-};
-/* Formats each unit computes in: CUDA cores (kernel `flops`), tensor cores (`tensor_flops`,
- * and the only dtypes 2:4 sparsity applies to). */
-static const char *const CUDA_DTYPES[] = {"fp32", "fp16", "bf16", "int8", NULL};
-static const char *const TENSOR_DTYPES[] = {"tf32", "fp16", "bf16", "int8", "int4", NULL};
-
 const char *trace_engine_name(trace_engine_t e)
 {
     return (e >= 0 && e < ENG_COUNT) ? ENGINE_NAMES[e] : "?";
 }
 
-const char *trace_op_name(trace_op_kind_t k)
-{
-    return (k >= 0 && k < OP_KIND_COUNT) ? OP_NAMES[k] : "?";
-}
-
-/* ---- parser state ---- */
-
-typedef struct oplist {
-    trace_op_t *v;
-    int n, cap;
-} oplist_t;
-
-/* What is known about one YAML node of an op list, so that a node named many times
- * through aliases is counted and parsed once. */
-typedef struct memo {
-    int64_t cost;                  /* ops it expands to (ops_cost); 0 = not known */
-    int task;                      /* 1 + task whose op list holds its expansion; 0 = none */
-    int start, len;                /* its expansion: ops [start, start + len) of that list */
-    int height;                    /* repeat levels below it */
-} memo_t;
-
-typedef struct parser {
-    ydoc_t y;
-    diag_t *d;
-    trace_t *t;
-    int64_t ops_before;            /* ops of the tasks already parsed */
-    int task;                      /* index of the task being parsed */
-    trace_engine_t engine;         /* of that task */
-    const char *task_id;
-    yaml_node_t **after_nodes;     /* per task: its `after` list, or NULL */
-    memo_t *memo;                  /* per document node */
-    int depth_reached;             /* deepest repeat level parsed so far */
-    int cost_cut;                  /* ops_cost stopped at the depth limit */
-} parser_t;
-
-static int oom(parser_t *p)
-{
-    return diag_error(p->d, p->y.path, 0, 0, "out of memory");
-}
-
-static int oplist_reserve(parser_t *p, oplist_t *l, int64_t need)
-{
-    trace_op_t *v;
-    int64_t cap = l->cap ? l->cap : 8;
-    if (need <= l->cap)
-        return 0;
-    assert(need <= TRACE_MAX_OPS);
-    while (cap < need)
-        cap *= 2;
-    if (cap > TRACE_MAX_OPS)
-        cap = TRACE_MAX_OPS;
-    v = realloc(l->v, (size_t)cap * sizeof *v);
-    if (v == NULL)
-        return oom(p);
-    l->v = v;
-    l->cap = (int)cap;
-    return 0;
-}
-
-/* ---- field helpers: "what" in messages reads "<op> <field>", e.g. "gemm m" ---- */
-
-static const char *what(char *buf, size_t len, const char *ctx, const char *key)
-{
-    snprintf(buf, len, "%s %s", ctx, key);
-    return buf;
-}
-
-/* An integer field: required when `def` is NULL. */
-static int int_field(parser_t *p, const yaml_node_t *map, const char *ctx, const char *key,
-                     int64_t min, int64_t max, const int64_t *def, int64_t *out)
-{
-    char w[96], mw[96];
-    yaml_node_t *v = ydoc_get(&p->y, map, key);
-    if (v == NULL) {
-        if (def == NULL) {
-            ydoc_require(&p->y, map, key, what(mw, sizeof mw, ctx, "op"), p->d);
-            return DIAG_ERR;
-        }
-        *out = *def;
-        return 0;
-    }
-    return ydoc_int(&p->y, v, what(w, sizeof w, ctx, key), min, max, out, p->d);
-}
-
-static const int64_t ONE = 1;
-
-static int double_field(parser_t *p, const yaml_node_t *map, const char *ctx, const char *key,
-                        double min, double max, double def, double *out)
-{
-    char w[96];
-    yaml_node_t *v = ydoc_get(&p->y, map, key);
-    if (v == NULL) {
-        *out = def;
-        return 0;
-    }
-    return ydoc_double(&p->y, v, what(w, sizeof w, ctx, key), min, max, out, p->d);
-}
-
-/* A size with a unit in [min, max] bytes; the bounds are printed with units. */
-static int size_value(parser_t *p, const yaml_node_t *v, const char *w, double min, double max,
-                      double *out)
-{
-    char lo[32], hi[32];
-    double b;
-    if (ydoc_size(&p->y, v, w, 0.0, HUGE_VAL, &b, p->d) != 0)
-        return DIAG_ERR;
-    if (b < min || b > max) {
-        units_fmt_bytes(min, lo, sizeof lo);
-        units_fmt_bytes(max, hi, sizeof hi);
-        return ydoc_error(&p->y, v, p->d, "%s = %s is out of range (expected %s to %s)", w,
-                          ydoc_str(v), lo, hi);
-    }
-    *out = b;
-    return 0;
-}
-
-static int size_field(parser_t *p, const yaml_node_t *map, const char *ctx, const char *key,
-                      double min, double max, int required, double *out)
-{
-    char w[96], mw[96];
-    yaml_node_t *v = ydoc_get(&p->y, map, key);
-    if (v == NULL) {
-        if (required) {
-            ydoc_require(&p->y, map, key, what(mw, sizeof mw, ctx, "op"), p->d);
-            return DIAG_ERR;
-        }
-        *out = 0.0;
-        return 0;
-    }
-    return size_value(p, v, what(w, sizeof w, ctx, key), min, max, out);
-}
-
-/* A duration in (0, max]; the message speaks in milliseconds and hours, not picoseconds. */
-static int duration_value(parser_t *p, const yaml_node_t *v, const char *w, uint64_t max_ps,
-                          uint64_t *out)
-{
-    uint64_t ps;
-    if (ydoc_duration(&p->y, v, w, 0, UINT64_MAX, &ps, p->d) != 0)
-        return DIAG_ERR;
-    if (ps == 0 || ps > max_ps)
-        return ydoc_error(&p->y, v, p->d,
-                          "%s = %s is out of range (expected more than 0 s and at most %g s)",
-                          w, ydoc_str(v), (double)max_ps / 1e12);
-    *out = ps;
-    return 0;
-}
-
-/* An integer or a list of 1..n integers (missing trailing items take `fill`). */
-static int dims_field(parser_t *p, const yaml_node_t *v, const char *w, int n, int64_t min,
-                      int64_t max, int64_t fill, int64_t *out)
-{
-    size_t len;
-    if (v->type == YAML_SCALAR_NODE) {
-        if (ydoc_int(&p->y, v, w, min, max, &out[0], p->d) != 0)
-            return DIAG_ERR;
-        for (int i = 1; i < n; i++)
-            out[i] = n == 2 ? out[0] : fill;   /* a pair repeats, a dim3 fills with 1 */
-        return 0;
-    }
-    len = ydoc_seq_len(v);
-    if (v->type != YAML_SEQUENCE_NODE || len < 1 || len > (size_t)n) {
-        if (n == 2)
-            return ydoc_error(&p->y, v, p->d, "expected an integer or [h, w] for %s", w);
-        return ydoc_error(&p->y, v, p->d, "expected an integer or [x, y, z] for %s", w);
-    }
-    if (n == 2 && len != 2)
-        return ydoc_error(&p->y, v, p->d, "expected an integer or [h, w] for %s, got %zu items",
-                          w, len);
-    for (int i = 0; i < n; i++) {
-        out[i] = fill;
-        if ((size_t)i < len &&
-            ydoc_int(&p->y, ydoc_seq_at(&p->y, v, (size_t)i), w, min, max, &out[i], p->d) != 0)
-            return DIAG_ERR;
-    }
-    return 0;
-}
-
-/* A label: at most maxlen - 1 printable characters (no control characters). */
-static int label(parser_t *p, const yaml_node_t *v, const char *w, char *out, size_t maxlen)
-{
-    if (ydoc_string(&p->y, v, w, out, maxlen, p->d) != 0)
-        return DIAG_ERR;
-    for (const char *s = out; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return ydoc_error(&p->y, v, p->d, "%s contains a control character", w);
-    return 0;
-}
-
-static int dtype_field(parser_t *p, const yaml_node_t *map, const char *ctx, dtype_t *out)
-{
-    yaml_node_t *v = ydoc_get(&p->y, map, "dtype");
-    char w[96];
-    *out = DT_FP16;
-    if (v == NULL)
-        return 0;
-    if (ydoc_expect_scalar(&p->y, v, what(w, sizeof w, ctx, "dtype"), p->d) != 0)
-        return DIAG_ERR;
-    if (dtype_parse(ydoc_str(v), out) != 0)
-        return ydoc_error(&p->y, v, p->d,
-                          "unknown dtype '%s' in %s op (expected one of: fp32, tf32, fp16, "
-                          "bf16, int8, int4)", ydoc_str(v), ctx);
-    return 0;
-}
-
-static int sparsity_field(parser_t *p, const yaml_node_t *map, trace_op_t *op)
-{
-    yaml_node_t *v = ydoc_get(&p->y, map, "sparsity");
-    const char *s;
-    char w[96];
-    op->sparse = 0;
-    if (v == NULL)
-        return 0;
-    if (ydoc_expect_scalar(&p->y, v, what(w, sizeof w, trace_op_name(op->kind), "sparsity"),
-                           p->d) != 0)
-        return DIAG_ERR;
-    s = ydoc_str(v);
-    if (strcmp(s, "dense") == 0)
-        return 0;
-    if (strcmp(s, "2:4") != 0)
-        return ydoc_error(&p->y, v, p->d, "unknown sparsity '%s' (expected dense or \"2:4\")", s);
-    if (op->dtype == DT_FP32)
-        return ydoc_error(&p->y, v, p->d,
-                          "2:4 sparsity needs a tensor-core dtype (tf32, fp16, bf16, int8, "
-                          "int4), got fp32");
-    op->sparse = 1;
-    return 0;
-}
-
-/* kernel flops / tensor_flops: {dtype: count} with dtypes from `allowed`. */
-static int flops_map(parser_t *p, const yaml_node_t *map, const char *key,
-                     const char *const *allowed, double *out)
-{
-    yaml_node_t *v = ydoc_get(&p->y, map, key);
-    char w[96];
-    what(w, sizeof w, "kernel", key);
-    if (v == NULL)
-        return 0;
-    if (ydoc_expect_map(&p->y, v, w, p->d) != 0 || ydoc_check_keys(&p->y, v, allowed, w, p->d))
-        return DIAG_ERR;
-    for (const char *const *a = allowed; *a; a++) {
-        yaml_node_t *c = ydoc_get(&p->y, v, *a);
-        dtype_t t;
-        char cw[128];
-        int ok = dtype_parse(*a, &t);
-        assert(ok == 0);
-        (void)ok;
-        snprintf(cw, sizeof cw, "%s %s", w, *a);
-        if (c != NULL && ydoc_double(&p->y, c, cw, 0.0, MAX_FLOPS, &out[t], p->d) != 0)
-            return DIAG_ERR;
-    }
-    return 0;
-}
-
-/* ---- one op of each kind ---- */
-
-static int parse_gemm(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    if (int_field(p, m, "gemm", "m", 1, MAX_DIM, NULL, &op->u.gemm.m) ||
-        int_field(p, m, "gemm", "n", 1, MAX_DIM, NULL, &op->u.gemm.n) ||
-        int_field(p, m, "gemm", "k", 1, MAX_DIM, NULL, &op->u.gemm.k) ||
-        int_field(p, m, "gemm", "batch", 1, MAX_COUNT, &ONE, &op->u.gemm.batch))
-        return DIAG_ERR;
-    return dtype_field(p, m, "gemm", &op->dtype) || sparsity_field(p, m, op);
-}
-
-static int parse_conv(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    yaml_node_t *in = ydoc_require(&p->y, m, "input", "conv op", p->d);
-    yaml_node_t *k, *v;
-    int64_t nchw[4], pair[2];
-    static const char *const DIM[4] = {"conv input N", "conv input C", "conv input H",
-                                       "conv input W"};
-    if (in == NULL || ydoc_expect_seq(&p->y, in, "conv input", p->d) != 0)
-        return DIAG_ERR;
-    if (ydoc_seq_len(in) != 4)
-        return ydoc_error(&p->y, in, p->d, "expected [N, C, H, W] (4 integers) for conv input, "
-                          "got %zu items", ydoc_seq_len(in));
-    for (size_t i = 0; i < 4; i++)
-        if (ydoc_int(&p->y, ydoc_seq_at(&p->y, in, i), DIM[i], 1, MAX_COUNT, &nchw[i], p->d))
-            return DIAG_ERR;
-    op->u.conv.n = nchw[0];
-    op->u.conv.c = nchw[1];
-    op->u.conv.h = nchw[2];
-    op->u.conv.w = nchw[3];
-    if (int_field(p, m, "conv", "filters", 1, MAX_COUNT, NULL, &op->u.conv.filters))
-        return DIAG_ERR;
-    k = ydoc_require(&p->y, m, "kernel", "conv op", p->d);
-    if (k == NULL || dims_field(p, k, "conv kernel", 2, 1, MAX_WINDOW, 1, pair))
-        return DIAG_ERR;
-    op->u.conv.kh = pair[0];
-    op->u.conv.kw = pair[1];
-    pair[0] = pair[1] = 1;
-    if ((v = ydoc_get(&p->y, m, "stride")) && dims_field(p, v, "conv stride", 2, 1, MAX_WINDOW,
-                                                         1, pair))
-        return DIAG_ERR;
-    op->u.conv.stride_h = pair[0];
-    op->u.conv.stride_w = pair[1];
-    pair[0] = pair[1] = 0;
-    if ((v = ydoc_get(&p->y, m, "padding")) && dims_field(p, v, "conv padding", 2, 0,
-                                                          MAX_WINDOW, 0, pair))
-        return DIAG_ERR;
-    op->u.conv.pad_h = pair[0];
-    op->u.conv.pad_w = pair[1];
-    pair[0] = pair[1] = 1;
-    if ((v = ydoc_get(&p->y, m, "dilation")) && dims_field(p, v, "conv dilation", 2, 1,
-                                                           MAX_WINDOW, 1, pair))
-        return DIAG_ERR;
-    op->u.conv.dil_h = pair[0];
-    op->u.conv.dil_w = pair[1];
-    /* The dilated kernel must fit in the padded input, or there is no output pixel. */
-    {
-        int64_t eh = op->u.conv.dil_h * (op->u.conv.kh - 1) + 1;
-        int64_t ew = op->u.conv.dil_w * (op->u.conv.kw - 1) + 1;
-        int64_t ih = op->u.conv.h + 2 * op->u.conv.pad_h;
-        int64_t iw = op->u.conv.w + 2 * op->u.conv.pad_w;
-        if (eh > ih || ew > iw)
-            return ydoc_error(&p->y, k, p->d,
-                              "conv kernel spans %lldx%lld pixels (with dilation), larger than "
-                              "the padded input %lldx%lld", (long long)eh, (long long)ew,
-                              (long long)ih, (long long)iw);
-    }
-    if (int_field(p, m, "conv", "groups", 1, MAX_COUNT, &ONE, &op->u.conv.groups))
-        return DIAG_ERR;
-    if (op->u.conv.c % op->u.conv.groups || op->u.conv.filters % op->u.conv.groups)
-        return ydoc_error(&p->y, ydoc_get(&p->y, m, "groups"), p->d,
-                          "conv groups = %lld must divide both the input channels (%lld) and "
-                          "filters (%lld)", (long long)op->u.conv.groups, (long long)op->u.conv.c,
-                          (long long)op->u.conv.filters);
-    return dtype_field(p, m, "conv", &op->dtype) || sparsity_field(p, m, op);
-}
-
-static int parse_attention(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    yaml_node_t *v;
-    if (int_field(p, m, "attention", "batch", 1, MAX_COUNT, &ONE, &op->u.attn.batch) ||
-        int_field(p, m, "attention", "heads", 1, 4096, NULL, &op->u.attn.heads) ||
-        int_field(p, m, "attention", "seq_q", 1, MAX_DIM, NULL, &op->u.attn.seq_q) ||
-        int_field(p, m, "attention", "seq_kv", 1, MAX_DIM, &op->u.attn.seq_q,
-                  &op->u.attn.seq_kv) ||
-        int_field(p, m, "attention", "head_dim", 1, 4096, NULL, &op->u.attn.head_dim))
-        return DIAG_ERR;
-    op->u.attn.causal = 0;
-    if ((v = ydoc_get(&p->y, m, "causal")) &&
-        ydoc_bool(&p->y, v, "attention causal", &op->u.attn.causal, p->d))
-        return DIAG_ERR;
-    return dtype_field(p, m, "attention", &op->dtype);
-}
-
-static int parse_elementwise(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    if (int_field(p, m, "elementwise", "elements", 1, MAX_ELEMENTS, NULL, &op->u.ew.elements) ||
-        int_field(p, m, "elementwise", "inputs", 0, 64, &ONE, &op->u.ew.inputs) ||
-        int_field(p, m, "elementwise", "outputs", 1, 64, &ONE, &op->u.ew.outputs) ||
-        double_field(p, m, "elementwise", "flops_per_element", 0.0, 1e6, 1.0,
-                     &op->u.ew.flops_per_element))
-        return DIAG_ERR;
-    return dtype_field(p, m, "elementwise", &op->dtype);
-}
-
-static int parse_reduce(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    if (int_field(p, m, "reduce", "elements", 1, MAX_ELEMENTS, NULL, &op->u.reduce.elements) ||
-        int_field(p, m, "reduce", "outputs", 1, op->u.reduce.elements, &ONE,
-                  &op->u.reduce.outputs))
-        return DIAG_ERR;
-    return dtype_field(p, m, "reduce", &op->dtype);
-}
-
-static int parse_kernel(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    yaml_node_t *g = ydoc_require(&p->y, m, "grid", "kernel op", p->d);
-    yaml_node_t *b;
-    int64_t threads;
-    if (g == NULL || dims_field(p, g, "kernel grid", 3, 1, MAX_GRID, 1, op->u.kernel.grid))
-        return DIAG_ERR;
-    b = ydoc_require(&p->y, m, "block", "kernel op", p->d);
-    if (b == NULL || dims_field(p, b, "kernel block", 3, 1, 1024, 1, op->u.kernel.block))
-        return DIAG_ERR;
-    threads = op->u.kernel.block[0] * op->u.kernel.block[1] * op->u.kernel.block[2];
-    if (threads > 1024)
-        return ydoc_error(&p->y, b, p->d, "kernel block has %lld threads (at most 1024 per CTA)",
-                          (long long)threads);
-    if (int_field(p, m, "kernel", "registers", 1, 255, &(const int64_t){32},
-                  &op->u.kernel.registers) ||
-        size_field(p, m, "kernel", "shared", 0.0, MAX_SHARED, 0, &op->u.kernel.shared) ||
-        flops_map(p, m, "flops", CUDA_DTYPES, op->u.kernel.flops) ||
-        flops_map(p, m, "tensor_flops", TENSOR_DTYPES, op->u.kernel.tensor_flops) ||
-        size_field(p, m, "kernel", "dram_bytes", 0.0, MAX_BYTES, 0, &op->u.kernel.dram_bytes))
-        return DIAG_ERR;
-    return 0;
-}
-
-static int parse_cpu(parser_t *p, const yaml_node_t *m, trace_op_t *op)
-{
-    yaml_node_t *dur = ydoc_get(&p->y, m, "duration");
-    yaml_node_t *ins = ydoc_get(&p->y, m, "instructions");
-    yaml_node_t *v;
-    if (dur && ins)
-        return ydoc_error(&p->y, ydoc_key_node(&p->y, m, "instructions"), p->d,
-                          "cpu op takes either duration or instructions + ipc, not both");
-    if (dur) {
-        if (duration_value(p, dur, "cpu duration", MAX_DURATION_PS, &op->u.cpu.duration_ps))
-            return DIAG_ERR;
-        if ((v = ydoc_get(&p->y, m, "ipc")))
-            return ydoc_error(&p->y, ydoc_key_node(&p->y, m, "ipc"), p->d,
-                              "cpu ipc goes with instructions, not with duration");
-        if ((v = ydoc_get(&p->y, m, "ref_clock")) &&
-            ydoc_freq(&p->y, v, "cpu ref_clock", 1e6, 10e9, &op->u.cpu.ref_hz, p->d))
-            return DIAG_ERR;
-    } else if (ins) {
-        if (ydoc_double(&p->y, ins, "cpu instructions", 1.0, 1e15, &op->u.cpu.instructions, p->d))
-            return DIAG_ERR;
-        if ((v = ydoc_get(&p->y, m, "ref_clock")))
-            return ydoc_error(&p->y, ydoc_key_node(&p->y, m, "ref_clock"), p->d,
-                              "cpu ref_clock goes with duration, not with instructions");
-        v = ydoc_require(&p->y, m, "ipc", "cpu op (instructions need an ipc)", p->d);
-        if (v == NULL || ydoc_double(&p->y, v, "cpu ipc", 0.01, 16.0, &op->u.cpu.ipc, p->d))
-            return DIAG_ERR;
-    } else {
-        return ydoc_error(&p->y, m, p->d,
-                          "cpu op needs either duration (e.g. 1.5ms) or instructions + ipc");
-    }
-    if (int_field(p, m, "cpu", "threads", 1, 256, &ONE, &op->u.cpu.threads) ||
-        size_field(p, m, "cpu", "bytes", 0.0, MAX_BYTES, 0, &op->u.cpu.bytes))
-        return DIAG_ERR;
-    return 0;
-}
 
 /* ---- op lists and repeat ---- */
 
@@ -590,9 +128,9 @@ static int parse_repeat(parser_t *p, const yaml_node_t *m, int depth, oplist_t *
     int64_t count, cap, cost, start, len;
     char name[TRACE_ID_LEN];
     if (ydoc_check_keys(&p->y, m, REPEAT_KEYS, "repeat op", p->d) != 0 ||
-        int_field(p, m, "repeat", "count", 1, TRACE_MAX_OPS, NULL, &count) != 0)
+        trace__int_field(p, m, "repeat", "count", 1, TRACE_MAX_OPS, NULL, &count) != 0)
         return DIAG_ERR;
-    if ((v = ydoc_get(&p->y, m, "name")) && label(p, v, "repeat name", name, sizeof name))
+    if ((v = ydoc_get(&p->y, m, "name")) && trace__label(p, v, "repeat name", name, sizeof name))
         return DIAG_ERR;
     body = ydoc_require(&p->y, m, "ops", "repeat op", p->d);
     if (body == NULL || ydoc_expect_seq(&p->y, body, "repeat ops", p->d) != 0)
@@ -617,7 +155,7 @@ static int parse_repeat(parser_t *p, const yaml_node_t *m, int depth, oplist_t *
     assert(len >= 1);
     if (len * count > TRACE_MAX_OPS - p->ops_before - start)
         return too_many(p, m);          /* not reached: cost == len for a body that parsed */
-    if (oplist_reserve(p, out, start + len * count) != 0)
+    if (trace__oplist_reserve(p, out, start + len * count) != 0)
         return DIAG_ERR;
     for (int64_t i = 1; i < count; i++)
         memcpy(out->v + start + i * len, out->v + start, (size_t)len * sizeof *out->v);
@@ -625,46 +163,64 @@ static int parse_repeat(parser_t *p, const yaml_node_t *m, int depth, oplist_t *
     return 0;
 }
 
+/* Which engines run which op kinds: cpu ops only on the CPU and the CPU only cpu ops;
+ * vision primitives on the PVA or the GPU, and the PVA only those. DLA tasks take layers
+ * and GPU ops; whether the DLA can run each is decided when the SoC is built. */
+static int check_engine(parser_t *p, const yaml_node_t *m, int kind, const char *ks)
+{
+    const char *eng = trace_engine_name(p->engine);
+    if (kind == OP_CPU && p->engine != ENG_CPU)
+        return ydoc_error(&p->y, m, p->d,
+                          "cpu op in task '%s' on engine %s (cpu ops run only on engine cpu)",
+                          p->task_id, eng);
+    if (kind != OP_CPU && p->engine == ENG_CPU)
+        return ydoc_error(&p->y, m, p->d,
+                          "%s op in task '%s' on engine cpu (engine cpu runs only cpu ops)",
+                          ks, p->task_id);
+    if (trace_op_is_vision((trace_op_kind_t)kind) && p->engine != ENG_PVA &&
+        p->engine != ENG_GPU)
+        return ydoc_error(&p->y, m, p->d,
+                          "%s op in task '%s' on engine %s (vision ops run on pva or gpu)", ks,
+                          p->task_id, eng);
+    if (!trace_op_is_vision((trace_op_kind_t)kind) && p->engine == ENG_PVA)
+        return ydoc_error(&p->y, m, p->d,
+                          "%s op in task '%s' on engine pva (the pva runs vision ops: "
+                          "color_convert, resize, remap, gaussian, box_filter, harris, fast, "
+                          "histogram, stereo, vpu)", ks, p->task_id);
+    return 0;
+}
+
 static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
 {
-    static int (*const PARSE[OP_KIND_COUNT])(parser_t *, const yaml_node_t *, trace_op_t *) = {
-        [OP_GEMM] = parse_gemm, [OP_CONV] = parse_conv, [OP_ATTENTION] = parse_attention,
-        [OP_ELEMENTWISE] = parse_elementwise, [OP_REDUCE] = parse_reduce,
-        [OP_MEMCPY] = NULL, [OP_KERNEL] = parse_kernel, [OP_CPU] = parse_cpu};
     yaml_node_t *kn, *v;
     const char *ks;
     trace_op_t op;
-    int kind = -1;
+    int kind;
     char w[96];
 
     if (ydoc_expect_map(&p->y, m, "an op (e.g. {op: gemm, m: 64, n: 64, k: 64})", p->d) != 0)
         return DIAG_ERR;
-    kn = ydoc_require(&p->y, m, "op", "op (the kind: gemm, conv, attention, elementwise, reduce, "
-                      "memcpy, kernel, cpu or repeat)", p->d);
+    kn = ydoc_require(&p->y, m, "op", "op (its kind, e.g. gemm, conv, pool, cpu or repeat)", p->d);
     if (kn == NULL || ydoc_expect_scalar(&p->y, kn, "op", p->d) != 0)
         return DIAG_ERR;
     ks = ydoc_str(kn);
     if (strcmp(ks, "repeat") == 0)
         return parse_repeat(p, m, depth, out);
-    for (int i = 0; i < OP_KIND_COUNT; i++)
-        if (strcmp(ks, OP_NAMES[i]) == 0)
-            kind = i;
+    kind = trace__op_kind(p, m, ks);
     if (kind < 0)
         return ydoc_error(&p->y, kn, p->d,
                           "unknown op '%s' (expected one of: gemm, conv, attention, elementwise, "
-                          "reduce, memcpy, kernel, cpu, repeat)", ks);
-    if (kind == OP_CPU && p->engine != ENG_CPU)
-        return ydoc_error(&p->y, m, p->d,
-                          "cpu op in task '%s' on engine %s (cpu ops run only on engine cpu)",
-                          p->task_id, ENGINE_NAMES[p->engine]);
-    if (kind != OP_CPU && p->engine == ENG_CPU)
-        return ydoc_error(&p->y, m, p->d,
-                          "%s op in task '%s' on engine cpu (engine cpu runs only cpu ops)",
-                          ks, p->task_id);
-    if (kind != OP_GEMM && kind != OP_CONV && (v = ydoc_key_node(&p->y, m, "sparsity")))
-        return ydoc_error(&p->y, v, p->d, "sparsity applies only to gemm and conv ops, not %s",
-                          ks);
-    if (ydoc_check_keys(&p->y, m, OP_KEYS[kind], what(w, sizeof w, ks, "op"), p->d) != 0)
+                          "reduce, memcpy, kernel, cpu, deconv, fc, pool, activation, eltwise, "
+                          "batchnorm, concat, resize, softmax, color_convert, remap, gaussian, "
+                          "box_filter, harris, fast, histogram, stereo, vpu, repeat)", ks);
+    if (check_engine(p, m, kind, ks) != 0)
+        return DIAG_ERR;
+    if (kind != OP_GEMM && kind != OP_CONV && kind != OP_DECONV && kind != OP_FC &&
+        (v = ydoc_key_node(&p->y, m, "sparsity")))
+        return ydoc_error(&p->y, v, p->d,
+                          "sparsity applies only to gemm, conv, deconv and fc ops, not %s", ks);
+    if (ydoc_check_keys(&p->y, m, trace__op_keys((trace_op_kind_t)kind),
+                        trace__what(w, sizeof w, ks, "op"), p->d) != 0)
         return DIAG_ERR;
 
     memset(&op, 0, sizeof op);
@@ -672,18 +228,14 @@ static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
     op.pos.line = ydoc_line(m);
     op.pos.col = ydoc_col(m);
     op.dtype = DT_FP16;
-    if ((v = ydoc_get(&p->y, m, "name")) && label(p, v, what(w, sizeof w, ks, "name"), op.name,
-                                                  sizeof op.name))
+    if ((v = ydoc_get(&p->y, m, "name")) &&
+        trace__label(p, v, trace__what(w, sizeof w, ks, "name"), op.name, sizeof op.name))
         return DIAG_ERR;
-    if (kind == OP_MEMCPY) {
-        if (size_field(p, m, "memcpy", "bytes", 1.0, MAX_BYTES, 1, &op.u.memcpy.bytes) != 0)
-            return DIAG_ERR;
-    } else if (PARSE[kind](p, m, &op) != 0) {
+    if (trace__op_fields(p, m, &op) != 0)
         return DIAG_ERR;
-    }
     if (p->ops_before + out->n + 1 > TRACE_MAX_OPS)
         return too_many(p, m);
-    if (oplist_reserve(p, out, (int64_t)out->n + 1) != 0)
+    if (trace__oplist_reserve(p, out, (int64_t)out->n + 1) != 0)
         return DIAG_ERR;
     out->v[out->n++] = op;
     return 0;
@@ -701,7 +253,7 @@ static int parse_ops(parser_t *p, const yaml_node_t *seq, int depth, oplist_t *o
         if (mm->task == p->task + 1 && depth + mm->height <= MAX_REPEAT_DEPTH) {
             if (p->ops_before + out->n + mm->len > TRACE_MAX_OPS)
                 return too_many(p, item);
-            if (oplist_reserve(p, out, (int64_t)out->n + mm->len) != 0)
+            if (trace__oplist_reserve(p, out, (int64_t)out->n + mm->len) != 0)
                 return DIAG_ERR;
             memcpy(out->v + out->n, out->v + mm->start, (size_t)mm->len * sizeof *out->v);
             out->n += mm->len;
@@ -731,6 +283,52 @@ static int valid_id(const char *s)
               *s == '_' || *s == '-' || *s == '.'))
             return 0;
     return 1;
+}
+
+/* fallback, io_format and memory: what a task asks of its engine. */
+static int parse_task_options(parser_t *p, const yaml_node_t *m, trace_task_t *task)
+{
+    yaml_node_t *v;
+    int dla = task->engine == ENG_DLA0 || task->engine == ENG_DLA1 || task->engine == ENG_DLA;
+    if ((v = ydoc_get(&p->y, m, "fallback"))) {
+        const char *s;
+        if (ydoc_expect_scalar(&p->y, v, "task fallback", p->d) != 0)
+            return DIAG_ERR;
+        s = ydoc_str(v);
+        if (strcmp(s, "gpu") == 0)
+            task->fallback = FALLBACK_GPU;
+        else if (strcmp(s, "none") != 0)
+            return ydoc_error(&p->y, v, p->d, "unknown fallback '%s' (expected none or gpu)", s);
+        if (task->fallback == FALLBACK_GPU && !dla && task->engine != ENG_PVA)
+            return ydoc_error(&p->y, v, p->d,
+                              "fallback applies to dla and pva tasks, not to engine %s",
+                              trace_engine_name(task->engine));
+    }
+    if ((v = ydoc_get(&p->y, m, "io_format"))) {
+        const char *s;
+        if (ydoc_expect_scalar(&p->y, v, "task io_format", p->d) != 0)
+            return DIAG_ERR;
+        s = ydoc_str(v);
+        if (strcmp(s, "native") == 0)
+            task->io_native = 1;
+        else if (strcmp(s, "linear") != 0)
+            return ydoc_error(&p->y, v, p->d, "unknown io_format '%s' (expected linear or native)",
+                              s);
+        if (!dla)
+            return ydoc_error(&p->y, v, p->d, "io_format applies to dla tasks, not to engine %s",
+                              trace_engine_name(task->engine));
+    }
+    if ((v = ydoc_get(&p->y, m, "memory"))) {
+        double *f[] = {&task->memory.weights, &task->memory.activations, &task->memory.kv_cache,
+                       &task->memory.buffers};
+        if (ydoc_expect_map(&p->y, v, "task memory", p->d) != 0 ||
+            ydoc_check_keys(&p->y, v, MEMORY_KEYS, "task memory", p->d) != 0)
+            return DIAG_ERR;
+        for (int i = 0; MEMORY_KEYS[i]; i++)
+            if (trace__size_field(p, v, "memory", MEMORY_KEYS[i], 0.0, 1024.0 * GIB, 0, f[i]))
+                return DIAG_ERR;
+    }
+    return 0;
 }
 
 static int parse_task(parser_t *p, const yaml_node_t *m, int index)
@@ -768,6 +366,8 @@ static int parse_task(parser_t *p, const yaml_node_t *m, int index)
     task->engine = (trace_engine_t)e;
     task->engine_pos.line = ydoc_line(v);
     task->engine_pos.col = ydoc_col(v);
+    if (parse_task_options(p, m, task) != 0)
+        return DIAG_ERR;
 
     if ((v = ydoc_get(&p->y, m, "after"))) {
         if (ydoc_expect_seq(&p->y, v, "task after (a list of task ids)", p->d) != 0)
@@ -821,7 +421,7 @@ static int resolve_after(parser_t *p)
     if (idx == NULL || seen == NULL) {
         free(idx);
         free(seen);
-        return oom(p);
+        return trace__oom(p);
     }
     for (int i = 0; i < t->ntasks; i++)
         idx[i] = (id_index_t){t->tasks[i].id, i};
@@ -834,7 +434,7 @@ static int resolve_after(parser_t *p)
             continue;
         task->after = malloc(n * sizeof *task->after);
         if (task->after == NULL) {
-            rc = oom(p);
+            rc = trace__oom(p);
             break;
         }
         for (size_t j = 0; j < n; j++) {
@@ -878,7 +478,7 @@ static int report_cycle(parser_t *p, const char *done)
     if (onpath == NULL || path == NULL) {
         free(onpath);
         free(path);
-        return oom(p);
+        return trace__oom(p);
     }
     while (done[cur])
         cur++;
@@ -939,7 +539,7 @@ static int order_tasks(parser_t *p)
 
     t->topo = malloc((size_t)n * sizeof *t->topo);
     if (indeg == NULL || succ_start == NULL || done == NULL || t->topo == NULL) {
-        rc = oom(p);
+        rc = trace__oom(p);
         goto out;
     }
     /* Successor lists in CSR form: succ[succ_start[i] .. succ_start[i+1]) run after i. */
@@ -953,13 +553,13 @@ static int order_tasks(parser_t *p)
         succ_start[i + 1] += succ_start[i];
     succ = malloc((size_t)(edges ? edges : 1) * sizeof *succ);
     if (succ == NULL) {
-        rc = oom(p);
+        rc = trace__oom(p);
         goto out;
     }
     {
         int *fill = calloc((size_t)n, sizeof *fill);
         if (fill == NULL) {
-            rc = oom(p);
+            rc = trace__oom(p);
             goto out;
         }
         for (int i = 0; i < n; i++)
@@ -1019,7 +619,7 @@ static int parse_doc(parser_t *p)
         parse_version(p, root) != 0 ||
         ydoc_check_keys(&p->y, root, TOP_KEYS, "the trace (top level)", p->d) != 0)
         return DIAG_ERR;
-    if ((v = ydoc_get(&p->y, root, "name")) && label(p, v, "trace name", t->name, sizeof t->name))
+    if ((v = ydoc_get(&p->y, root, "name")) && trace__label(p, v, "trace name", t->name, sizeof t->name))
         return DIAG_ERR;
     t->frames = 1;
     if ((v = ydoc_get(&p->y, root, "frames")) &&
@@ -1027,7 +627,7 @@ static int parse_doc(parser_t *p)
         return DIAG_ERR;
     t->period_ps = 0;
     if ((v = ydoc_get(&p->y, root, "period")) &&
-        duration_value(p, v, "period", MAX_PERIOD_PS, &t->period_ps))
+        trace__duration_value(p, v, "period", MAX_PERIOD_PS, &t->period_ps))
         return DIAG_ERR;
     t->max_in_flight = 1;
     if ((v = ydoc_get(&p->y, root, "max_in_flight")) &&
@@ -1047,7 +647,7 @@ static int parse_doc(parser_t *p)
     p->after_nodes = calloc(n, sizeof *p->after_nodes);
     p->memo = calloc((size_t)(p->y.doc.nodes.top - p->y.doc.nodes.start), sizeof *p->memo);
     if (t->tasks == NULL || p->after_nodes == NULL || p->memo == NULL)
-        return oom(p);
+        return trace__oom(p);
     for (size_t i = 0; i < n; i++) {
         t->ntasks = (int)i + 1;   /* so trace_free releases what this task allocated */
         if (parse_task(p, ydoc_seq_at(&p->y, tasks, i), (int)i) != 0)

@@ -39,6 +39,7 @@ typedef enum trace_engine {
 const char *trace_engine_name(trace_engine_t e);
 
 typedef enum trace_op_kind {
+    /* GPU ops */
     OP_GEMM = 0,
     OP_CONV,
     OP_ATTENTION,
@@ -47,10 +48,41 @@ typedef enum trace_op_kind {
     OP_MEMCPY,
     OP_KERNEL,
     OP_CPU,
+    /* network layers: GPU and DLA (conv above is one too) */
+    OP_DECONV,
+    OP_FC,
+    OP_POOL,
+    OP_ACTIVATION,
+    OP_ELTWISE,
+    OP_BATCHNORM,
+    OP_CONCAT,
+    OP_RESIZE,
+    OP_SOFTMAX,
+    /* vision primitives: PVA (and GPU) */
+    OP_COLOR_CONVERT,
+    OP_IMAGE_RESIZE,
+    OP_REMAP,
+    OP_GAUSSIAN,
+    OP_BOX_FILTER,
+    OP_HARRIS,
+    OP_FAST,
+    OP_HISTOGRAM,
+    OP_STEREO,
+    OP_VPU,
     OP_KIND_COUNT
 } trace_op_kind_t;
 
 const char *trace_op_name(trace_op_kind_t k);
+/* Network layers (conv, deconv, fc, pool, ...) and vision primitives (color_convert, ...). */
+int trace_op_is_layer(trace_op_kind_t k);
+int trace_op_is_vision(trace_op_kind_t k);
+
+/* activation functions, eltwise functions, pooling and resize modes, softmax axes */
+typedef enum trace_act { ACT_RELU = 0, ACT_RELU6, ACT_CLIP, ACT_LEAKY_RELU, ACT_SIGMOID, ACT_TANH,
+                         ACT_SILU, ACT_GELU, ACT_HARDSWISH, ACT_COUNT } trace_act_t;
+typedef enum trace_elt { ELT_ADD = 0, ELT_SUB, ELT_MUL, ELT_MAX, ELT_MIN, ELT_COUNT } trace_elt_t;
+const char *trace_act_name(trace_act_t a);
+const char *trace_elt_name(trace_elt_t e);
 
 typedef struct trace_pos {
     int line, col;                /* 1-based; where the op / task starts */
@@ -63,7 +95,11 @@ typedef struct trace_op {
     dtype_t dtype;                /* default fp16 for GPU ops */
     int sparse;                   /* 1 for sparsity "2:4" */
     union {
-        struct { int64_t m, n, k, batch; } gemm;
+        struct {
+            int64_t m, n, k, batch;
+            dtype_t weight_dtype;             /* storage of B (default: dtype) */
+            int weights;                      /* B is a weight matrix (default 1) */
+        } gemm;
         struct {
             int64_t n, c, h, w;               /* input NCHW */
             int64_t filters;                  /* output channels K */
@@ -72,9 +108,30 @@ typedef struct trace_op {
             int64_t pad_h, pad_w;
             int64_t dil_h, dil_w;
             int64_t groups;
-        } conv;
+        } conv;                               /* also deconv */
+        struct {
+            int64_t n, c, h, w;               /* input */
+            int64_t outputs;                  /* fc: output features */
+            int64_t kh, kw, stride_h, stride_w, pad_h, pad_w;   /* pool */
+            int64_t out_h, out_w;             /* resize (and pool: computed) */
+            int64_t inputs;                   /* eltwise, concat */
+            int function;                     /* activation: trace_act_t; eltwise: trace_elt_t */
+            int mode;                         /* pool: 0 max, 1 avg; resize: 0 nearest, 1 bilinear */
+            int axis;                         /* softmax: 0 c, 1 h, 2 w */
+            int global;                       /* pool over the whole plane */
+        } layer;                              /* fc, pool, activation, eltwise, batchnorm,
+                                               * concat, resize, softmax */
+        struct {
+            int64_t width, height;
+            int64_t out_width, out_height;    /* image resize */
+            int64_t kernel;                   /* gaussian, box_filter */
+            int64_t disparities;              /* stereo */
+            double bytes_per_pixel;           /* 0 = the op's default */
+            double cycles_per_pixel, cycles, bytes;   /* vpu */
+        } image;
         struct {
             int64_t batch, heads, seq_q, seq_kv, head_dim;
+            int64_t kv_heads;                 /* grouped-query attention (default heads) */
             int causal;
         } attn;
         struct {
@@ -108,9 +165,19 @@ typedef struct trace_op {
     } u;
 } trace_op_t;
 
+typedef enum trace_fallback { FALLBACK_NONE = 0, FALLBACK_GPU } trace_fallback_t;
+
+/* Resident memory a task declares, on top of what its ops imply (bytes). */
+typedef struct trace_memory {
+    double weights, activations, kv_cache, buffers;
+} trace_memory_t;
+
 typedef struct trace_task {
     char id[TRACE_ID_LEN];
     trace_engine_t engine;
+    trace_fallback_t fallback;    /* DLA / PVA task: what runs where the engine cannot */
+    int io_native;                /* DLA task: native I/O formats, no GPU reformat kernels */
+    trace_memory_t memory;
     trace_pos_t pos;              /* of the task mapping */
     trace_pos_t engine_pos;       /* of the engine value */
     int *after;                   /* indices of tasks that must finish first */

@@ -251,7 +251,7 @@ START_TEST(explicit_values)
         "orinsim: 1\n"
         "tasks:\n"
         "  - id: g\n"
-        "    engine: pva\n"
+        "    engine: dla0\n"
         "    ops:\n"
         "      - {op: conv, input: [1, 32, 64, 64], filters: 64, kernel: [5, 3], stride: [2, 1],"
         " padding: [2, 1], dilation: 2, groups: 32, dtype: bf16, sparsity: dense}\n"
@@ -268,7 +268,7 @@ START_TEST(explicit_values)
     diag_t d;
     ck_assert_int_eq(parse(Y, &t, &d), 0);
     trace_op_t *o = t.tasks[0].ops;
-    ck_assert_int_eq(t.tasks[0].engine, ENG_PVA);
+    ck_assert_int_eq(t.tasks[0].engine, ENG_DLA0);
     ck_assert_int_eq(o[0].u.conv.kh, 5);
     ck_assert_int_eq(o[0].u.conv.kw, 3);
     ck_assert_int_eq(o[0].u.conv.stride_h, 2);
@@ -475,7 +475,7 @@ END_TEST
 START_TEST(err_unknown_key_task)
 {
     ERR_AT("orinsim: 1\ntasks:\n  - id: a\n    engin: gpu\n", 4, 5,
-           "unknown key 'engin' in task (expected one of: id, engine, after, ops)");
+           "unknown key 'engin' in task (expected one of: id, engine, after, ops, fallback, io_format, memory)");
 }
 END_TEST
 
@@ -487,11 +487,11 @@ START_TEST(err_unknown_key_each_op)
         const char *op, *keys;
         int cpu;
     } C[] = {
-        {"{op: gemm, m: 1, n: 1, k: 1, bogus: 1}", "op, name, m, n, k, batch, dtype, sparsity", 0},
+        {"{op: gemm, m: 1, n: 1, k: 1, bogus: 1}", "op, name, m, n, k, batch, dtype, sparsity, weight_dtype, weights", 0},
         {"{op: conv, input: [1, 1, 4, 4], filters: 1, kernel: 1, bogus: 1}",
          "op, name, input, filters, kernel, stride, padding, dilation, groups, dtype, sparsity", 0},
         {"{op: attention, heads: 1, seq_q: 1, head_dim: 8, bogus: 1}",
-         "op, name, batch, heads, seq_q, seq_kv, head_dim, dtype, causal", 0},
+         "op, name, batch, heads, seq_q, seq_kv, head_dim, kv_heads, dtype, causal", 0},
         {"{op: elementwise, elements: 1, bogus: 1}",
          "op, name, elements, inputs, outputs, flops_per_element, dtype", 0},
         {"{op: reduce, elements: 1, bogus: 1}", "op, name, elements, outputs, dtype", 0},
@@ -558,7 +558,7 @@ START_TEST(err_sparsity)
     ERR_AT(GPU_OP("{op: gemm, m: 1, n: 1, k: 1, dtype: fp32, sparsity: 2:4}"), 6, 61,
            "2:4 sparsity needs a tensor-core dtype");
     ERR_AT(GPU_OP("{op: elementwise, elements: 1, sparsity: dense}"), 6, 40,
-           "sparsity applies only to gemm and conv ops, not elementwise");
+           "sparsity applies only to gemm, conv, deconv and fc ops, not elementwise");
 }
 END_TEST
 
