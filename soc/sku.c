@@ -76,6 +76,7 @@ static const char *const GPU_KEYS[] = {
     "l2_size", "sm_dram_per_clk", "launch_overhead", NULL};
 static const char *const DTYPE_KEYS[] = {"fp32", "tf32", "fp16", "bf16", "int8", "int4", NULL};
 static const char *const DRAM_KEYS[] = {"bus_bits", "max_emc_clock", "efficiency", "latency",
+                                        "capacity", "reserved",
                                         NULL};
 static const char *const CPU_KEYS[] = {"cores", "max_clock", "dram_bandwidth_per_core", NULL};
 static const char *const DLA_KEYS[] = {"count", "max_clock", "falcon_max_clock", NULL};
@@ -290,6 +291,10 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
     if (n && (get_int(r, n, "bus_bits", "dram section", 16, 1024, &s->dram.bus_bits) ||
               get_freq(r, n, "max_emc_clock", "dram section", &s->dram.emc_hz) ||
               get_double(r, n, "efficiency", "dram section", 0.01, 1, &s->dram.efficiency) ||
+              get_size(r, n, "capacity", "dram section", 1 << 20, 1099511627776.0,
+                       &s->dram_capacity) ||
+              get_size(r, n, "reserved", "dram section", 0, 1099511627776.0,
+                       &s->dram_reserved) ||
               get_duration(r, n, "latency", "dram section", 100000000ull, 1.0,
                            &s->dram.latency_ps)))
         return DIAG_ERR;

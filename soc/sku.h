@@ -49,6 +49,8 @@ typedef struct sku {
     int cpus;
     double cpu_max_hz;
     double cpu_dram_Bps_per_core; /* DRAM bandwidth one core can stream */
+    double dram_capacity;         /* bytes of DRAM on the module */
+    double dram_reserved;         /* of which carve-outs and the OS keep (bytes) */
     int dlas;
     double dla_max_hz;
     double dla_falcon_max_hz; /* DLA controller (Falcon) clock ceiling */
