@@ -24,8 +24,46 @@ typedef enum dla_layer_kind {
     DLA_CONCAT,
     DLA_RESIZE,
     DLA_SOFTMAX,
+    /* Kinds the DLA cannot run at all: dla_layer_shape() rejects them with the reason, so
+     * a caller can place them on the GPU. */
+    DLA_MATMUL,        /* product of two activations (attention scores, A x V) */
+    DLA_NORM,          /* layer / group / instance normalisation over a non-C axis set */
     DLA_LAYER_COUNT
 } dla_layer_kind_t;
+
+/* `func` of an activation layer. */
+typedef enum dla_act {
+    DLA_ACT_RELU = 0, DLA_ACT_SIGMOID, DLA_ACT_TANH, DLA_ACT_CLIP, DLA_ACT_LEAKY_RELU,
+    DLA_ACT_PRELU,
+    DLA_ACT_GELU, DLA_ACT_SILU, DLA_ACT_HARD_SWISH, DLA_ACT_ELU,   /* not on the DLA */
+    DLA_ACT_COUNT
+} dla_act_t;
+
+/* `func` of a pooling layer. */
+typedef enum dla_pool {
+    DLA_POOL_MAX = 0, DLA_POOL_AVG,
+    DLA_POOL_MAX_AVG_BLEND,                                          /* not on the DLA */
+    DLA_POOL_COUNT
+} dla_pool_t;
+
+/* `func` of an element-wise layer. */
+typedef enum dla_elt {
+    DLA_ELT_SUM = 0, DLA_ELT_SUB, DLA_ELT_PROD, DLA_ELT_MAX, DLA_ELT_MIN, DLA_ELT_DIV,
+    DLA_ELT_POW,
+    DLA_ELT_EQUAL, DLA_ELT_GREATER, DLA_ELT_LESS,                    /* INT8 only */
+    DLA_ELT_FLOOR_DIV, DLA_ELT_AND, DLA_ELT_OR, DLA_ELT_XOR,         /* not on the DLA */
+    DLA_ELT_COUNT
+} dla_elt_t;
+
+/* `func` of a resize layer. */
+typedef enum dla_resize {
+    DLA_RESIZE_NEAREST = 0, DLA_RESIZE_LINEAR,
+    DLA_RESIZE_CUBIC,                                                /* not on the DLA */
+    DLA_RESIZE_COUNT
+} dla_resize_t;
+
+/* `axis` of a softmax or concat layer: 0 (the default) is the channel axis. */
+typedef enum dla_axis { DLA_AXIS_C = 0, DLA_AXIS_N, DLA_AXIS_H, DLA_AXIS_W } dla_axis_t;
 
 /* One layer, NCHW. Fields that do not apply to a kind are 0. */
 typedef struct dla_layer {
@@ -36,8 +74,13 @@ typedef struct dla_layer {
     int64_t k;                     /* output channels (conv, deconv, fc) */
     int64_t kh, kw, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
     int64_t out_h, out_w;          /* output spatial size (filled by dla_layer_shape) */
-    int64_t inputs;                /* eltwise / concat: number of input tensors (>= 1) */
+    int64_t inputs;                /* eltwise / concat: number of input tensors (0 = 2) */
+    int func;                      /* dla_act_t / dla_pool_t / dla_elt_t / dla_resize_t */
+    int axis;                      /* softmax / concat: dla_axis_t */
+    int64_t scale_h, scale_w;      /* resize: integer up-sampling factors (>= 1) */
 } dla_layer_t;
+/* Stride, dilation and groups of 0 mean 1. FC flattens its input: C x H x W features.
+ * Concat: c is the channel count of the concatenated output. */
 
 /* Hardware description of one DLA, filled by soc/ from configs/. */
 typedef struct dla_spec {
@@ -53,6 +96,8 @@ typedef struct dla_spec {
     double pdp_elems_per_clk;      /* pooling throughput */
     double dram_Bps;               /* the DLA's own DRAM port ceiling */
     double layer_overhead_s;       /* per layer: Falcon scheduling, register programming */
+    double layer_overhead_falcon_cycles; /* the same in Falcon cycles (soc/ resolves
+                                          * layer_overhead_s with the mode's Falcon clock) */
     double task_overhead_s;        /* per task: submission and completion signalling */
 } dla_spec_t;
 
@@ -66,10 +111,19 @@ typedef struct dla_cost {
     double dram_bytes;             /* DRAM traffic, including re-reads when split */
     double utilisation;            /* fraction of the MAC array the layer's shape uses */
     int passes;                    /* splits needed to fit the SRAM */
+    double macs;                   /* useful MACs (dense-equivalent; 0 for non-MAC layers) */
+    double weight_bytes;           /* weights as stored (halved when 2:4 sparse applies) */
+    int sparse;                    /* 2:4 sparsity applied (asked for, INT8, C > sparse_min_c) */
 } dla_cost_t;
 
+/* The layer's cost; shapes are computed on a copy (out_h/out_w need not be filled). -1 with
+ * `why` as dla_layer_shape(). */
 int dla_layer_cost(const dla_spec_t *spec, const dla_layer_t *l, dla_cost_t *out, char *why,
                    size_t len);
+/* The layer's time alone on the DLA, analytically: max(math, memory) + per-layer overhead,
+ * the memory at min(the DLA port, bus_Bps) (bus_Bps <= 0: the port alone). */
+double dla_layer_seconds(const dla_spec_t *spec, const dla_cost_t *c, double bus_Bps);
+const char *dla_kind_name(dla_layer_kind_t k);
 
 typedef struct dla dla_t;
 typedef void (*dla_done_fn)(sim_t *s, void *ctx, uint64_t tag);

@@ -79,7 +79,11 @@ static const char *const DRAM_KEYS[] = {"bus_bits", "max_emc_clock", "efficiency
                                         "capacity", "reserved",
                                         NULL};
 static const char *const CPU_KEYS[] = {"cores", "max_clock", "dram_bandwidth_per_core", NULL};
-static const char *const DLA_KEYS[] = {"count", "max_clock", "falcon_max_clock", NULL};
+static const char *const DLA_KEYS[] = {
+    "count", "max_clock", "falcon_max_clock", "int8_macs_per_clk", "fp16_macs_per_clk",
+    "atom_c", "atom_k", "sparse_factor", "sparse_min_c", "sram", "sdp_elems_per_clk",
+    "pdp_elems_per_clk", "dram_bandwidth", "layer_overhead_falcon_cycles", "task_overhead",
+    NULL};
 static const char *const PVA_KEYS[] = {"count", "max_clock", "axi_max_clock", NULL};
 static const char *const MODE_KEYS[] = {"name", "id", "bsp", "cpus_online", "cpu_max", "tpcs",
                                         "gpu_max", "emc_max", "dla_core", "dla_falcon",
@@ -282,6 +286,33 @@ static int parse_gpu(rd_t *r, yaml_node_t *root)
     return 0;
 }
 
+/* The DLA's hardware description (models/dla.h); required with a count > 0. */
+static int parse_dla(rd_t *r, yaml_node_t *n)
+{
+    dla_spec_t *a = &r->L->sku->dla;
+    const char *w = "dla section";
+    int atom_c = a->atom_c, atom_k = a->atom_k, min_c = a->sparse_min_c, cycles;
+    cycles = (int)a->layer_overhead_falcon_cycles;
+    if (get_double(r, n, "int8_macs_per_clk", w, 1, 1 << 20, &a->int8_macs_per_clk) ||
+        get_double(r, n, "fp16_macs_per_clk", w, 1, 1 << 20, &a->fp16_macs_per_clk) ||
+        get_int(r, n, "atom_c", w, 1, 4096, &atom_c) ||
+        get_int(r, n, "atom_k", w, 1, 4096, &atom_k) ||
+        get_double(r, n, "sparse_factor", w, 1, 8, &a->sparse_factor) ||
+        get_int(r, n, "sparse_min_c", w, 0, 8192, &min_c) ||
+        get_size(r, n, "sram", w, 1024, 1 << 30, &a->sram_bytes) ||
+        get_double(r, n, "sdp_elems_per_clk", w, 0.01, 4096, &a->sdp_elems_per_clk) ||
+        get_double(r, n, "pdp_elems_per_clk", w, 0.01, 4096, &a->pdp_elems_per_clk) ||
+        get_bandwidth(r, n, "dram_bandwidth", w, &a->dram_Bps) ||
+        get_int(r, n, "layer_overhead_falcon_cycles", w, 0, 100000000, &cycles) ||
+        get_duration(r, n, "task_overhead", w, 1000000000000ull, 1e-12, &a->task_overhead_s))
+        return DIAG_ERR;
+    a->atom_c = atom_c;
+    a->atom_k = atom_k;
+    a->sparse_min_c = min_c;
+    a->layer_overhead_falcon_cycles = cycles;
+    return 0;
+}
+
 static int parse_engines(rd_t *r, yaml_node_t *root)
 {
     sku_t *s = r->L->sku;
@@ -328,8 +359,12 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
         rr.base = r->base && *count > 0;
         if (get_freq(&rr, n, "max_clock", what, hz) || get_freq(&rr, n, aux, what, aux_hz))
             return DIAG_ERR;
+        if (e == 0 && parse_dla(&rr, n) != 0)
+            return DIAG_ERR;
         if (*count == 0)
             *hz = *aux_hz = 0;
+        if (e == 0 && *count == 0)
+            memset(&s->dla, 0, sizeof s->dla);
     }
     return 0;
 }
@@ -640,6 +675,12 @@ static int finish(loader_t *L, diag_t *d)
              (e ? s->pva_axi_max_hz : s->dla_falcon_max_hz) == 0))
             return at_error(L, L->engine_at[e], d, "%s count is %d but its clocks are not "
                             "given", e ? "pva" : "dla", e ? s->pvas : s->dlas);
+    if (s->dlas > 0 && s->dla.int8_macs_per_clk == 0)
+        return at_error(L, L->engine_at[0], d, "dla count is %d but its hardware "
+                        "(int8_macs_per_clk, sram, ...) is not given", s->dlas);
+    s->dla.clock_hz = s->dla_max_hz;
+    if (s->dlas > 0)
+        s->dla.layer_overhead_s = s->dla.layer_overhead_falcon_cycles / s->dla_falcon_max_hz;
     if (g->smem_cta_max > g->smem_sm)
         return at_error(L, L->smem_cta_max_at, d,
                         "smem_cta_max = %g B is above smem_sm = %g B", g->smem_cta_max, g->smem_sm);
@@ -749,6 +790,11 @@ int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d
     out->cpu_hz = m->cpu_max_hz;
     out->dlas = sku->dlas;
     out->dla_hz = m->dla_hz;
+    out->dla = sku->dla;
+    if (sku->dlas > 0) {
+        out->dla.clock_hz = m->dla_hz;
+        out->dla.layer_overhead_s = sku->dla.layer_overhead_falcon_cycles / m->dla_falcon_hz;
+    }
     out->pvas = sku->pvas;
     out->pva_hz = m->pva_vps_hz;
     return 0;

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "models/dla.h"
 #include "models/dram.h"
 #include "models/dtype.h"
 #include "models/gpu.h"
@@ -54,6 +55,7 @@ typedef struct sku {
     int dlas;
     double dla_max_hz;
     double dla_falcon_max_hz; /* DLA controller (Falcon) clock ceiling */
+    dla_spec_t dla;           /* one DLA at its maximum clocks (all zero when dlas = 0) */
     int pvas;
     double pva_max_hz;        /* PVA vector subsystems (VPS) */
     double pva_axi_max_hz;    /* PVA control processor / AXI clock ceiling */
@@ -73,6 +75,8 @@ typedef struct soc_config {
     double cpu_hz;
     int dlas;
     double dla_hz;
+    dla_spec_t dla;           /* clock_hz = mode's DLA core cap; layer_overhead_s from the
+                               * mode's Falcon cap */
     int pvas;
     double pva_hz;
 } soc_config_t;
