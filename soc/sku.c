@@ -84,7 +84,8 @@ static const char *const DLA_KEYS[] = {
     "atom_c", "atom_k", "sparse_factor", "sparse_min_c", "sram", "sdp_elems_per_clk",
     "pdp_elems_per_clk", "dram_bandwidth", "layer_overhead_falcon_cycles", "task_overhead",
     NULL};
-static const char *const PVA_KEYS[] = {"count", "max_clock", "axi_max_clock", NULL};
+static const char *const PVA_KEYS[] = {"count", "max_clock", "axi_max_clock", "vps",
+                                       "dma_bandwidth", "op_overhead", "ops", NULL};
 static const char *const MODE_KEYS[] = {"name", "id", "bsp", "cpus_online", "cpu_max", "tpcs",
                                         "gpu_max", "emc_max", "dla_core", "dla_falcon",
                                         "pva_vps", "pva_axi", NULL};
@@ -475,6 +476,70 @@ static int parse_modes(rd_t *r, yaml_node_t *root)
     return 0;
 }
 
+/* The PVA cost table (models/pva.h, docs/pva.md): required in a base file when the module
+ * has a PVA, overridable entry by entry in a child. Runs after parse_engines, so the
+ * count and clocks in effect are known; vps_hz is the hardware maximum here and the
+ * mode's cap in sku_resolve. */
+static int parse_pva(rd_t *r, yaml_node_t *root)
+{
+    static const char *const OP_KEYS[] = {"cycles_per_pixel", "bytes_in", "bytes_out", NULL};
+    sku_t *s = r->L->sku;
+    pva_spec_t *p = &s->pva;
+    const char *w = "pva section";
+    char what[64];
+    const char *ops_keys[PVA_OP_COUNT + 1];
+    yaml_node_t *n = ydoc_get(r->y, root, "pva"), *ops;
+    rd_t rr = *r;
+    int err, k;
+
+    if (n != NULL) {   /* parse_engines has checked the section's keys */
+        rr.base = r->base && s->pvas > 0;
+        if (get_int(&rr, n, "vps", w, 1, 8, &p->vps) ||
+            get_bandwidth(&rr, n, "dma_bandwidth", w, &p->dram_Bps) ||
+            get_duration(&rr, n, "op_overhead", w, 1000000000000ull, 1e-12, &p->op_overhead_s))
+            return DIAG_ERR;
+        ops = field(&rr, n, "ops", w, &err);
+        if (err)
+            return DIAG_ERR;
+        for (k = 0; k < PVA_VPU; k++)   /* the generic vpu op carries its own cost */
+            ops_keys[k] = pva_op_name((pva_op_kind_t)k);
+        ops_keys[k] = NULL;
+        if (ops && (ydoc_expect_map(r->y, ops, "pva.ops", r->d) ||
+                    ydoc_check_keys(r->y, ops, ops_keys, "pva.ops", r->d)))
+            return DIAG_ERR;
+        for (k = 0; ops && k < PVA_VPU; k++) {
+            yaml_node_t *e;
+            snprintf(what, sizeof what, "pva.ops.%s", ops_keys[k]);
+            e = field(&rr, ops, ops_keys[k], "pva.ops", &err);
+            if (err)
+                return DIAG_ERR;
+            if (e == NULL)
+                continue;
+            if (ydoc_expect_map(r->y, e, what, r->d) ||
+                ydoc_check_keys(r->y, e, OP_KEYS, what, r->d) ||
+                get_double(&rr, e, "cycles_per_pixel", what, 1e-3, 1e5,
+                           &p->cycles_per_pixel[k]) ||
+                get_double(&rr, e, "bytes_in", what, 0, 64, &p->bytes_per_pixel_in[k]) ||
+                get_double(&rr, e, "bytes_out", what, 0, 64, &p->bytes_per_pixel_out[k]))
+                return DIAG_ERR;
+        }
+    }
+    if (s->pvas == 0) {
+        memset(p, 0, sizeof *p);
+        return 0;
+    }
+    /* A child that gives a PVA to a module without one must give the whole table. */
+    for (k = 0; k < PVA_VPU; k++)
+        if (p->cycles_per_pixel[k] == 0)
+            break;
+    if (p->vps == 0 || p->dram_Bps == 0 || k < PVA_VPU)
+        return at_error(r->L, r->L->engine_at[1], r->d, "pva count is %d but its cost table "
+                        "is incomplete (vps, dma_bandwidth, op_overhead and every op of "
+                        "pva.ops are required)", s->pvas);
+    p->vps_hz = s->pva_max_hz;
+    return 0;
+}
+
 /* ---- names and files ---- */
 
 const char *sku_config_dir(void)
@@ -618,6 +683,8 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
     if (n == NULL || ydoc_string(y, n, "title", s->title, sizeof s->title, d))
         return DIAG_ERR;
     if (parse_gpu(&r, root) || parse_engines(&r, root) || parse_modes(&r, root))
+        return DIAG_ERR;
+    if (parse_pva(&r, root))
         return DIAG_ERR;
     snprintf(s->path, sizeof s->path, "%s", path);
     return 0;
@@ -797,6 +864,10 @@ int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d
     }
     out->pvas = sku->pvas;
     out->pva_hz = m->pva_vps_hz;
+    out->pva = sku->pva;
+    out->pva.vps_hz = m->pva_vps_hz;
+    if (sku->pva_axi_max_hz > 0)   /* the DMA engines run on the AXI clock (U, docs/pva.md) */
+        out->pva.dram_Bps = sku->pva.dram_Bps * m->pva_axi_hz / sku->pva_axi_max_hz;
     return 0;
 }
 

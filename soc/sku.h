@@ -18,6 +18,7 @@
 #include "models/dram.h"
 #include "models/dtype.h"
 #include "models/gpu.h"
+#include "models/pva.h"
 #include "sim/diag.h"
 
 #define SKU_MAX_MODES 24
@@ -59,6 +60,7 @@ typedef struct sku {
     int pvas;
     double pva_max_hz;        /* PVA vector subsystems (VPS) */
     double pva_axi_max_hz;    /* PVA control processor / AXI clock ceiling */
+    pva_spec_t pva;           /* at the VPS and AXI maxima; zero without a PVA */
 
     sku_mode_t modes[SKU_MAX_MODES];
     int nmodes;
@@ -79,6 +81,7 @@ typedef struct soc_config {
                                * mode's Falcon cap */
     int pvas;
     double pva_hz;
+    pva_spec_t pva;           /* vps_hz = mode VPS cap; dram_Bps scaled by the mode's AXI cap */
 } soc_config_t;
 
 /* Directory of shipped SKU files: $ORINSIM_CONFIG_DIR, else the build's configs/. */
