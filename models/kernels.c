@@ -237,7 +237,7 @@ int kern_gemm(const kern_env_t *env, const kern_gemm_t *op, gpu_kernel_t *out, c
     s.k = (double)op->k;
     s.batch = (double)op->batch;
     s.ea = op->sparse ? sparse_bytes(env->gpu, elt) : elt;
-    s.eb = elt;
+    s.eb = op->weight_bytes > 0 ? op->weight_bytes : elt;
     s.ec = out_bytes(op->dtype);
     s.a_scale = 1.0;
     return lower_gemm_shape(env, "gemm", &s, op->dtype, op->sparse, out, why, len);
@@ -309,6 +309,7 @@ int kern_attention(const kern_env_t *env, const kern_attn_t *op, gpu_kernel_t *o
     double elt = dtype_bytes(op->dtype);
     double d = (double)op->head_dim, sq = (double)op->seq_q, skv = (double)op->seq_kv;
     double bh = (double)op->batch * op->heads;
+    double kvh = (double)op->batch * (op->kv_heads > 0 ? op->kv_heads : op->heads);
     double br, bc = 64, q_tiles, splits = 1, ctas, visible, total_tc, total_sm;
     double kv_bytes, q_bytes, o_bytes, kv_total;
     int occ;
@@ -346,13 +347,16 @@ int kern_attention(const kern_env_t *env, const kern_attn_t *op, gpu_kernel_t *o
     total_sm = 5.0 * bh * visible;
     q_bytes = bh * sq * d * elt;
     o_bytes = bh * sq * d * elt + (splits > 1 ? 2.0 * bh * sq * splits * (d + 2) * 4.0 : 0);
-    kv_bytes = 2.0 * skv * d * elt;   /* one head's K and V */
+    kv_bytes = 2.0 * skv * d * elt;   /* one KV head's K and V */
     {
+        /* Query heads sharing a KV head (grouped-query attention) run in the same wave and
+         * read it once; so does every query block of a head when the wave's heads fit in
+         * half the L2. */
         double heads_per_wave = ceil_div((double)g->sms * occ, q_tiles * splits);
         if (heads_per_wave * kv_bytes <= g->l2_bytes / 2 || q_tiles == 1)
-            kv_total = bh * kv_bytes;            /* each head's K, V read once */
+            kv_total = kvh * kv_bytes;            /* each KV head read once */
         else
-            kv_total = bh * kv_bytes * q_tiles;  /* re-read by every query block */
+            kv_total = kvh * kv_bytes * q_tiles;  /* re-read by every query block */
     }
     k.ctas = (int64_t)ctas;
     k.tensor_flops[op->dtype] = total_tc / ctas;

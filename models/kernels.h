@@ -21,6 +21,8 @@ typedef struct kern_gemm {
     int64_t m, n, k, batch;
     dtype_t dtype;
     int sparse;               /* A (m x k) is 2:4 structured sparse */
+    double weight_bytes;      /* bytes per element of B as stored (int4 weights with fp16
+                               * math: 0.5); 0 = dtype's size */
 } kern_gemm_t;
 
 typedef struct kern_conv {
@@ -35,6 +37,7 @@ typedef struct kern_attn {
     int64_t batch, heads, seq_q, seq_kv, head_dim;
     int causal;
     dtype_t dtype;
+    int64_t kv_heads;         /* grouped-query attention; 0 = heads */
 } kern_attn_t;
 
 /* Each fills one kernel. Returns 0, or -1 with `why` when the op cannot be lowered

@@ -1,10 +1,19 @@
 /*
  * replay: the SoC assembled from models, driven by a trace. See replay.h.
  *
- * Every op is lowered once, before the run, into what its engine executes: a kernel
- * launch (models/kernels.c) for the GPU, a number of cycles per thread for the CPU. The
- * run then only moves pointers: a task instance (task, frame) walks its op list, and
- * each completion callback starts the next op or finishes the task.
+ * Before the run, every task becomes a program of steps (soc/lower.c did the per-op
+ * work): a GPU kernel, a CPU op, a PVA op, or a DLA segment (consecutive layers submitted
+ * to a DLA as one task). A DLA or PVA task places each op on its engine; with
+ * `fallback: gpu`, ops the engine cannot run (or every op, on a module without the
+ * engine) become GPU kernels. Where a tensor crosses between the DLA and the GPU, and
+ * around a DLA task whose I/O is not in the DLA's native format, a reformat kernel runs
+ * on the GPU, as TensorRT inserts them.
+ *
+ * The run then only moves pointers: a task instance (task, frame) walks its steps, and
+ * each completion callback starts the next step or finishes the task. GPU kernels and
+ * CPU ops start at once (the GPU runs kernels concurrently, the CPU shares its cores);
+ * the PVA queues its ops in order; each DLA runs one segment at a time from its own FIFO
+ * and, for tasks on `dla` (either), from a shared FIFO, oldest request first.
  *
  * Frame state lives in `max_in_flight` slots, reused round-robin: frame f uses slot
  * f mod max_in_flight, which is free because at most max_in_flight frames are in
@@ -19,32 +28,38 @@
 #include <time.h>
 
 #include "models/cpu.h"
+#include "models/dla.h"
 #include "models/dram.h"
 #include "models/gpu.h"
-#include "models/kernels.h"
+#include "models/pva.h"
 #include "sim/sim.h"
+#include "soc/footprint.h"
+#include "soc/lower.h"
 
-typedef struct lowered_op {
-    trace_op_kind_t kind;
-    gpu_kernel_t kernel;          /* GPU ops */
-    double cpu_cycles;            /* CPU ops: cycles per thread */
-    int cpu_threads;
-    double cpu_bytes;
-} lowered_op_t;
+enum { MAX_DLAS = 2 };
 
-typedef struct lowered_task {
+typedef struct step {
+    lower_engine_t on;
+    int op;                       /* GPU, CPU, PVA: index into the task's lowered ops */
+    dla_layer_t *layers;          /* DLA: its segment */
+    int nlayers;
+} step_t;
+
+typedef struct program {
     lowered_op_t *ops;
-    int nops;
+    int nops, cap;
+    step_t *steps;
+    int nsteps, scap;
     int *dependents;              /* tasks that wait for this one */
     int ndependents;
-} lowered_task_t;
+    int dla;                      /* DLA index for dla0/dla1, -1 for either */
+} program_t;
 
 typedef struct instance {
     int64_t frame;
     int deps_left;
-    int op;                       /* next op to run */
+    int step;                     /* next step to run */
     int waiting;                  /* ready but its previous frame's instance still runs */
-    int done;
     sim_time_t ready;
 } instance_t;
 
@@ -55,6 +70,17 @@ typedef struct slot {
     instance_t *inst;             /* [ntasks] */
 } slot_t;
 
+typedef struct request {          /* a DLA segment waiting for a DLA */
+    uint64_t seq;
+    int64_t slot;
+    int task;
+} request_t;
+
+typedef struct queue {
+    request_t *v;
+    int64_t head, n, cap;
+} queue_t;
+
 typedef struct replay {
     const soc_config_t *cfg;
     const trace_t *trace;
@@ -62,7 +88,12 @@ typedef struct replay {
     dram_t dram;
     gpu_t *gpu;
     cpu_t *cpu;
-    lowered_task_t *tasks;
+    dla_t *dla[MAX_DLAS];
+    int dla_running[MAX_DLAS];
+    queue_t dla_queue[MAX_DLAS + 1];   /* per DLA, and [MAX_DLAS] for either */
+    uint64_t seq;
+    pva_t *pva;
+    program_t *prog;
     int ntasks;
     slot_t *slots;
     int64_t nslots;
@@ -70,186 +101,310 @@ typedef struct replay {
     int64_t released, completed;
     int64_t in_flight;
     int64_t backlog;              /* arrived but waiting for a slot */
-    sim_time_t *backlog_arrival;  /* ring of arrival times, nslots.. grows */
+    sim_time_t *backlog_arrival;  /* ring of arrival times */
     int64_t backlog_cap, backlog_head;
     int64_t *next_frame;          /* per task: the frame whose instance may run next */
     replay_result_t *res;
     int failed;
 } replay_t;
 
-/* ---- lowering ---- */
+/* ---- programs ---- */
 
-static int lower_op(const soc_config_t *cfg, const trace_t *t, const trace_op_t *op,
-                    lowered_op_t *out, diag_t *d)
+static int push_op(program_t *p, const lowered_op_t *op)
 {
-    kern_env_t env = {&cfg->gpu, dram_achievable_Bps(&cfg->dram)};
-    char why[256] = "";
-    int rc = 0;
-    double elt = dtype_bytes(op->dtype);
-
-    memset(out, 0, sizeof *out);
-    out->kind = op->kind;
-    switch (op->kind) {
-    case OP_GEMM: {
-        kern_gemm_t g = {op->u.gemm.m, op->u.gemm.n, op->u.gemm.k, op->u.gemm.batch, op->dtype,
-                         op->sparse};
-        rc = kern_gemm(&env, &g, &out->kernel, why, sizeof why);
-        break;
+    if (p->nops == p->cap) {
+        int cap = p->cap ? 2 * p->cap : 16;
+        lowered_op_t *v = realloc(p->ops, (size_t)cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        p->ops = v;
+        p->cap = cap;
     }
-    case OP_CONV: {
-        kern_conv_t c = {op->u.conv.n,        op->u.conv.c,        op->u.conv.h,
-                         op->u.conv.w,        op->u.conv.filters,  op->u.conv.kh,
-                         op->u.conv.kw,       op->u.conv.stride_h, op->u.conv.stride_w,
-                         op->u.conv.pad_h,    op->u.conv.pad_w,    op->u.conv.dil_h,
-                         op->u.conv.dil_w,    op->u.conv.groups,   op->dtype,
-                         op->sparse};
-        rc = kern_conv(&env, &c, &out->kernel, why, sizeof why);
-        break;
-    }
-    case OP_ATTENTION: {
-        kern_attn_t a = {op->u.attn.batch,  op->u.attn.heads,    op->u.attn.seq_q,
-                         op->u.attn.seq_kv, op->u.attn.head_dim, op->u.attn.causal,
-                         op->dtype};
-        rc = kern_attention(&env, &a, &out->kernel, why, sizeof why);
-        break;
-    }
-    case OP_ELEMENTWISE: {
-        double n = (double)op->u.ew.elements;
-        rc = kern_stream(&env, "elementwise", n, n * elt * (double)op->u.ew.inputs,
-                         n * elt * (double)op->u.ew.outputs, n * op->u.ew.flops_per_element,
-                         op->dtype, &out->kernel, why, sizeof why);
-        break;
-    }
-    case OP_REDUCE: {
-        double n = (double)op->u.reduce.elements;
-        rc = kern_stream(&env, "reduce", n, n * elt, (double)op->u.reduce.outputs * elt, n,
-                         op->dtype, &out->kernel, why, sizeof why);
-        break;
-    }
-    case OP_MEMCPY: {
-        /* A device-to-device copy kernel reads and writes every byte (16-byte vectors). */
-        double b = op->u.memcpy.bytes;
-        rc = kern_stream(&env, "memcpy", b / 16.0, b, b, 0, DT_FP32, &out->kernel, why,
-                         sizeof why);
-        break;
-    }
-    case OP_KERNEL: {
-        gpu_kernel_t *k = &out->kernel;
-        double ctas = (double)op->u.kernel.grid[0] * op->u.kernel.grid[1] * op->u.kernel.grid[2];
-        double threads =
-            (double)op->u.kernel.block[0] * op->u.kernel.block[1] * op->u.kernel.block[2];
-        if (ctas > 2147483647.0) {
-            snprintf(why, sizeof why, "grid of %.0f CTAs exceeds 2^31-1", ctas);
-            rc = -1;
-            break;
-        }
-        snprintf(k->name, sizeof k->name, "%s", op->name[0] ? op->name : "kernel");
-        k->ctas = (int64_t)ctas;
-        k->threads = (int)threads;
-        k->regs = (int)op->u.kernel.registers;
-        k->smem = op->u.kernel.shared;
-        for (int i = 0; i < DT_COUNT; i++) {
-            k->cuda_flops[i] = op->u.kernel.flops[i] / ctas;
-            k->tensor_flops[i] = op->u.kernel.tensor_flops[i] / ctas;
-            k->useful_flops += op->u.kernel.flops[i] + op->u.kernel.tensor_flops[i];
-            if (k->tensor_flops[i] > 0 && cfg->gpu.tensor_flops_per_clk[i] <= 0) {
-                snprintf(why, sizeof why, "this GPU has no tensor-core path for %s",
-                         dtype_name((dtype_t)i));
-                rc = -1;
-            }
-            if (k->cuda_flops[i] > 0 && cfg->gpu.cuda_flops_per_clk[i] <= 0) {
-                /* No CUDA-core path for this type: it runs at the fp32 rate. */
-                k->cuda_flops[DT_FP32] += k->cuda_flops[i];
-                k->cuda_flops[i] = 0;
-            }
-        }
-        k->dram_bytes = op->u.kernel.dram_bytes / ctas;
-        break;
-    }
-    case OP_CPU: {
-        double ref = op->u.cpu.ref_hz > 0 ? op->u.cpu.ref_hz : cfg->sku->cpu_max_hz;
-        if (op->u.cpu.duration_ps > 0)
-            out->cpu_cycles = (double)op->u.cpu.duration_ps * 1e-12 * ref;
-        else
-            out->cpu_cycles = op->u.cpu.instructions / op->u.cpu.ipc;
-        out->cpu_threads = (int)op->u.cpu.threads;
-        out->cpu_bytes = op->u.cpu.bytes;
-        break;
-    }
-    default:
-        snprintf(why, sizeof why, "op '%s' is not supported", trace_op_name(op->kind));
-        rc = -1;
-    }
-    if (rc == 0 && op->kind != OP_CPU) {
-        char occ_why[160] = "";
-        if (gpu_occupancy(&cfg->gpu, &out->kernel, occ_why, sizeof occ_why) < 1) {
-            snprintf(why, sizeof why, "the kernel does not fit on an SM: %s", occ_why);
-            rc = -1;
-        }
-    }
-    if (rc != 0)
-        return diag_error(d, t->path, op->pos.line, op->pos.col, "cannot run %s op on %s: %s",
-                          trace_op_name(op->kind), cfg->sku->name, why);
+    p->ops[p->nops++] = *op;
     return 0;
+}
+
+static int push_step(program_t *p, lower_engine_t on, int op)
+{
+    if (p->nsteps == p->scap) {
+        int cap = p->scap ? 2 * p->scap : 16;
+        step_t *v = realloc(p->steps, (size_t)cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        p->steps = v;
+        p->scap = cap;
+    }
+    p->steps[p->nsteps].on = on;
+    p->steps[p->nsteps].op = op;
+    p->steps[p->nsteps].layers = NULL;
+    p->steps[p->nsteps].nlayers = 0;
+    p->nsteps++;
+    return 0;
+}
+
+static int has_engine(const soc_config_t *cfg, trace_engine_t e)
+{
+    switch (e) {
+    case ENG_DLA0:
+    case ENG_DLA:
+        return cfg->dlas >= 1;
+    case ENG_DLA1:
+        return cfg->dlas >= 2;
+    case ENG_PVA:
+        return cfg->pvas >= 1;
+    default:
+        return 1;
+    }
 }
 
 static int check_engine(const soc_config_t *cfg, const trace_t *t, const trace_task_t *task,
                         diag_t *d)
 {
     const char *eng = trace_engine_name(task->engine);
-    int line = task->engine_pos.line, col = task->engine_pos.col;
-    switch (task->engine) {
-    case ENG_GPU:
-    case ENG_CPU:
+    const char *what = task->engine == ENG_PVA ? "PVA" : "DLA";
+    if (has_engine(cfg, task->engine) || task->fallback == FALLBACK_GPU)
         return 0;
-    case ENG_DLA0:
-    case ENG_DLA1:
-    case ENG_DLA:
-        if (cfg->dlas == 0)
-            return diag_error(d, t->path, line, col,
-                              "task '%s' asks for engine '%s', but %s (%s) has no DLA", task->id,
-                              eng, cfg->sku->name, cfg->sku->title);
-        if (task->engine == ENG_DLA1 && cfg->dlas < 2)
-            return diag_error(d, t->path, line, col,
-                              "task '%s' asks for engine 'dla1', but %s (%s) has only one DLA",
-                              task->id, cfg->sku->name, cfg->sku->title);
-        break;
-    case ENG_PVA:
-        if (cfg->pvas == 0)
-            return diag_error(d, t->path, line, col,
-                              "task '%s' asks for engine 'pva', but %s (%s) has no PVA",
-                              task->id, cfg->sku->name, cfg->sku->title);
-        break;
-    default:
-        break;
-    }
-    return diag_error(d, t->path, line, col,
-                      "task '%s': engine '%s' is not modelled yet (expected gpu or cpu)",
-                      task->id, eng);
+    if (task->engine == ENG_DLA1 && cfg->dlas == 1)
+        return diag_error(d, t->path, task->engine_pos.line, task->engine_pos.col,
+                          "task '%s' asks for engine 'dla1', but %s (%s) has only one DLA "
+                          "(use dla0 or dla, or fallback: gpu)", task->id, cfg->sku->name,
+                          cfg->sku->title);
+    return diag_error(d, t->path, task->engine_pos.line, task->engine_pos.col,
+                      "task '%s' asks for engine '%s', but %s (%s) has no %s (add fallback: gpu "
+                      "to run it on the GPU)", task->id, eng, cfg->sku->name, cfg->sku->title,
+                      what);
 }
 
-int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
+/* A reformat kernel on the GPU for `bytes` of tensor at a DLA hand-off. */
+static int push_reformat(const soc_config_t *cfg, program_t *p, double bytes)
 {
-    lowered_op_t lo;
-    for (int i = 0; i < t->ntasks; i++) {
-        const trace_task_t *task = &t->tasks[i];
-        if (check_engine(cfg, t, task, d) != 0)
-            return DIAG_ERR;
-        for (int j = 0; j < task->nops; j++)
-            if (lower_op(cfg, t, &task->ops[j], &lo, d) != 0)
-                return DIAG_ERR;
+    lowered_op_t op;
+    if (bytes <= 0)
+        return 0;
+    if (lower_reformat(cfg, bytes, &op) != 0 || push_op(p, &op) != 0)
+        return -1;
+    return push_step(p, ON_GPU, p->nops - 1);
+}
+
+/* Group consecutive DLA ops into segments and put reformat kernels at the hand-offs. */
+static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, program_t *p,
+                           const lowered_op_t *ops, int n)
+{
+    int i = 0;
+    while (i < n) {
+        if (ops[i].on != ON_DLA) {
+            if (push_op(p, &ops[i]) != 0 || push_step(p, ops[i].on, p->nops - 1) != 0)
+                return -1;
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < n && ops[j].on == ON_DLA)
+            j++;
+        /* Entering the DLA: from the task's input (unless native I/O) or from a GPU op. */
+        if ((i == 0 && !task->io_native) || (i > 0 && ops[i - 1].on == ON_GPU))
+            if (push_reformat(cfg, p, ops[i].in_bytes) != 0)
+                return -1;
+        if (push_step(p, ON_DLA, -1) != 0)
+            return -1;
+        step_t *s = &p->steps[p->nsteps - 1];
+        s->layers = calloc((size_t)(j - i), sizeof *s->layers);
+        if (s->layers == NULL)
+            return -1;
+        for (int k = i; k < j; k++)
+            s->layers[k - i] = ops[k].layer;
+        s->nlayers = j - i;
+        /* Leaving the DLA: to the task's output (unless native) or to a GPU op. */
+        if ((j == n && !task->io_native) || (j < n && ops[j].on == ON_GPU))
+            if (push_reformat(cfg, p, ops[j - 1].out_bytes) != 0)
+                return -1;
+        i = j;
     }
     return 0;
 }
 
+static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, program_t *p,
+                         diag_t *d)
+{
+    const trace_task_t *task = &t->tasks[ti];
+    int on_engine = has_engine(cfg, task->engine);
+    lowered_op_t *ops;
+    int rc = 0;
+
+    if (check_engine(cfg, t, task, d) != 0)
+        return DIAG_ERR;
+    p->dla = task->engine == ENG_DLA0 ? 0 : task->engine == ENG_DLA1 ? 1 : -1;
+    ops = calloc((size_t)task->nops, sizeof *ops);
+    if (ops == NULL)
+        return diag_error(d, t->path, 0, 0, "out of memory");
+    for (int j = 0; j < task->nops && rc == 0; j++) {
+        const trace_op_t *op = &task->ops[j];
+        char why[200] = "";
+        int placed = -1;
+        switch (task->engine) {
+        case ENG_CPU:
+            lower_cpu(cfg, op, &ops[j]);
+            placed = 0;
+            break;
+        case ENG_DLA0:
+        case ENG_DLA1:
+        case ENG_DLA:
+            if (on_engine)
+                placed = lower_dla(cfg, op, &ops[j], why, sizeof why);
+            break;
+        case ENG_PVA:
+            if (on_engine)
+                placed = lower_pva(cfg, op, &ops[j], why, sizeof why);
+            break;
+        default:
+            break;
+        }
+        if (placed == 0)
+            continue;
+        if (task->engine != ENG_GPU && task->fallback != FALLBACK_GPU)
+            rc = diag_error(d, t->path, op->pos.line, op->pos.col,
+                            "%s op of task '%s' cannot run on %s: %s (add fallback: gpu to run "
+                            "it on the GPU)", trace_op_name(op->kind), task->id,
+                            trace_engine_name(task->engine), why);
+        else
+            rc = lower_gpu(cfg, t, op, &ops[j], d);
+    }
+    if (rc == 0 && build_dla_steps(cfg, task, p, ops, task->nops) != 0)
+        rc = diag_error(d, t->path, 0, 0, "out of memory");
+    free(ops);
+    return rc;
+}
+
+static void free_program(program_t *p)
+{
+    for (int i = 0; i < p->nsteps; i++)
+        free(p->steps[i].layers);
+    free(p->steps);
+    free(p->ops);
+    free(p->dependents);
+}
+
+int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
+{
+    footprint_t fp;
+    for (int i = 0; i < t->ntasks; i++) {
+        program_t p;
+        int rc;
+        memset(&p, 0, sizeof p);
+        rc = build_program(cfg, t, i, &p, d);
+        free_program(&p);
+        if (rc != 0)
+            return DIAG_ERR;
+    }
+    return footprint_check(cfg, t, &fp, d);
+}
+
 /* ---- the run ---- */
 
-static void start_op(replay_t *r, int64_t si, int ti);
+static void start_step(replay_t *r, int64_t si, int ti);
 static void release_frame(replay_t *r, sim_time_t arrival);
+static void step_done(sim_t *s, void *ctx, uint64_t tag);
 
 static uint64_t tag_of(const replay_t *r, int64_t si, int ti)
 {
     return (uint64_t)si * (uint64_t)r->ntasks + (uint64_t)ti;
+}
+
+static void fail(replay_t *r)
+{
+    r->failed = 1;
+    sim_stop(r->sim);
+}
+
+static int queue_push(queue_t *q, request_t req)
+{
+    if (q->n == q->cap) {
+        int64_t cap = q->cap ? 2 * q->cap : 16;
+        request_t *v = malloc((size_t)cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        for (int64_t i = 0; i < q->n; i++)
+            v[i] = q->v[(q->head + i) % q->cap];
+        free(q->v);
+        q->v = v;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->v[(q->head + q->n) % q->cap] = req;
+    q->n++;
+    return 0;
+}
+
+static request_t queue_pop(queue_t *q)
+{
+    request_t req = q->v[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->n--;
+    return req;
+}
+
+static void dla_run(replay_t *r, int k, int64_t si, int ti)
+{
+    const step_t *s = &r->prog[ti].steps[r->slots[si].inst[ti].step];
+    r->dla_running[k] = 1;
+    if (dla_submit(r->dla[k], s->layers, s->nlayers, step_done, r, tag_of(r, si, ti)) != 0)
+        fail(r);
+}
+
+/* A DLA finished a segment: serve the oldest request it can take. */
+static void dla_next(replay_t *r, int k)
+{
+    queue_t *own = &r->dla_queue[k], *any = &r->dla_queue[MAX_DLAS];
+    queue_t *q = NULL;
+    r->dla_running[k] = 0;
+    if (own->n && any->n)
+        q = own->v[own->head].seq < any->v[any->head].seq ? own : any;
+    else if (own->n)
+        q = own;
+    else if (any->n)
+        q = any;
+    if (q) {
+        request_t req = queue_pop(q);
+        dla_run(r, k, req.slot, req.task);
+    }
+}
+
+static void dla_request(replay_t *r, int64_t si, int ti)
+{
+    int want = r->prog[ti].dla;
+    request_t req = {r->seq++, si, ti};
+    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
+        if ((want < 0 || want == k) && !r->dla_running[k]) {
+            dla_run(r, k, si, ti);
+            return;
+        }
+    if (queue_push(&r->dla_queue[want < 0 ? MAX_DLAS : want], req) != 0)
+        fail(r);
+}
+
+static void start_step(replay_t *r, int64_t si, int ti)
+{
+    program_t *p = &r->prog[ti];
+    const step_t *s = &p->steps[r->slots[si].inst[ti].step];
+    const lowered_op_t *op = s->op >= 0 ? &p->ops[s->op] : NULL;
+    uint64_t tag = tag_of(r, si, ti);
+    int rc = 0;
+    switch (s->on) {
+    case ON_GPU:
+        rc = gpu_launch(r->gpu, &op->kernel, step_done, r, tag);
+        break;
+    case ON_CPU:
+        rc = cpu_run(r->cpu, op->cpu_cycles, op->cpu_threads, op->cpu_bytes, step_done, r, tag);
+        break;
+    case ON_PVA:
+        rc = pva_submit(r->pva, &op->pva, step_done, r, tag);
+        break;
+    case ON_DLA:
+        dla_request(r, si, ti);
+        break;
+    }
+    if (rc != 0)
+        fail(r);
 }
 
 static void try_start(replay_t *r, int64_t si, int ti)
@@ -260,7 +415,7 @@ static void try_start(replay_t *r, int64_t si, int ti)
         return;
     }
     in->waiting = 0;
-    start_op(r, si, ti);
+    start_step(r, si, ti);
 }
 
 static void frame_done(replay_t *r, int64_t si)
@@ -287,10 +442,9 @@ static void task_done(replay_t *r, int64_t si, int ti)
 {
     slot_t *sl = &r->slots[si];
     instance_t *in = &sl->inst[ti];
-    const lowered_task_t *lt = &r->tasks[ti];
+    const program_t *p = &r->prog[ti];
     sim_time_t now = sim_now(r->sim);
 
-    in->done = 1;
     sim_dist_add(&r->res->tasks[ti].latency, now - in->ready);
     r->next_frame[ti] = in->frame + 1;
     /* The next frame's instance of this task may be waiting for this one. */
@@ -301,8 +455,8 @@ static void task_done(replay_t *r, int64_t si, int ti)
             break;
         }
     }
-    for (int j = 0; j < lt->ndependents; j++) {
-        int dj = lt->dependents[j];
+    for (int j = 0; j < p->ndependents; j++) {
+        int dj = p->dependents[j];
         instance_t *dep = &sl->inst[dj];
         if (--dep->deps_left == 0) {
             dep->ready = now;
@@ -313,34 +467,27 @@ static void task_done(replay_t *r, int64_t si, int ti)
         frame_done(r, si);
 }
 
-static void op_done(sim_t *s, void *ctx, uint64_t tag)
+static void step_done(sim_t *s, void *ctx, uint64_t tag)
 {
     replay_t *r = ctx;
     int64_t si = (int64_t)(tag / (uint64_t)r->ntasks);
     int ti = (int)(tag % (uint64_t)r->ntasks);
     instance_t *in = &r->slots[si].inst[ti];
+    const step_t *st = &r->prog[ti].steps[in->step];
     (void)s;
-    in->op++;
-    if (in->op < r->tasks[ti].nops)
-        start_op(r, si, ti);
+    if (st->on == ON_DLA) {
+        /* Which DLA ran it: the one that is running and not queued for; find by tag. */
+        for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
+            if (r->dla_running[k] && !dla_busy(r->dla[k])) {
+                dla_next(r, k);
+                break;
+            }
+    }
+    in->step++;
+    if (in->step < r->prog[ti].nsteps)
+        start_step(r, si, ti);
     else
         task_done(r, si, ti);
-}
-
-static void start_op(replay_t *r, int64_t si, int ti)
-{
-    instance_t *in = &r->slots[si].inst[ti];
-    const lowered_op_t *op = &r->tasks[ti].ops[in->op];
-    int rc;
-    if (op->kind == OP_CPU)
-        rc = cpu_run(r->cpu, op->cpu_cycles, op->cpu_threads, op->cpu_bytes, op_done, r,
-                     tag_of(r, si, ti));
-    else
-        rc = gpu_launch(r->gpu, &op->kernel, op_done, r, tag_of(r, si, ti));
-    if (rc != 0) {
-        r->failed = 1;
-        sim_stop(r->sim);
-    }
 }
 
 static void release_frame(replay_t *r, sim_time_t arrival)
@@ -359,9 +506,8 @@ static void release_frame(replay_t *r, sim_time_t arrival)
         instance_t *in = &sl->inst[i];
         in->frame = f;
         in->deps_left = r->trace->tasks[i].nafter;
-        in->op = 0;
+        in->step = 0;
         in->waiting = 0;
-        in->done = 0;
         in->ready = now;
     }
     /* Start tasks in topological order so equal-time starts are deterministic. */
@@ -387,8 +533,7 @@ static void arrival(sim_t *s, void *ctx, uint64_t f)
         int64_t cap = r->backlog_cap ? r->backlog_cap * 2 : 64;
         sim_time_t *b = malloc((size_t)cap * sizeof *b);
         if (b == NULL) {
-            r->failed = 1;
-            sim_stop(s);
+            fail(r);
             return;
         }
         for (int64_t i = 0; i < r->backlog; i++)
@@ -404,18 +549,23 @@ static void arrival(sim_t *s, void *ctx, uint64_t f)
 
 static void replay_free(replay_t *r)
 {
-    for (int i = 0; r->tasks && i < r->ntasks; i++) {
-        free(r->tasks[i].ops);
-        free(r->tasks[i].dependents);
-    }
-    free(r->tasks);
+    for (int i = 0; r->prog && i < r->ntasks; i++)
+        free_program(&r->prog[i]);
+    free(r->prog);
     for (int64_t i = 0; r->slots && i < r->nslots; i++)
         free(r->slots[i].inst);
     free(r->slots);
     free(r->next_frame);
     free(r->backlog_arrival);
+    for (int k = 0; k <= MAX_DLAS; k++)
+        free(r->dla_queue[k].v);
     gpu_free(r->gpu);
     cpu_free(r->cpu);
+    for (int k = 0; k < MAX_DLAS; k++)
+        if (r->dla[k])
+            dla_free(r->dla[k]);
+    if (r->pva)
+        pva_free(r->pva);
     if (r->dram.link)
         dram_free(&r->dram);
     if (r->sim)
@@ -425,32 +575,26 @@ static void replay_free(replay_t *r)
 static int build(replay_t *r, diag_t *d)
 {
     const trace_t *t = r->trace;
+    const soc_config_t *cfg = r->cfg;
     cpu_spec_t cs;
 
     r->ntasks = t->ntasks;
-    r->tasks = calloc((size_t)t->ntasks, sizeof *r->tasks);
+    r->prog = calloc((size_t)t->ntasks, sizeof *r->prog);
     r->nslots = t->max_in_flight;
     r->slots = calloc((size_t)r->nslots, sizeof *r->slots);
     r->next_frame = calloc((size_t)t->ntasks, sizeof *r->next_frame);
-    if (!r->tasks || !r->slots || !r->next_frame)
+    if (!r->prog || !r->slots || !r->next_frame)
         return diag_error(d, t->path, 0, 0, "out of memory");
     for (int i = 0; i < t->ntasks; i++) {
-        const trace_task_t *task = &t->tasks[i];
-        lowered_task_t *lt = &r->tasks[i];
-        if (check_engine(r->cfg, t, task, d) != 0)
+        if (build_program(cfg, t, i, &r->prog[i], d) != 0)
             return DIAG_ERR;
-        lt->nops = task->nops;
-        lt->ops = calloc((size_t)task->nops, sizeof *lt->ops);
-        lt->dependents = calloc((size_t)t->ntasks, sizeof *lt->dependents);
-        if (!lt->ops || !lt->dependents)
+        r->prog[i].dependents = calloc((size_t)t->ntasks, sizeof(int));
+        if (r->prog[i].dependents == NULL)
             return diag_error(d, t->path, 0, 0, "out of memory");
-        for (int j = 0; j < task->nops; j++)
-            if (lower_op(r->cfg, t, &task->ops[j], &lt->ops[j], d) != 0)
-                return DIAG_ERR;
     }
     for (int i = 0; i < t->ntasks; i++)
         for (int j = 0; j < t->tasks[i].nafter; j++) {
-            lowered_task_t *up = &r->tasks[t->tasks[i].after[j]];
+            program_t *up = &r->prog[t->tasks[i].after[j]];
             up->dependents[up->ndependents++] = i;
         }
     for (int64_t i = 0; i < r->nslots; i++) {
@@ -461,14 +605,19 @@ static int build(replay_t *r, diag_t *d)
     }
 
     r->sim = sim_new();
-    if (r->sim == NULL || dram_init(&r->dram, r->sim, &r->cfg->dram) != 0)
+    if (r->sim == NULL || dram_init(&r->dram, r->sim, &cfg->dram) != 0)
         return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
-    r->gpu = gpu_new(r->sim, &r->cfg->gpu, &r->dram);
-    cs.cores = r->cfg->cpus;
-    cs.hz = r->cfg->cpu_hz;
-    cs.dram_Bps_per_core = r->cfg->sku->cpu_dram_Bps_per_core;
+    r->gpu = gpu_new(r->sim, &cfg->gpu, &r->dram);
+    cs.cores = cfg->cpus;
+    cs.hz = cfg->cpu_hz;
+    cs.dram_Bps_per_core = cfg->sku->cpu_dram_Bps_per_core;
     r->cpu = cpu_new(r->sim, &cs, &r->dram);
     if (r->gpu == NULL || r->cpu == NULL)
+        return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    for (int k = 0; k < cfg->dlas && k < MAX_DLAS; k++)
+        if ((r->dla[k] = dla_new(r->sim, &cfg->dla, &r->dram)) == NULL)
+            return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    if (cfg->pvas > 0 && (r->pva = pva_new(r->sim, &cfg->pva, &r->dram)) == NULL)
         return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
     return 0;
 }
@@ -478,6 +627,56 @@ static double wall_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void collect(replay_t *r, replay_result_t *out)
+{
+    const soc_config_t *cfg = r->cfg;
+    const trace_t *t = r->trace;
+    const gpu_stats_t *gs;
+    replay_engine_result_t *e;
+
+    gpu_stats_flush(r->gpu);
+    gs = gpu_stats(r->gpu);
+    e = &out->engines[ENG_GPU];
+    e->name = "gpu";
+    e->busy_pct = 100.0 * sim_util_avg(&gs->busy, 0, out->end);
+    e->util_pct = 100.0 * sim_util_avg(&gs->sms_active, 0, out->end) / cfg->gpu.sms;
+    out->gpu_flops = gs->flops;
+    out->kernels = gs->kernels;
+    out->ctas = gs->ctas;
+
+    e = &out->engines[ENG_CPU];
+    e->name = "cpu";
+    e->util_pct = 100.0 * cpu_busy_cores(r->cpu, 0) / cfg->cpus;
+    e->busy_pct = e->util_pct;
+
+    for (int k = 0; k < cfg->dlas && k < MAX_DLAS; k++) {
+        e = &out->engines[k == 0 ? ENG_DLA0 : ENG_DLA1];
+        e->name = k == 0 ? "dla0" : "dla1";
+        e->busy_pct = 100.0 * dla_busy_frac(r->dla[k], 0);
+        e->util_pct = 100.0 * dla_mac_frac(r->dla[k], 0);
+        e->present = dla_macs_done(r->dla[k]) > 0 || e->busy_pct > 0;
+    }
+    if (r->pva) {
+        e = &out->engines[ENG_PVA];
+        e->name = "pva";
+        e->busy_pct = e->util_pct = 100.0 * pva_busy_frac(r->pva, 0);
+        e->present = e->busy_pct > 0;
+    }
+    /* Engines the trace uses: the GPU also when reformat or fallback kernels ran on it. */
+    for (int i = 0; i < t->ntasks; i++) {
+        if (t->tasks[i].engine == ENG_GPU || t->tasks[i].engine == ENG_CPU)
+            out->engines[t->tasks[i].engine].present = 1;
+        for (int s = 0; s < r->prog[i].nsteps; s++)
+            if (r->prog[i].steps[s].on == ON_GPU)
+                out->engines[ENG_GPU].present = 1;
+    }
+    out->dram_bytes = dram_bytes_moved(&r->dram);
+    sim_util_set(&r->dram.bw, out->end, r->dram.bw.level);
+    out->dram_peak_Bps = r->dram.bw.peak;
+    out->events = sim_events_executed(r->sim);
+    footprint_of(cfg, t, &out->footprint);
 }
 
 int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t *opt,
@@ -523,33 +722,9 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
                           "internal error: the run stopped after %lld of %lld frames",
                           (long long)r.completed, (long long)r.frames);
     }
-
     span = out->end - out->first_release;
-    gpu_stats_flush(r.gpu);
-    {
-        const gpu_stats_t *gs = gpu_stats(r.gpu);
-        replay_engine_result_t *e = &out->engines[ENG_GPU];
-        e->name = "gpu";
-        e->busy_pct = 100.0 * sim_util_avg(&gs->busy, 0, out->end);
-        e->util_pct = 100.0 * sim_util_avg(&gs->sms_active, 0, out->end) / cfg->gpu.sms;
-        out->gpu_flops = gs->flops;
-        out->kernels = gs->kernels;
-        out->ctas = gs->ctas;
-    }
-    {
-        replay_engine_result_t *e = &out->engines[ENG_CPU];
-        double busy = cpu_busy_cores(r.cpu, 0);
-        e->name = "cpu";
-        e->util_pct = 100.0 * busy / cfg->cpus;
-        e->busy_pct = e->util_pct;
-    }
-    for (int i = 0; i < t->ntasks; i++)
-        out->engines[t->tasks[i].engine].present = 1;
-    out->dram_bytes = dram_bytes_moved(&r.dram);
+    collect(&r, out);
     out->dram_avg_Bps = span > 0 ? out->dram_bytes / ((double)span * 1e-12) : 0;
-    sim_util_set(&r.dram.bw, out->end, r.dram.bw.level);
-    out->dram_peak_Bps = r.dram.bw.peak;
-    out->events = sim_events_executed(r.sim);
     replay_free(&r);
     out->wall_s = wall_seconds() - t0;
     return 0;

@@ -16,6 +16,7 @@
 
 #include "sim/diag.h"
 #include "sim/stats.h"
+#include "soc/footprint.h"
 #include "soc/sku.h"
 #include "soc/trace.h"
 
@@ -26,7 +27,7 @@ typedef struct replay_task_result {
 } replay_task_result_t;
 
 typedef struct replay_engine_result {
-    const char *name;          /* "gpu", "cpu" */
+    const char *name;          /* "gpu", "dla0", "dla1", "pva", "cpu" */
     int present;               /* used by the trace */
     double busy_pct;           /* time with any work in flight, % of the run */
     double util_pct;           /* GPU: SMs busy on average; CPU: cores busy on average */
@@ -43,6 +44,7 @@ typedef struct replay_result {
     double gpu_flops;          /* useful work done */
     uint64_t kernels, ctas;
     double dram_bytes, dram_avg_Bps, dram_peak_Bps;
+    footprint_t footprint;     /* resident DRAM against the module's usable capacity */
     uint64_t events;
     double wall_s;
 } replay_result_t;

@@ -278,7 +278,7 @@ START_TEST(test_gemm_roofline)
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
     kern_env_t env = {&s, dram_achievable_Bps(&d)};
-    kern_gemm_t g = {4096, 4096, 4096, 1, DT_FP16, 0};
+    kern_gemm_t g = {4096, 4096, 4096, 1, DT_FP16, 0, 0};
     gpu_kernel_t k;
     char why[128];
     double t, peak = 16 * 2048 * 1.3e9;   /* 42.6 TFLOPS */
@@ -300,7 +300,7 @@ START_TEST(test_gemv_memory_bound)
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
     kern_env_t env = {&s, dram_achievable_Bps(&d)};
-    kern_gemm_t g = {1, 22016, 4096, 1, DT_FP16, 0};
+    kern_gemm_t g = {1, 22016, 4096, 1, DT_FP16, 0, 0};
     gpu_kernel_t k;
     char why[128];
     double t, weights = 22016.0 * 4096 * 2;   /* 180.4 MB */
@@ -317,7 +317,7 @@ START_TEST(test_sparse_gemm_speedup_bounded)
     gpu_spec_t s = agx_spec();
     dram_spec_t d = agx_dram();
     kern_env_t env = {&s, dram_achievable_Bps(&d)};
-    kern_gemm_t g = {4096, 4096, 4096, 1, DT_FP16, 0};
+    kern_gemm_t g = {4096, 4096, 4096, 1, DT_FP16, 0, 0};
     gpu_kernel_t dense, sparse;
     char why[128];
     double td, ts;
@@ -365,7 +365,7 @@ START_TEST(test_attention_flops)
     kern_env_t env = {&s, dram_achievable_Bps(&d)};
     /* Non-causal: 4 x d x heads x seq_q x seq_kv = 4 x 128 x 32 x 1024 x 1024 = 1.718e10.
      * Causal with seq_q = seq_kv = 1024: visible pairs = 1024 x 1025 / 2 per head. */
-    kern_attn_t a = {1, 32, 1024, 1024, 128, 0, DT_FP16};
+    kern_attn_t a = {1, 32, 1024, 1024, 128, 0, DT_FP16, 0};
     gpu_kernel_t k;
     char why[128];
     ck_assert_int_eq(kern_attention(&env, &a, &k, why, sizeof why), 0);

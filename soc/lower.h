@@ -1,0 +1,46 @@
+/*
+ * lower: what each trace op becomes on the engine that runs it: a GPU kernel
+ * (models/kernels.c), a DLA layer (models/dla.c), a PVA op (models/pva.c) or CPU cycles.
+ * Lowering happens once per op before a run; the run only moves pointers.
+ */
+#ifndef ORINSIM_LOWER_H
+#define ORINSIM_LOWER_H
+
+#include <stddef.h>
+
+#include "models/dla.h"
+#include "models/gpu.h"
+#include "models/pva.h"
+#include "sim/diag.h"
+#include "soc/sku.h"
+#include "soc/trace.h"
+
+typedef enum lower_engine { ON_GPU = 0, ON_DLA, ON_PVA, ON_CPU } lower_engine_t;
+
+typedef struct lowered_op {
+    lower_engine_t on;
+    trace_op_kind_t kind;
+    gpu_kernel_t kernel;       /* ON_GPU */
+    dla_layer_t layer;         /* ON_DLA */
+    pva_op_t pva;              /* ON_PVA */
+    double cpu_cycles;         /* ON_CPU: per thread */
+    int cpu_threads;
+    double cpu_bytes;
+    double in_bytes, out_bytes;/* the op's input and output tensors (GPU reformat at hand-offs) */
+} lowered_op_t;
+
+/* Lower `op` for the GPU. Errors (with the op's position) when it cannot run there. */
+int lower_gpu(const soc_config_t *cfg, const trace_t *t, const trace_op_t *op, lowered_op_t *out,
+              diag_t *d);
+/* Lower for a DLA: 0, or -1 with `why` when the DLA cannot run this op (the caller decides
+ * between an error and a GPU fallback). */
+int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, char *why,
+              size_t len);
+int lower_pva(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, char *why,
+              size_t len);
+int lower_cpu(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out);
+/* A GPU kernel converting `bytes` of tensor between the GPU's linear layout and the DLA's
+ * (what TensorRT inserts around DLA subgraphs). */
+int lower_reformat(const soc_config_t *cfg, double bytes, lowered_op_t *out);
+
+#endif
