@@ -60,6 +60,7 @@ typedef struct instance {
     int deps_left;
     int step;                     /* next step to run */
     int waiting;                  /* ready but its previous frame's instance still runs */
+    int dla;                      /* the DLA running its current segment */
     sim_time_t ready;
 } instance_t;
 
@@ -347,6 +348,7 @@ static void dla_run(replay_t *r, int k, int64_t si, int ti)
 {
     const step_t *s = &r->prog[ti].steps[r->slots[si].inst[ti].step];
     r->dla_running[k] = 1;
+    r->slots[si].inst[ti].dla = k;
     if (dla_submit(r->dla[k], s->layers, s->nlayers, step_done, r, tag_of(r, si, ti)) != 0)
         fail(r);
 }
@@ -475,14 +477,8 @@ static void step_done(sim_t *s, void *ctx, uint64_t tag)
     instance_t *in = &r->slots[si].inst[ti];
     const step_t *st = &r->prog[ti].steps[in->step];
     (void)s;
-    if (st->on == ON_DLA) {
-        /* Which DLA ran it: the one that is running and not queued for; find by tag. */
-        for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
-            if (r->dla_running[k] && !dla_busy(r->dla[k])) {
-                dla_next(r, k);
-                break;
-            }
-    }
+    if (st->on == ON_DLA)
+        dla_next(r, in->dla);
     in->step++;
     if (in->step < r->prog[ti].nsteps)
         start_step(r, si, ti);

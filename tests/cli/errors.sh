@@ -55,6 +55,13 @@ t unknown_after $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    after: [gh
 t empty ''
 t dla $'orinsim: 1\ntasks:\n  - id: a\n    engine: dla0\n    ops:\n      - {op: conv, input: [1, 8, 8, 8], filters: 8, kernel: 1}\n'
 t big_kernel $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - {op: kernel, grid: 1, block: 256, shared: 300KiB}\n'
+t dla_attn $'orinsim: 1\ntasks:\n  - id: a\n    engine: dla0\n    ops:\n      - {op: attention, heads: 8, seq_q: 64, head_dim: 64}\n'
+t dla_attn_fb $'orinsim: 1\ntasks:\n  - id: a\n    engine: dla0\n    fallback: gpu\n    ops:\n      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, dtype: int8}\n      - {op: attention, heads: 8, seq_q: 64, head_dim: 64}\n'
+t dla1 $'orinsim: 1\ntasks:\n  - id: a\n    engine: dla1\n    ops:\n      - {op: conv, input: [1, 8, 8, 8], filters: 8, kernel: 1}\n'
+t pva $'orinsim: 1\ntasks:\n  - id: a\n    engine: pva\n    ops:\n      - {op: color_convert, image: [1920, 1080]}\n'
+# Llama-2-13B FP16 weights: 40 x (5120 x 15360 + 5120 x 5120 + 5120 x 27648 + 13824 x 5120) + 5120 x 32000
+# = 12.8e9 parameters x 2 B = 25.7 GB: more than nano8's 8 GiB, less than agx32's 28.9 GiB usable.
+t big $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - op: repeat\n        count: 40\n        ops:\n          - {op: gemm, m: 1, n: 15360, k: 5120}\n          - {op: gemm, m: 1, n: 5120, k: 5120}\n          - {op: gemm, m: 1, n: 27648, k: 5120}\n          - {op: gemm, m: 1, n: 5120, k: 13824}\n      - {op: gemm, m: 1, n: 32000, k: 5120}\n'
 mkdir "$tmp/dir.yaml"
 
 pos='^[^ ]+:[0-9]+:[0-9]+: error: '
@@ -79,7 +86,14 @@ check empty 2 "empty" -- "$tmp/empty.yaml"
 check not_a_file 2 "not a regular file" -- "$tmp/dir.yaml"
 check missing_file 2 "cannot open" -- "$tmp/nope.yaml"
 check dla_on_nano 2 "${pos}.*nano8.*has no DLA" -- --sku nano8 "$tmp/dla.yaml"
-check dla_not_modelled 2 "${pos}.*dla0.*not modelled" -- --sku agx64 "$tmp/dla.yaml"
+check dla_runs 0 '' -- --sku agx64 "$tmp/dla.yaml"
+check dla_unsupported 2 "${pos}.*attention op of task 'a' cannot run on dla0.*fallback: gpu" -- --sku agx64 "$tmp/dla_attn.yaml"
+check dla_fallback 0 '' -- --sku agx64 "$tmp/dla_attn_fb.yaml"
+check dla_fallback_nano 0 '' -- --sku nano8 "$tmp/dla_attn_fb.yaml"
+check dla1_on_nx8 2 "${pos}.*dla1.*nx8.*only one DLA" -- --sku nx8 "$tmp/dla1.yaml"
+check pva_on_nano 2 "${pos}.*nano4.*has no PVA" -- --sku nano4 "$tmp/pva.yaml"
+check too_big 2 "does not fit in nano8's DRAM.*short" -- --sku nano8 "$tmp/big.yaml"
+check fits_agx32 0 '' -- --sku agx32 "$tmp/big.yaml"
 check kernel_too_big 2 "${pos}.*shared memory" -- "$tmp/big_kernel.yaml"
 check bad_option 2 "unknown option" -- --frobnicate "$tmp/good.yaml"
 check bad_frames 2 "frames" -- --frames 0 "$tmp/good.yaml"
