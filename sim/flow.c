@@ -176,27 +176,6 @@ static void progress(sim_link_t *l)
     l->t_last = now;
 }
 
-static int cmp_fill(const void *a, const void *b)
-{
-    double x = ((const fill_t *)a)->key, y = ((const fill_t *)b)->key;
-    return (x > y) - (x < y);
-}
-
-static void sort_fill(fill_t *v, int k)
-{
-    if (k > 24) {
-        qsort(v, (size_t)k, sizeof *v, cmp_fill);
-        return;
-    }
-    for (int i = 1; i < k; i++) {
-        fill_t x = v[i];
-        int j = i;
-        for (; j > 0 && v[j - 1].key > x.key; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
-
 /* Weighted max-min rates for the active flows; sets every f->rate and l->load. */
 static void solve_rates(sim_link_t *l)
 {
@@ -221,25 +200,40 @@ static void solve_rates(sim_link_t *l)
     if (wsum == 0.0 || l->capacity <= 0.0)
         return;
 
+    /* Progressive filling without a sort: start from an even split, fix every capped flow
+     * whose ceiling is below its share, re-split what is left among the others, and
+     * repeat until no more flows become fixed. Each pass fixes at least one more group of
+     * equal ceiling/weight, so passes are few (one per distinct ceiling that binds); each
+     * is O(flows). */
     double level;
     if (k == 0) {
         level = l->capacity / wsum;
     } else if (!unlimited && csum <= l->capacity) {
         level = INFINITY;
     } else {
-        sort_fill(l->scratch, k);
         double left = l->capacity, wleft = wsum;
-        int i = 0;
-        for (; i < k; i++) {
-            if (l->scratch[i].key * wleft > left)
+        int fixed = 0;
+        level = left / wleft;
+        for (;;) {
+            int more = 0;
+            for (int i = fixed; i < k; i++) {
+                if (l->scratch[i].key < level) {
+                    fill_t tmp = l->scratch[i];
+                    left -= tmp.f->ceiling;
+                    wleft -= tmp.f->weight;
+                    l->scratch[i] = l->scratch[fixed];
+                    l->scratch[fixed++] = tmp;
+                    more = 1;
+                }
+            }
+            if (!more)
                 break;
-            left -= l->scratch[i].f->ceiling;
-            wleft -= l->scratch[i].f->weight;
-        }
-        if (i == k && !unlimited)
-            level = INFINITY;       /* every cap binds (rounding kept us off the shortcut) */
-        else
+            if (fixed == k && !unlimited) {
+                level = INFINITY;   /* every cap binds */
+                break;
+            }
             level = (left > 0.0 && wleft > 0.0) ? left / wleft : 0.0;
+        }
     }
 
     double load = 0.0;
