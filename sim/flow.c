@@ -90,6 +90,7 @@ struct sim_link {
     sim_evid_t ev;          /* pending completion event, 0 if none */
     sim_time_t ev_time;
     int solving;            /* set while the observer runs: the link must not change */
+    sim_evid_t deferred;    /* pending re-solve after starts and cancels, 0 if none */
     void (*observer)(void *ctx, sim_time_t now, double load);
     void *observer_ctx;
     sim_flow_t *free_list;
@@ -326,12 +327,41 @@ static void notify(sim_link_t *l)
 /* Re-solve after a change; the caller has already brought progress up to now. */
 static void resolve(sim_link_t *l)
 {
+    if (l->deferred) {
+        sim_cancel(l->s, l->deferred);
+        l->deferred = 0;
+    }
     solve_rates(l);
     if (set_event(l) != 0) {
         fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
         abort();
     }
     notify(l);
+}
+
+/* Starts and cancels do not re-solve at once: they mark the link and one event at the
+ * current time re-solves it, after every other change made at this instant. A kernel
+ * launch that starts a hundred CTAs costs one solve, not a hundred. No time passes in
+ * between, so no flow progresses at a stale rate; readers of rates re-solve first. */
+static void deferred_event(sim_t *s, void *component, uint64_t payload)
+{
+    sim_link_t *l = component;
+    (void)s;
+    (void)payload;
+    l->deferred = 0;
+    progress(l);
+    resolve(l);
+}
+
+static void defer(sim_link_t *l)
+{
+    if (l->deferred)
+        return;
+    l->deferred = sim_schedule(l->s, 0, deferred_event, l, 0);
+    if (l->deferred == 0) {
+        fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
+        abort();
+    }
 }
 
 static void link_event(sim_t *s, void *component, uint64_t payload)
@@ -403,6 +433,8 @@ void sim_link_free(sim_link_t *l)
         return;
     if (l->ev)
         sim_cancel(l->s, l->ev);
+    if (l->deferred)
+        sim_cancel(l->s, l->deferred);
     while (l->slabs) {
         slab_t *sb = l->slabs;
         l->slabs = sb->next;
@@ -435,6 +467,8 @@ double sim_link_capacity(const sim_link_t *l)
 
 double sim_link_load(const sim_link_t *l)
 {
+    if (l->deferred)
+        resolve((sim_link_t *)l);   /* the link object is never const: bring it up to date */
     return l->load;
 }
 
@@ -481,20 +515,7 @@ sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double 
     f->link = l;
     f->idx = l->n;
     l->fl[l->n++] = f;
-
-    solve_rates(l);
-    if (set_event(l) != 0) {
-        /* Roll back: the link is as it was, with no flow progressing past now. */
-        l->n--;
-        flow_release(l, f);
-        solve_rates(l);
-        if (set_event(l) != 0) {
-            fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
-            abort();
-        }
-        return NULL;
-    }
-    notify(l);
+    defer(l);
     return f;
 }
 
@@ -509,11 +530,16 @@ void sim_flow_cancel(sim_link_t *l, sim_flow_t *f)
     }
     l->n--;
     flow_release(l, f);
-    resolve(l);
+    if (l->n == 0)
+        resolve(l);   /* nothing left to share: drop the pending events now */
+    else
+        defer(l);
 }
 
 double sim_flow_rate(const sim_flow_t *f)
 {
+    if (f->link && f->link->deferred)
+        resolve(f->link);
     return f->rate;
 }
 
