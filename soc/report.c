@@ -82,9 +82,30 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
                 r->engines[ENG_GPU].busy_pct, r->engines[ENG_GPU].util_pct,
                 (unsigned long long)r->kernels, (unsigned long long)r->ctas,
                 sim_s > 0 ? r->gpu_flops / sim_s / 1e12 : 0);
+    for (int e = ENG_DLA0; e <= ENG_DLA1; e++)
+        if (r->engines[e].present)
+            fprintf(out, "  %-7s busy %6.2f %%   MAC array %6.2f %%\n", r->engines[e].name,
+                    r->engines[e].busy_pct, r->engines[e].util_pct);
+    if (r->engines[ENG_PVA].present)
+        fprintf(out, "  pva     busy %6.2f %%\n", r->engines[ENG_PVA].busy_pct);
     if (r->engines[ENG_CPU].present)
         fprintf(out, "  cpu     busy %6.2f %% of %d cores\n", r->engines[ENG_CPU].busy_pct,
                 cfg->cpus);
+    {
+        char tot[32], use[32];
+        units_fmt_bytes(r->footprint.total, tot, sizeof tot);
+        units_fmt_bytes(r->footprint.usable, use, sizeof use);
+        fprintf(out, "\nmemory    %s resident of %s usable (%.1f %%)", tot, use,
+                r->footprint.usable > 0 ? 100.0 * r->footprint.total / r->footprint.usable : 0);
+        units_fmt_bytes(r->footprint.weights, tot, sizeof tot);
+        fprintf(out, ": weights %s", tot);
+        units_fmt_bytes(r->footprint.kv_cache, tot, sizeof tot);
+        fprintf(out, ", KV cache %s", tot);
+        units_fmt_bytes(r->footprint.activations, tot, sizeof tot);
+        fprintf(out, ", activations %s", tot);
+        units_fmt_bytes(r->footprint.buffers, tot, sizeof tot);
+        fprintf(out, ", buffers %s\n", tot);
+    }
     units_fmt_bytes(r->dram_bytes, buf, sizeof buf);
     fprintf(out, "\ndram      %s moved, average %.2f GB/s, peak %.2f GB/s "
                  "(achievable %.2f of %.2f GB/s)\n",
@@ -179,6 +200,16 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
     json_object_object_add(dram, "peak_gbps", jnum(r->dram_peak_Bps / 1e9));
     json_object_object_add(dram, "achievable_gbps", jnum(dram_achievable_Bps(&cfg->dram) / 1e9));
     json_object_object_add(root, "dram", dram);
+    {
+        json_object *mem = json_object_new_object();
+        json_object_object_add(mem, "footprint_bytes", jnum(r->footprint.total));
+        json_object_object_add(mem, "usable_bytes", jnum(r->footprint.usable));
+        json_object_object_add(mem, "weights_bytes", jnum(r->footprint.weights));
+        json_object_object_add(mem, "kv_cache_bytes", jnum(r->footprint.kv_cache));
+        json_object_object_add(mem, "activations_bytes", jnum(r->footprint.activations));
+        json_object_object_add(mem, "buffers_bytes", jnum(r->footprint.buffers));
+        json_object_object_add(root, "memory", mem);
+    }
     json_object_object_add(sim, "events", json_object_new_int64((int64_t)r->events));
     json_object_object_add(sim, "wall_s", jnum(repro ? 0 : r->wall_s));
     json_object_object_add(sim, "events_per_s",
