@@ -170,7 +170,7 @@ START_TEST(errors)
                  "unknown activation function 'swish' (expected one of: relu");
     expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4]}"), 6, 9,
                  "missing required field 'kernel'");
-    expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4], kernel: 9}"), 6, 48,
+    expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4], kernel: 9}"), 6, 49,
                  "larger than the padded input");
     expect_error(TASK("gpu", "", "{op: fc, input: [1, 8, 4], outputs: 3}"), 6, 25,
                  "expected [N, C, H, W] or [N, C]");
