@@ -189,7 +189,7 @@ START_TEST(errors)
     expect_error(TASK("gpu", "", "{op: attention, heads: 32, kv_heads: 5, seq_q: 1, head_dim: 64}"),
                  6, 46, "must divide heads");
     expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4], kernel: 2, sparsity: \"2:4\"}"),
-                 6, 51, "sparsity applies only to gemm, conv, deconv and fc");
+                 6, 52, "sparsity applies only to gemm, conv, deconv and fc");
 }
 END_TEST
 
