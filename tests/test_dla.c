@@ -24,6 +24,7 @@ static dla_spec_t agx_dla(void)
     s.fp16_macs_per_clk = 512;
     s.atom_c = 64;
     s.atom_k = 128;
+    s.tap_fold_max = 4;
     s.sparse_factor = 2;
     s.sparse_min_c = 64;
     s.sram_bytes = 1048576;
@@ -202,19 +203,32 @@ END_TEST
 
 START_TEST(test_first_conv_low_utilisation)
 {
-    /* 3 -> 64, 7x7, stride 2, pad 3 on 224x224 (ResNet's first layer): output 112x112.
-     * Each operation still costs a whole 64 x 128 atom, of which 3 input channels and 64
-     * output channels are used: utilisation = 3 x 64 / 8192 = 2.34 %. Cycles =
-     * 112 x 112 x 49 taps = 614656, for 118.0e6 MACs. */
+    /* 3 -> 64, 7x7, stride 2, pad 3 on 224x224 (ResNet's first layer): output 112x112,
+     * 112 x 112 x 49 x 3 x 64 = 118.0e6 MACs. Without packing, each operation costs a
+     * whole 64 x 128 atom for one tap, of which 3 input and 64 output channels are used:
+     * utilisation = 3 x 64 / 8192 = 2.34 %, 112 x 112 x 49 = 614656 cycles. With 4 kernel
+     * rows packed into the atom (3 channels x 4 rows = 12 of 64 lanes), the 7 rows take
+     * ceil(7/4) = 2 operations per column: 112 x 112 x 2 x 7 = 175616 cycles, utilisation
+     * 49 x 3 x 64 / (14 x 8192) = 8.2 %: still low. */
     dla_spec_t s = agx_dla();
     dla_layer_t l = conv(DT_INT8, 3, 64, 224, 7, 2, 3);
     dla_cost_t c = cost_of(&s, &l);
     ck_assert_int_eq(dla_layer_shape(&s, &l, NULL, 0), 0);
     ck_assert_int_eq(l.out_h, 112);
     ck_assert_int_eq(l.out_w, 112);
-    ck_assert(c.cycles == 614656.0);
+    ck_assert(c.cycles == 175616.0);
     ck_assert(c.macs == 112.0 * 112 * 49 * 3 * 64);
+    ck_assert(c.utilisation == 49.0 * 3 * 64 / (14 * 8192));
+    s.tap_fold_max = 0;
+    c = cost_of(&s, &l);
+    ck_assert(c.cycles == 614656.0);
     ck_assert(c.utilisation == 3.0 * 64 / 8192);
+    /* A 1x1 kernel has no rows to pack; a 64-channel layer fills the atom already. */
+    s.tap_fold_max = 4;
+    l = conv(DT_INT8, 3, 64, 224, 1, 1, 0);
+    ck_assert(cost_of(&s, &l).cycles == 224.0 * 224);
+    l = conv(DT_INT8, 64, 64, 56, 7, 1, 3);
+    ck_assert(cost_of(&s, &l).cycles == 3136.0 * 49);
 }
 END_TEST
 
@@ -686,6 +700,7 @@ START_TEST(test_sku_resolves_dla)
     ck_assert(c.dla.int8_macs_per_clk == 8192 && c.dla.fp16_macs_per_clk == 512);
     ck_assert_int_eq(c.dla.atom_c, 64);
     ck_assert_int_eq(c.dla.atom_k, 128);
+    ck_assert_int_eq(c.dla.tap_fold_max, 4);
     ck_assert(c.dla.sram_bytes == 1048576);
     ck_assert(c.dla.dram_Bps == 64e9);
     ck_assert_int_eq(c.dla.sparse_min_c, 64);
