@@ -5,10 +5,14 @@
  * DLA in MAXN written out by hand (the values of configs/agx64.yaml), so these tests do not
  * depend on configs/, except the last, which checks the loader's resolution of that file.
  */
+#define _POSIX_C_SOURCE 200809L   /* mkdtemp */
+
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/dla.h"
 #include "models/dram.h"
@@ -718,6 +722,53 @@ START_TEST(test_sku_resolves_dla)
 }
 END_TEST
 
+/* Load a SKU file written to a fresh directory; returns the load's result. */
+static int load_text(const char *text, sku_t *sku, diag_t *d)
+{
+    char dir[] = "/tmp/test_dla_XXXXXX", path[64];
+    FILE *f;
+    int rc;
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/x.yaml", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    diag_clear(d);
+    rc = sku_load(path, sku, d);
+    unlink(path);
+    rmdir(dir);
+    return rc;
+}
+
+START_TEST(test_sku_dla_keys)
+{
+    /* A child overrides one DLA key and keeps the rest; a module given DLAs without their
+     * hardware description is refused; setting the count to 0 clears the description. */
+    sku_t sku;
+    soc_config_t c;
+    diag_t d;
+    char msg[1024];
+    ck_assert_int_eq(load_text("sku: x\ntitle: x\ninherits: agx64\n"
+                               "dla: {dram_bandwidth: 32 GB/s}\n", &sku, &d), 0);
+    ck_assert(sku.dla.dram_Bps == 32e9 && sku.dla.int8_macs_per_clk == 8192);
+    ck_assert(sku.dla.clock_hz == 1600e6);
+    ck_assert_int_eq(load_text("sku: x\ntitle: x\ninherits: nano8\n"
+                               "dla: {count: 2, max_clock: 1 GHz, falcon_max_clock: 500 MHz}\n",
+                               &sku, &d), DIAG_ERR);
+    diag_format(&d, msg, sizeof msg);
+    ck_assert_msg(strstr(msg, "x.yaml:4:6") && strstr(msg, "hardware"), "%s", msg);
+    ck_assert_int_eq(load_text("sku: x\ntitle: x\ninherits: agx64\ndla: {count: 0}\n"
+                               "modes: [{name: A, id: 0, bsp: jp5}]\ndefault_mode: A\n",
+                               &sku, &d), 0);
+    ck_assert(sku.dla.int8_macs_per_clk == 0 && sku.dla.sram_bytes == 0);
+    ck_assert_int_eq(sku_resolve(&sku, NULL, &c, &d), 0);
+    ck_assert(c.dla.clock_hz == 0);
+    ck_assert_int_eq(load_text("sku: x\ntitle: x\ninherits: agx64\ndla: {sram: -1 MiB}\n",
+                               &sku, &d), DIAG_ERR);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dla");
@@ -741,6 +792,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_unsupported);
     tcase_add_test(tc, test_supported_edges);
     tcase_add_test(tc, test_sku_resolves_dla);
+    tcase_add_test(tc, test_sku_dla_keys);
     suite_add_tcase(s, tc);
     return s;
 }
