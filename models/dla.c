@@ -22,6 +22,9 @@
  *     (the data path is a fixed number of bytes) and whose MAC rate is a fraction of INT8.
  *     Utilisation = useful MACs / (cycles x MAC slots). Padding a layer's channels up to
  *     the atoms is what lowers it: a first convolution with C = 3 uses 3 of 64 lanes.
+ *     A convolution at most half an atom wide (the first layer, fed in the DLA's image
+ *     format) packs up to tap_fold_max kernel rows into the atom, so its kh rows cost
+ *     ceil(kh / fold) operations, fold = min(tap_fold_max, kh, floor(ac / C)).
  *   - FC is a 1x1 convolution over a 1x1 input with C x H x W input features.
  *     Deconvolution is a convolution with the roles of input and output swapped: the array
  *     walks the input pixels and scatters each one's kh x kw taps into the output, so the
@@ -50,8 +53,7 @@
  *
  * What it ignores
  *   - Layer fusion and the dlaSRAM pool (an intermediate tensor is always written out and
- *     read back), the convolution pipeline's image-input mode and channel extension (which
- *     would lift a C = 3 first layer's utilisation), Winograd, weight compression and the
+ *     read back), Winograd, weight compression and the
  *     2:4 metadata bytes, halo re-reads between input bands, and the SDP throughput limit
  *     on a convolution's fused output. Loaded DRAM latency is not charged.
  *
@@ -361,8 +363,15 @@ static void cost_mac(const dla_spec_t *s, const dla_layer_t *l, dla_cost_t *c)
     gp = 1;
     if (g > 1 && cg < ac && kg < ak)
         gp = fmin(g, fmin(floor(ac / cg), floor(ak / kg)));
+    /* Image-input mode: a convolution narrower than the channel atom packs up to
+     * tap_fold_max kernel rows into it, so kh rows cost ceil(kh / fold) operations. */
+    if (l->kind == DLA_CONV && g == 1 && s->tap_fold_max > 1 && cg * 2 <= ac) {
+        double fold = fmin(fmin(s->tap_fold_max, (double)l->kh), floor(ac / cg));
+        taps = ceil_div((double)l->kh, fold) * (double)l->kw;
+    }
     ops = pixels * taps * ceil_div(g, gp) * ceil_div(cg, ac) * ceil_div(kg, ak);
     c->cycles = ops * ac_phys * ak / macs_per_clk;
+    taps = l->kind == DLA_FC ? 1 : (double)l->kh * l->kw;
     c->macs = pixels * taps * cg * kg * g;
     c->utilisation = c->macs / (c->cycles * macs_per_clk * (c->sparse ? s->sparse_factor : 1));
     c->weight_bytes = taps * cg * kg * g * eb / (c->sparse ? s->sparse_factor : 1);

@@ -89,6 +89,8 @@ typedef struct dla_spec {
     double fp16_macs_per_clk;      /* dense, FP16 */
     int atom_c;                    /* input channels consumed per MAC-array pass, INT8 */
     int atom_k;                    /* output channels produced per pass, INT8 */
+    int tap_fold_max;              /* kernel rows a narrow-channel conv packs into one
+                                    * channel atom (image-input mode); 0 or 1 = none */
     double sparse_factor;          /* 2:4 MAC speed-up (2) */
     int sparse_min_c;              /* sparsity only where input channels > this (64) */
     double sram_bytes;             /* local SRAM (1 MiB) */

@@ -81,7 +81,7 @@ static const char *const DRAM_KEYS[] = {"bus_bits", "max_emc_clock", "efficiency
 static const char *const CPU_KEYS[] = {"cores", "max_clock", "dram_bandwidth_per_core", NULL};
 static const char *const DLA_KEYS[] = {
     "count", "max_clock", "falcon_max_clock", "int8_macs_per_clk", "fp16_macs_per_clk",
-    "atom_c", "atom_k", "sparse_factor", "sparse_min_c", "sram", "sdp_elems_per_clk",
+    "atom_c", "atom_k", "tap_fold_max", "sparse_factor", "sparse_min_c", "sram", "sdp_elems_per_clk",
     "pdp_elems_per_clk", "dram_bandwidth", "layer_overhead_falcon_cycles", "task_overhead",
     NULL};
 static const char *const PVA_KEYS[] = {"count", "max_clock", "axi_max_clock", "vps",
@@ -292,12 +292,14 @@ static int parse_dla(rd_t *r, yaml_node_t *n)
 {
     dla_spec_t *a = &r->L->sku->dla;
     const char *w = "dla section";
-    int atom_c = a->atom_c, atom_k = a->atom_k, min_c = a->sparse_min_c, cycles;
+    int atom_c = a->atom_c, atom_k = a->atom_k, fold = a->tap_fold_max, min_c = a->sparse_min_c;
+    int cycles;
     cycles = (int)a->layer_overhead_falcon_cycles;
     if (get_double(r, n, "int8_macs_per_clk", w, 1, 1 << 20, &a->int8_macs_per_clk) ||
         get_double(r, n, "fp16_macs_per_clk", w, 1, 1 << 20, &a->fp16_macs_per_clk) ||
         get_int(r, n, "atom_c", w, 1, 4096, &atom_c) ||
         get_int(r, n, "atom_k", w, 1, 4096, &atom_k) ||
+        get_int(r, n, "tap_fold_max", w, 0, 64, &fold) ||
         get_double(r, n, "sparse_factor", w, 1, 8, &a->sparse_factor) ||
         get_int(r, n, "sparse_min_c", w, 0, 8192, &min_c) ||
         get_size(r, n, "sram", w, 1024, 1 << 30, &a->sram_bytes) ||
@@ -309,6 +311,7 @@ static int parse_dla(rd_t *r, yaml_node_t *n)
         return DIAG_ERR;
     a->atom_c = atom_c;
     a->atom_k = atom_k;
+    a->tap_fold_max = fold;
     a->sparse_min_c = min_c;
     a->layer_overhead_falcon_cycles = cycles;
     return 0;
