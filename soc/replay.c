@@ -107,6 +107,9 @@ typedef struct replay {
     int64_t *next_frame;          /* per task: the frame whose instance may run next */
     replay_result_t *res;
     int failed;
+    int stopped;
+    soc_handles_t soc;
+    const replay_options_t *opt;
 } replay_t;
 
 /* ---- programs ---- */
@@ -438,6 +441,17 @@ static void frame_done(replay_t *r, int64_t si)
     } else if (r->trace->period_ps == 0 && r->released < r->frames) {
         release_frame(r, now);
     }
+    if (r->completed == r->frames)
+        sim_stop(r->sim);   /* instruments may keep periodic events pending */
+}
+
+void replay_request_stop(replay_t *r, const char *reason)
+{
+    if (r->stopped)
+        return;
+    r->stopped = 1;
+    snprintf(r->res->stopped, sizeof r->res->stopped, "%s", reason);
+    sim_stop(r->sim);
 }
 
 static void task_done(replay_t *r, int64_t si, int ti)
@@ -615,6 +629,16 @@ static int build(replay_t *r, diag_t *d)
             return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
     if (cfg->pvas > 0 && (r->pva = pva_new(r->sim, &cfg->pva, &r->dram)) == NULL)
         return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    r->soc.cfg = cfg;
+    r->soc.sim = r->sim;
+    r->soc.dram = &r->dram;
+    r->soc.gpu = r->gpu;
+    r->soc.cpu = r->cpu;
+    for (int k = 0; k < MAX_DLAS; k++)
+        r->soc.dla[k] = r->dla[k];
+    r->soc.ndla = cfg->dlas < MAX_DLAS ? cfg->dlas : MAX_DLAS;
+    r->soc.pva = r->pva;
+    r->soc.replay = r;
     return 0;
 }
 
@@ -698,10 +722,16 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
         out->tasks[i].engine = t->tasks[i].engine;
         sim_dist_init(&out->tasks[i].latency);
     }
+    r.opt = opt;
     if (build(&r, d) != 0) {
         replay_free(&r);
         return DIAG_ERR;
     }
+    for (int h = 0; opt && h < opt->nhooks; h++)
+        if (opt->hooks[h]->attach && opt->hooks[h]->attach(opt->hooks[h]->ctx, &r.soc) != 0) {
+            replay_free(&r);
+            return diag_error(d, t->path, 0, 0, "out of memory attaching instruments");
+        }
 
     out->frames = r.frames;
     out->first_release = 0;
@@ -712,14 +742,22 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
             release_frame(&r, 0);
     }
     sim_run(r.sim, SIM_TIME_MAX);
-    if (r.failed || r.completed != r.frames) {
+    if (r.failed || (r.completed != r.frames && !r.stopped)) {
         replay_free(&r);
         return diag_error(d, t->path, 0, 0,
                           "internal error: the run stopped after %lld of %lld frames",
                           (long long)r.completed, (long long)r.frames);
     }
+    if (r.stopped)
+        out->end = sim_now(r.sim);
+    out->frames_done = r.completed;
+    if (r.completed < 1)
+        out->first_done = out->end;
     span = out->end - out->first_release;
     collect(&r, out);
+    for (int h = 0; opt && h < opt->nhooks; h++)
+        if (opt->hooks[h]->finish)
+            opt->hooks[h]->finish(opt->hooks[h]->ctx, &r.soc, out->end);
     out->dram_avg_Bps = span > 0 ? out->dram_bytes / ((double)span * 1e-12) : 0;
     replay_free(&r);
     out->wall_s = wall_seconds() - t0;

@@ -19,6 +19,9 @@
 #include "soc/footprint.h"
 #include "soc/sku.h"
 #include "soc/trace.h"
+#include "models/cpu.h"
+#include "models/dla.h"
+#include "models/pva.h"
 
 typedef struct replay_task_result {
     char id[TRACE_ID_LEN];
@@ -45,13 +48,46 @@ typedef struct replay_result {
     uint64_t kernels, ctas;
     double dram_bytes, dram_avg_Bps, dram_peak_Bps;
     footprint_t footprint;     /* resident DRAM against the module's usable capacity */
+    int64_t frames_done;       /* = frames unless the run was stopped */
+    char stopped[160];         /* why the run ended early; "" when it ran to the end */
     uint64_t events;
     double wall_s;
 } replay_result_t;
 
+/* The assembled SoC, handed to instruments attached to a run (power and thermal,
+ * timelines): they may schedule their own events on `sim`, read the models' statistics
+ * and change clocks. */
+typedef struct soc_handles {
+    const soc_config_t *cfg;
+    sim_t *sim;
+    dram_t *dram;
+    gpu_t *gpu;
+    cpu_t *cpu;
+    dla_t *dla[2];
+    int ndla;
+    pva_t *pva;
+    struct replay *replay;     /* for replay_request_stop */
+} soc_handles_t;
+
+typedef struct replay_hook {
+    void *ctx;
+    /* After the SoC is built, before the first frame (return non-zero to abort the run). */
+    int (*attach)(void *ctx, const soc_handles_t *soc);
+    /* After the last event, before the SoC is freed; `end` is the run's last instant. */
+    void (*finish)(void *ctx, const soc_handles_t *soc, sim_time_t end);
+} replay_hook_t;
+
+#define REPLAY_MAX_HOOKS 4
+
 typedef struct replay_options {
     int64_t frames;            /* > 0 overrides the trace */
+    const replay_hook_t *hooks[REPLAY_MAX_HOOKS];
+    int nhooks;
 } replay_options_t;
+
+/* End the run early (e.g. thermal shutdown): the result keeps the frames completed so
+ * far and `stopped` holds the reason. Called from an instrument's event. */
+void replay_request_stop(struct replay *r, const char *reason);
 
 /* Check that the trace can run on this SoC (engines present and modelled, every GPU op
  * lowers to a kernel that fits the SM). Errors name the op's file:line:column. */

@@ -30,10 +30,10 @@ static double span_s(const replay_result_t *r)
 static double fps(const replay_result_t *r)
 {
     double s;
-    if (r->frames >= 2 && r->end > r->first_done)
-        return (double)(r->frames - 1) / ((double)(r->end - r->first_done) * 1e-12);
+    if (r->frames_done >= 2 && r->end > r->first_done)
+        return (double)(r->frames_done - 1) / ((double)(r->end - r->first_done) * 1e-12);
     s = span_s(r);
-    return s > 0 ? (double)r->frames / s : 0;
+    return s > 0 ? (double)r->frames_done / s : 0;
 }
 
 /* ---- text ---- */
@@ -59,7 +59,11 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
                  "(%.1f GB/s peak)\n",
             cfg->gpu.clock_hz / 1e6, cfg->gpu.sms, cfg->cpus, cfg->cpu_hz / 1e6,
             cfg->dram.emc_hz / 1e6, dram_peak_Bps(&cfg->dram) / 1e9);
-    fprintf(out, "\nframes    %lld in %.6f s: %.2f frames/s", (long long)r->frames, sim_s, fps(r));
+    if (r->stopped[0])
+        fprintf(out, "\nSTOPPED   %s after %lld of %lld frames\n", r->stopped,
+                (long long)r->frames_done, (long long)r->frames);
+    fprintf(out, "\nframes    %lld in %.6f s: %.2f frames/s", (long long)r->frames_done, sim_s,
+            fps(r));
     if (t->period_ps > 0)
         fprintf(out, " (period %.3f ms = %.2f frames/s offered)", ms(t->period_ps),
                 1e12 / (double)t->period_ps);
@@ -166,7 +170,9 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
     json_object_object_add(clocks, "cpu_cores", json_object_new_int(cfg->cpus));
     json_object_object_add(clocks, "emc_mhz", jnum(cfg->dram.emc_hz / 1e6));
     json_object_object_add(root, "clocks", clocks);
-    json_object_object_add(root, "frames", json_object_new_int64(r->frames));
+    json_object_object_add(root, "frames", json_object_new_int64(r->frames_done));
+    if (r->stopped[0])
+        json_object_object_add(root, "stopped", json_object_new_string(r->stopped));
     json_object_object_add(root, "simulated_s", jnum(span_s(r)));
     json_object_object_add(root, "throughput_fps", jnum(fps(r)));
     json_object_object_add(root, "frame_latency_ms", jdist(&r->frame_latency));
