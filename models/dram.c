@@ -25,6 +25,8 @@ static void observe(void *ctx, sim_time_t now, double load)
 {
     dram_t *m = ctx;
     sim_util_set(&m->bw, now, load);
+    if (m->tap)
+        m->tap(m->tap_ctx, now, load);
 }
 
 int dram_init(dram_t *m, sim_t *s, const dram_spec_t *spec)
@@ -57,6 +59,12 @@ sim_flow_t *dram_transfer(dram_t *m, double bytes, double ceiling_Bps, double we
                           sim_flow_done_fn done, void *ctx, uint64_t tag)
 {
     return sim_flow_start(m->link, bytes, ceiling_Bps, weight, done, ctx, tag);
+}
+
+void dram_set_tap(dram_t *m, void (*fn)(void *ctx, sim_time_t now, double Bps), void *ctx)
+{
+    m->tap = fn;
+    m->tap_ctx = ctx;
 }
 
 double dram_bytes_moved(dram_t *m)

@@ -36,6 +36,8 @@ typedef struct dram {
     sim_link_t *link;
     sim_util_t bw;           /* bytes/s over time */
     double bytes_at_start;
+    void (*tap)(void *ctx, sim_time_t now, double Bps);   /* optional: every rate change */
+    void *tap_ctx;
 } dram_t;
 
 int dram_init(dram_t *m, sim_t *s, const dram_spec_t *spec);
@@ -46,5 +48,7 @@ void dram_set_emc_hz(dram_t *m, double hz);
 sim_flow_t *dram_transfer(dram_t *m, double bytes, double ceiling_Bps, double weight,
                           sim_flow_done_fn done, void *ctx, uint64_t tag);
 double dram_bytes_moved(dram_t *m);
+/* Be told the bus's aggregate rate after every change (timelines). */
+void dram_set_tap(dram_t *m, void (*fn)(void *ctx, sim_time_t now, double Bps), void *ctx);
 
 #endif

@@ -35,12 +35,14 @@
 #include "sim/sim.h"
 #include "soc/footprint.h"
 #include "soc/lower.h"
+#include "soc/timeline.h"
 
 enum { MAX_DLAS = 2 };
 
 typedef struct step {
     lower_engine_t on;
     int op;                       /* GPU, CPU, PVA: index into the task's lowered ops */
+    const char *name;             /* for the timeline: op label or kind */
     dla_layer_t *layers;          /* DLA: its segment */
     int nlayers;
 } step_t;
@@ -53,6 +55,7 @@ typedef struct program {
     int *dependents;              /* tasks that wait for this one */
     int ndependents;
     int dla;                      /* DLA index for dla0/dla1, -1 for either */
+    int lane[4];                  /* timeline lanes by lower_engine_t (DLA: unused) */
 } program_t;
 
 typedef struct instance {
@@ -62,6 +65,7 @@ typedef struct instance {
     int waiting;                  /* ready but its previous frame's instance still runs */
     int dla;                      /* the DLA running its current segment */
     sim_time_t ready;
+    sim_time_t step_start;        /* for the timeline */
 } instance_t;
 
 typedef struct slot {
@@ -110,6 +114,9 @@ typedef struct replay {
     int stopped;
     soc_handles_t soc;
     const replay_options_t *opt;
+    timeline_t *tl;
+    int dla_lane[MAX_DLAS];
+    int dram_counter;
 } replay_t;
 
 /* ---- programs ---- */
@@ -142,6 +149,7 @@ static int push_step(program_t *p, lower_engine_t on, int op)
     p->steps[p->nsteps].op = op;
     p->steps[p->nsteps].layers = NULL;
     p->steps[p->nsteps].nlayers = 0;
+    p->steps[p->nsteps].name = NULL;
     p->nsteps++;
     return 0;
 }
@@ -276,6 +284,17 @@ static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, prog
     if (rc == 0 && build_dla_steps(cfg, task, p, ops, task->nops) != 0)
         rc = diag_error(d, t->path, 0, 0, "out of memory");
     free(ops);
+    /* Slice names: a GPU step is its kernel; a CPU or PVA step its op kind; a DLA
+     * segment its task. */
+    for (int s = 0; rc == 0 && s < p->nsteps; s++) {
+        step_t *st = &p->steps[s];
+        if (st->on == ON_GPU)
+            st->name = p->ops[st->op].kernel.name;
+        else if (st->on == ON_DLA)
+            st->name = task->id;
+        else
+            st->name = trace_op_name(p->ops[st->op].kind);
+    }
     return rc;
 }
 
@@ -320,6 +339,69 @@ static void fail(replay_t *r)
     sim_stop(r->sim);
 }
 
+/* ---- timeline ---- */
+
+static int first_lane(const replay_t *r, int64_t si, int ti)
+{
+    const program_t *p = &r->prog[ti];
+    const step_t *st = &p->steps[0];
+    if (st->on == ON_DLA)
+        return r->dla_lane[0];
+    (void)si;
+    return p->lane[st->on];
+}
+
+static void record_step(replay_t *r, int64_t si, int ti, const step_t *st)
+{
+    const instance_t *in = &r->slots[si].inst[ti];
+    const program_t *p = &r->prog[ti];
+    double bytes = 0, flops = 0;
+    int lane;
+    if (st->on == ON_DLA) {
+        lane = r->dla_lane[in->dla];
+    } else {
+        const lowered_op_t *op = &p->ops[st->op];
+        lane = p->lane[st->on];
+        if (st->on == ON_GPU) {
+            bytes = op->kernel.dram_bytes * (double)op->kernel.ctas;
+            flops = op->kernel.useful_flops;
+        } else if (st->on == ON_CPU) {
+            bytes = op->cpu_bytes;
+        }
+    }
+    timeline_slice(r->tl, lane, st->name, ti, in->frame, in->step_start, sim_now(r->sim), bytes,
+                   flops);
+}
+
+static void dram_tap(void *ctx, sim_time_t now, double Bps)
+{
+    replay_t *r = ctx;
+    timeline_sample(r->tl, r->dram_counter, now, Bps / 1e9);
+}
+
+static void timeline_setup(replay_t *r)
+{
+    static const tl_group_t GROUP[4] = {[ON_GPU] = TL_GPU, [ON_DLA] = TL_DLA, [ON_PVA] = TL_PVA,
+                                        [ON_CPU] = TL_CPU};
+    static const char *const PREFIX[4] = {[ON_GPU] = "gpu", [ON_DLA] = "dla", [ON_PVA] = "pva",
+                                          [ON_CPU] = "cpu"};
+    char name[TRACE_ID_LEN + 8];
+    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
+        r->dla_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1" : "dla0");
+    for (int i = 0; i < r->ntasks; i++)
+        for (int e = 0; e < 4; e++) {
+            int used = 0;
+            for (int s = 0; s < r->prog[i].nsteps; s++)
+                used |= (int)r->prog[i].steps[s].on == e;
+            if (!used || e == ON_DLA)
+                continue;
+            snprintf(name, sizeof name, "%s: %s", PREFIX[e], r->trace->tasks[i].id);
+            r->prog[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
+        }
+    r->dram_counter = timeline_counter(r->tl, "DRAM", "GB/s");
+    dram_set_tap(&r->dram, dram_tap, r);
+}
+
 static int queue_push(queue_t *q, request_t req)
 {
     if (q->n == q->cap) {
@@ -352,6 +434,7 @@ static void dla_run(replay_t *r, int k, int64_t si, int ti)
     const step_t *s = &r->prog[ti].steps[r->slots[si].inst[ti].step];
     r->dla_running[k] = 1;
     r->slots[si].inst[ti].dla = k;
+    r->slots[si].inst[ti].step_start = sim_now(r->sim);
     if (dla_submit(r->dla[k], s->layers, s->nlayers, step_done, r, tag_of(r, si, ti)) != 0)
         fail(r);
 }
@@ -391,6 +474,7 @@ static void start_step(replay_t *r, int64_t si, int ti)
 {
     program_t *p = &r->prog[ti];
     const step_t *s = &p->steps[r->slots[si].inst[ti].step];
+    r->slots[si].inst[ti].step_start = sim_now(r->sim);
     const lowered_op_t *op = s->op >= 0 ? &p->ops[s->op] : NULL;
     uint64_t tag = tag_of(r, si, ti);
     int rc = 0;
@@ -428,6 +512,9 @@ static void frame_done(replay_t *r, int64_t si)
     slot_t *sl = &r->slots[si];
     sim_time_t now = sim_now(r->sim);
     sim_dist_add(&r->res->frame_latency, now - sl->arrival);
+    if (r->tl)
+        timeline_frame(r->tl, sl->frame, sl->arrival, now,
+                       r->trace->period_ps ? sl->arrival + r->trace->period_ps : 0);
     sl->frame = -1;
     r->in_flight--;
     if (r->completed++ == 0)
@@ -474,6 +561,11 @@ static void task_done(replay_t *r, int64_t si, int ti)
     for (int j = 0; j < p->ndependents; j++) {
         int dj = p->dependents[j];
         instance_t *dep = &sl->inst[dj];
+        if (r->tl) {
+            const step_t *last = &p->steps[p->nsteps - 1];
+            int from = last->on == ON_DLA ? r->dla_lane[in->dla] : p->lane[last->on];
+            timeline_flow(r->tl, from, now, first_lane(r, si, dj), now, in->frame);
+        }
         if (--dep->deps_left == 0) {
             dep->ready = now;
             try_start(r, si, dj);
@@ -491,6 +583,8 @@ static void step_done(sim_t *s, void *ctx, uint64_t tag)
     instance_t *in = &r->slots[si].inst[ti];
     const step_t *st = &r->prog[ti].steps[in->step];
     (void)s;
+    if (r->tl)
+        record_step(r, si, ti, st);
     if (st->on == ON_DLA)
         dla_next(r, in->dla);
     in->step++;
@@ -726,6 +820,10 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     if (build(&r, d) != 0) {
         replay_free(&r);
         return DIAG_ERR;
+    }
+    if (opt && opt->timeline) {
+        r.tl = opt->timeline;
+        timeline_setup(&r);
     }
     for (int h = 0; opt && h < opt->nhooks; h++)
         if (opt->hooks[h]->attach && opt->hooks[h]->attach(opt->hooks[h]->ctx, &r.soc) != 0) {

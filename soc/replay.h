@@ -81,6 +81,7 @@ typedef struct replay_hook {
 
 typedef struct replay_options {
     int64_t frames;            /* > 0 overrides the trace */
+    struct timeline *timeline; /* when set, the run records its timeline there */
     const replay_hook_t *hooks[REPLAY_MAX_HOOKS];
     int nhooks;
 } replay_options_t;
