@@ -1,26 +1,17 @@
 /*
- * zoo: the registry of networks, their options, the layer-building helpers, and the
- * YAML writer (see soc/zoo.h; the networks themselves are in soc/zoo_nets.c and
- * soc/zoo_llm.c; docs/zoo.md is the user's guide).
+ * zoo: the registry of networks, their options, and the `orinsim zoo` command (see
+ * soc/zoo.h; the networks are in soc/zoo_nets.c and soc/zoo_llm.c, the building helpers
+ * in soc/zoo_build.c, the YAML writer in soc/zoo_emit.c; docs/zoo.md is the user's
+ * guide).
  *
- * A network is built into a flat array of ops in which ZOO_REPEAT ... ZOO_END brackets
- * mark a block that runs `count` times, exactly as the trace's `repeat` op does. The
- * writer walks that array once per task; it never reorders or merges ops, so the trace
- * reads in the network's own order with its own layer names.
- *
- * Engine-dependent choices are made here, not in the builders: an activation fused into
- * a conv (act != NONE) is written as a separate `activation` op only when the target
- * engine cannot fuse it (a DLA has no SiLU or GELU in its post-processing unit; the GPU
- * fuses every pointwise activation into the conv epilogue, as TensorRT does). A DLA task
- * that holds any op the DLA cannot run gets `fallback: gpu`, and its comment counts them.
- *
- * Output is a pure function of the options: no time, path or host enters it.
+ * Options are checked here, once, against what each network takes; a resolved plan
+ * (every default filled in) then goes to the builders (soc/zoo_build.c helpers) and to
+ * the writer (soc/zoo_emit.c).
  */
 #include "soc/zoo.h"
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,16 +19,6 @@
 #include "soc/zoo_int.h"
 
 /* ---------------------------------------------------------------- registry */
-
-typedef enum zoo_family { FAM_CNN, FAM_VIT, FAM_BERT, FAM_LLM, FAM_PIPELINE } zoo_family_t;
-
-typedef struct zoo_entry {
-    zoo_info_t info;
-    zoo_family_t family;
-    int (*build)(zoo_net_t *net, const zoo_resolved_t *r, int variant);
-    int variant;
-    dtype_t dtype;                /* default */
-} zoo_entry_t;
 
 #define O_COMMON (ZOO_OPT_DTYPE | ZOO_OPT_ENGINE | ZOO_OPT_FRAMES | ZOO_OPT_PERIOD)
 #define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT)
@@ -135,284 +116,6 @@ const zoo_info_t *zoo_find(const char *name)
     return e ? &e->info : NULL;
 }
 
-/* ---------------------------------------------------------------- building helpers */
-
-static zoo_op_t scratch_op;
-
-static zoo_op_t *add_op(zoo_net_t *net, zoo_op_kind_t kind, const char *fmt, va_list ap)
-{
-    zoo_op_t *op;
-    if (net->nops == net->cap) {
-        int cap = net->cap ? net->cap * 2 : 256;
-        zoo_op_t *p = realloc(net->ops, (size_t)cap * sizeof *p);
-        if (p == NULL) {
-            net->nomem = 1;
-            memset(&scratch_op, 0, sizeof scratch_op);
-            return &scratch_op;
-        }
-        net->ops = p;
-        net->cap = cap;
-    }
-    op = &net->ops[net->nops++];
-    memset(op, 0, sizeof *op);
-    op->kind = kind;
-    op->dtype = net->dtype;
-    if (fmt != NULL)
-        vsnprintf(op->name, sizeof op->name, fmt, ap);
-    return op;
-}
-
-zoo_op_t *zb_add(zoo_net_t *net, zoo_op_kind_t kind, const char *fmt, ...)
-{
-    va_list ap;
-    zoo_op_t *op;
-    va_start(ap, fmt);
-    op = add_op(net, kind, fmt, ap);
-    va_end(ap);
-    return op;
-}
-
-#define ADD(kind)                                                                         \
-    zoo_op_t *op;                                                                         \
-    do {                                                                                  \
-        va_list ap_;                                                                      \
-        va_start(ap_, fmt);                                                               \
-        op = add_op(net, kind, fmt, ap_);                                                 \
-        va_end(ap_);                                                                      \
-    } while (0)
-
-static void set_input(zoo_op_t *op, zt_t x)
-{
-    assert(x.n > 0 && x.c > 0 && x.h > 0 && x.w > 0);
-    op->n = x.n;
-    op->c = x.c;
-    op->h = x.h;
-    op->w = x.w;
-}
-
-static zt_t conv_common(zoo_net_t *net, zoo_op_t *op, zt_t x, int64_t filters, int kernel,
-                        int stride, int pad, int64_t groups, zoo_act_t act)
-{
-    zt_t y = x;
-    assert(groups >= 1 && x.c % groups == 0 && filters % groups == 0);
-    assert(x.h + 2 * pad >= kernel && x.w + 2 * pad >= kernel);
-    set_input(op, x);
-    op->k = filters;
-    op->kh = op->kw = kernel;
-    op->sh = op->sw = stride;
-    op->ph = op->pw = pad;
-    op->groups = groups;
-    op->act = act;
-    op->sparse = net->sparse && groups == 1;   /* no 2:4 kernels for grouped convs */
-    y.c = filters;
-    y.h = op->oh = (x.h + 2 * pad - kernel) / stride + 1;
-    y.w = op->ow = (x.w + 2 * pad - kernel) / stride + 1;
-    op->macs = (double)y.n * y.c * y.h * y.w * (double)(x.c / groups) * kernel * kernel;
-    op->params = (double)filters * (double)(x.c / groups) * kernel * kernel + (double)filters;
-    return y;
-}
-
-zt_t zb_conv(zoo_net_t *net, zt_t x, int64_t filters, int kernel, int stride, int64_t groups,
-             zoo_act_t act, const char *fmt, ...)
-{
-    ADD(ZOO_CONV);
-    return conv_common(net, op, x, filters, kernel, stride, kernel / 2, groups, act);
-}
-
-zt_t zb_convp(zoo_net_t *net, zt_t x, int64_t filters, int kernel, int stride, int pad,
-              int64_t groups, zoo_act_t act, const char *fmt, ...)
-{
-    ADD(ZOO_CONV);
-    return conv_common(net, op, x, filters, kernel, stride, pad, groups, act);
-}
-
-zt_t zb_pool(zoo_net_t *net, zt_t x, int kernel, int stride, int pad, int avg,
-             const char *fmt, ...)
-{
-    zt_t y = x;
-    ADD(ZOO_POOL);
-    set_input(op, x);
-    op->kh = op->kw = kernel;
-    op->sh = op->sw = stride;
-    op->ph = op->pw = pad;
-    op->fn = avg;
-    y.h = op->oh = (x.h + 2 * pad - kernel) / stride + 1;
-    y.w = op->ow = (x.w + 2 * pad - kernel) / stride + 1;
-    return y;
-}
-
-zt_t zb_gpool(zoo_net_t *net, zt_t x, int avg, const char *fmt, ...)
-{
-    zt_t y = x;
-    ADD(ZOO_POOL);
-    set_input(op, x);
-    op->global = 1;
-    op->fn = avg;
-    y.h = op->oh = 1;
-    y.w = op->ow = 1;
-    return y;
-}
-
-zt_t zb_fc(zoo_net_t *net, zt_t x, int64_t outputs, zoo_act_t act, const char *fmt, ...)
-{
-    zt_t y = {x.n, outputs, 1, 1};
-    double features = (double)x.c * x.h * x.w;
-    ADD(ZOO_FC);
-    set_input(op, x);
-    op->k = outputs;
-    op->act = act;
-    op->sparse = net->sparse;
-    op->macs = (double)x.n * features * outputs;
-    op->params = features * outputs + outputs;
-    return y;
-}
-
-zt_t zb_eltwise(zoo_net_t *net, zt_t x, int64_t inputs, int fn, zoo_act_t act,
-                const char *fmt, ...)
-{
-    ADD(ZOO_ELTWISE);
-    set_input(op, x);
-    op->inputs = inputs;
-    op->fn = fn;
-    op->act = act;
-    return x;
-}
-
-zt_t zb_concat(zoo_net_t *net, zt_t out, int64_t inputs, const char *fmt, ...)
-{
-    ADD(ZOO_CONCAT);
-    set_input(op, out);
-    op->inputs = inputs;
-    return out;
-}
-
-zt_t zb_resize(zoo_net_t *net, zt_t x, int scale, const char *fmt, ...)
-{
-    zt_t y = x;
-    ADD(ZOO_RESIZE);
-    set_input(op, x);
-    op->sh = op->sw = scale;
-    y.h = op->oh = x.h * scale;
-    y.w = op->ow = x.w * scale;
-    return y;
-}
-
-zt_t zb_act(zoo_net_t *net, zt_t x, zoo_act_t act, const char *fmt, ...)
-{
-    ADD(ZOO_ACTIVATION);
-    set_input(op, x);
-    op->act = act;
-    return x;
-}
-
-zt_t zb_softmax(zoo_net_t *net, zt_t x, const char *fmt, ...)
-{
-    ADD(ZOO_SOFTMAX);
-    set_input(op, x);
-    return x;
-}
-
-zoo_op_t *zb_gemm(zoo_net_t *net, const zoo_resolved_t *r, int64_t m, int64_t n, int64_t k,
-                  int weights, int bias, const char *fmt, ...)
-{
-    ADD(ZOO_GEMM);
-    op->m = m;
-    op->gn = n;
-    op->gk = k;
-    op->batch = 1;
-    op->inputs = weights;          /* 1: B is a weight matrix */
-    op->sparse = weights && net->sparse;
-    if (weights && r->has_wdtype) {
-        op->has_wdtype = 1;
-        op->wdtype = r->wdtype;
-    }
-    op->macs = (double)m * n * k;
-    op->params = weights ? (double)k * n + (bias ? (double)n : 0) : 0;
-    return op;
-}
-
-zoo_op_t *zb_attention(zoo_net_t *net, int64_t batch, int64_t heads, int64_t kv_heads,
-                       int64_t seq_q, int64_t seq_kv, int64_t head_dim, int causal,
-                       const char *fmt, ...)
-{
-    ADD(ZOO_ATTENTION);
-    op->batch = batch;
-    op->heads = heads;
-    op->kv_heads = kv_heads;
-    op->seq_q = seq_q;
-    op->seq_kv = seq_kv;
-    op->head_dim = head_dim;
-    op->causal = causal;
-    op->macs = 2.0 * batch * heads * (double)seq_q * seq_kv * head_dim;
-    return op;
-}
-
-zoo_op_t *zb_elementwise(zoo_net_t *net, int64_t elements, int64_t inputs, double flops,
-                         double params, const char *fmt, ...)
-{
-    ADD(ZOO_ELEMENTWISE);
-    op->elements = elements;
-    op->inputs = inputs;
-    op->outputs = 1;
-    op->flops_per_element = flops;
-    op->params = params;
-    return op;
-}
-
-void zb_repeat(zoo_net_t *net, int64_t count, const char *fmt, ...)
-{
-    ADD(ZOO_REPEAT);
-    assert(count >= 1);
-    op->count = count;
-    net->depth++;
-}
-
-void zb_end(zoo_net_t *net)
-{
-    assert(net->depth > 0);
-    zb_add(net, ZOO_END, NULL);
-    net->depth--;
-}
-
-int zb_stage(zoo_net_t *net, const char *id, zoo_role_t role, int after)
-{
-    zoo_stage_t *s;
-    assert(net->nstages < ZOO_MAX_STAGES && net->depth == 0);
-    if (net->nstages > 0)
-        net->stages[net->nstages - 1].end = net->nops;
-    s = &net->stages[net->nstages];
-    memset(s, 0, sizeof *s);
-    snprintf(s->id, sizeof s->id, "%s", id);
-    s->role = role;
-    s->first = s->end = net->nops;
-    s->after = after;
-    return net->nstages++;
-}
-
-void zb_note(zoo_net_t *net, const char *fmt, ...)
-{
-    size_t len = strlen(net->notes);
-    va_list ap;
-    if (len + 4 >= sizeof net->notes)
-        return;
-    memcpy(net->notes + len, "# ", 3);
-    len += 2;
-    va_start(ap, fmt);
-    vsnprintf(net->notes + len, sizeof net->notes - len, fmt, ap);
-    va_end(ap);
-    len = strlen(net->notes);
-    if (len + 1 < sizeof net->notes) {
-        net->notes[len] = '\n';
-        net->notes[len + 1] = '\0';
-    }
-}
-
-void zoo_net_free(zoo_net_t *net)
-{
-    free(net->ops);
-    memset(net, 0, sizeof *net);
-}
-
 /* ---------------------------------------------------------------- options */
 
 static const char *const ENGINE_NAMES[ZOO_ENG_COUNT] = {"gpu", "dla", "dla0", "dla1",
@@ -424,11 +127,16 @@ static const char *const ENGINE_NAMES[ZOO_ENG_COUNT] = {"gpu", "dla", "dla0", "d
  * 256 on the GPU, 256 x 600 / 4500 = 34 per DLA (17 passes of 2). */
 #define SPLIT_GPU 256
 #define SPLIT_DLA 34
-#define DLA_BATCH 2
 #define QPS_GPU 4500.0
 #define QPS_DLA 600.0
 
-static int is_dla(zoo_engine_t e)
+const char *zoo_engine_name(zoo_engine_t e)
+{
+    assert(e >= 0 && e < ZOO_ENG_COUNT);
+    return ENGINE_NAMES[e];
+}
+
+int zoo_engine_is_dla(zoo_engine_t e)
 {
     return e == ZOO_ENG_DLA || e == ZOO_ENG_DLA0 || e == ZOO_ENG_DLA1;
 }
@@ -478,22 +186,13 @@ static unsigned opts_given(const zoo_options_t *o)
     return g;
 }
 
-typedef struct plan {
-    zoo_resolved_t r;
-    dtype_t udtype;               /* as the user wrote it (int4 for int4 LLM weights) */
-    zoo_engine_t engine;
-    int64_t frames;
-    int64_t split[3];             /* gpu+2dla: samples per frame per engine */
-    int64_t max_in_flight;
-    char period[32];
-} plan_t;
 
 static int in_range(int64_t v, int64_t lo, int64_t hi)
 {
     return v >= lo && v <= hi;
 }
 
-static int resolve(const zoo_entry_t *e, const zoo_options_t *o, plan_t *p, diag_t *d)
+static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, diag_t *d)
 {
     const char *nm = e->info.name;
     unsigned bad = opts_given(o) & ~e->info.options;
@@ -540,7 +239,7 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, plan_t *p, diag
                           "%s: --dtype int4 is a weight format of the LLMs; this network "
                           "takes fp32, tf32, fp16, bf16 or int8", nm);
     }
-    if ((is_dla(p->engine) || p->engine == ZOO_ENG_GPU_2DLA) && t != DT_INT8 && t != DT_FP16)
+    if ((zoo_engine_is_dla(p->engine) || p->engine == ZOO_ENG_GPU_2DLA) && t != DT_INT8 && t != DT_FP16)
         return diag_error(d, NULL, 0, 0,
                           "%s: a DLA computes in int8 or fp16, not %s", nm, dtype_name(t));
     if (o->sparse && (t == DT_FP32))
@@ -624,7 +323,7 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, plan_t *p, diag
     return 0;
 }
 
-static int build_with(const zoo_entry_t *e, const zoo_resolved_t *r, zoo_net_t *net,
+int zoo_build_with(const zoo_entry_t *e, const zoo_resolved_t *r, zoo_net_t *net,
                       diag_t *d)
 {
     memset(net, 0, sizeof *net);
@@ -641,7 +340,7 @@ static int build_with(const zoo_entry_t *e, const zoo_resolved_t *r, zoo_net_t *
 int zoo_build(const char *name, const zoo_options_t *o, zoo_net_t *net, diag_t *d)
 {
     const zoo_entry_t *e = find_entry(name);
-    plan_t p;
+    zoo_plan_t p;
     memset(net, 0, sizeof *net);
     if (e == NULL)
         return diag_error(d, NULL, 0, 0, "unknown network '%s' (see `orinsim zoo list`)",
@@ -650,29 +349,7 @@ int zoo_build(const char *name, const zoo_options_t *o, zoo_net_t *net, diag_t *
         return DIAG_ERR;
     if (p.engine == ZOO_ENG_GPU_2DLA)
         p.r.batch = o->batch ? o->batch : 1;
-    return build_with(e, &p.r, net, d);
-}
-
-/* Sum over ops [first, end) of macs (or params), repeats multiplied: in every network of
- * the zoo a repeated block (a ResNet stage's identical bottlenecks, a transformer's
- * layers) holds distinct weights in each copy. */
-static double sum_ops(const zoo_net_t *net, int first, int end, int params)
-{
-    double stack[32], total = 0, mult = 1;
-    int depth = 0;
-    for (int i = first; i < end; i++) {
-        const zoo_op_t *op = &net->ops[i];
-        if (op->kind == ZOO_REPEAT) {
-            assert(depth < 32);
-            stack[depth++] = mult;
-            mult *= (double)op->count;   /* a repeated block has its own weights each time */
-        } else if (op->kind == ZOO_END) {
-            mult = stack[--depth];
-        } else {
-            total += mult * (params ? op->params : op->macs);
-        }
-    }
-    return total;
+    return zoo_build_with(e, &p.r, net, d);
 }
 
 int zoo_totals(const char *name, const zoo_options_t *o, double *macs, double *params,
@@ -681,508 +358,23 @@ int zoo_totals(const char *name, const zoo_options_t *o, double *macs, double *p
     zoo_net_t net;
     int rc = zoo_build(name, o, &net, d);
     if (rc == 0) {
-        *macs = sum_ops(&net, 0, net.nops, 0);
-        *params = sum_ops(&net, 0, net.nops, 1);
+        *macs = zoo_net_sum(&net, 0, net.nops, 0);
+        *params = zoo_net_sum(&net, 0, net.nops, 1);
     }
     zoo_net_free(&net);
-    return rc;
-}
-
-/* ---------------------------------------------------------------- writing the trace */
-
-static const char *act_name(zoo_act_t a)
-{
-    static const char *const names[ZOO_ACT_COUNT] = {"none", "relu", "relu6", "sigmoid",
-                                                     "silu", "gelu"};
-    assert(a >= 0 && a < ZOO_ACT_COUNT);
-    return names[a];
-}
-
-/* Activations the DLA's post-processing unit applies in the same pass as the conv (its
- * lookup table covers sigmoid; ReLU and clipping are native). SiLU and GELU are not in
- * TensorRT's list of DLA activations, so they run on the GPU. */
-static int dla_act(zoo_act_t a)
-{
-    return a == ZOO_ACT_NONE || a == ZOO_ACT_RELU || a == ZOO_ACT_RELU6 || a == ZOO_ACT_SIGMOID;
-}
-
-static int is_layer(zoo_op_kind_t k)
-{
-    return k <= ZOO_SOFTMAX;
-}
-
-/* Count, repeats expanded, what a DLA cannot run in ops [first, end). */
-typedef struct fallbacks {
-    double act[ZOO_ACT_COUNT];    /* activations (fused or standalone) by function */
-    double gpu_ops[ZOO_OP_KIND_COUNT];
-    double total;
-} fallbacks_t;
-
-static void count_fallbacks(const zoo_net_t *net, int first, int end, fallbacks_t *fb)
-{
-    double stack[32], mult = 1;
-    int depth = 0;
-    memset(fb, 0, sizeof *fb);
-    for (int i = first; i < end; i++) {
-        const zoo_op_t *op = &net->ops[i];
-        if (op->kind == ZOO_REPEAT) {
-            stack[depth++] = mult;
-            mult *= (double)op->count;
-        } else if (op->kind == ZOO_END) {
-            mult = stack[--depth];
-        } else if (is_layer(op->kind)) {
-            if (!dla_act(op->act)) {
-                fb->act[op->act] += mult;
-                fb->total += mult;
-            }
-        } else {
-            fb->gpu_ops[op->kind] += mult;
-            fb->total += mult;
-        }
-    }
-}
-
-static const char *kind_name(zoo_op_kind_t k)
-{
-    static const char *const names[ZOO_OP_KIND_COUNT] = {
-        "conv", "deconv", "fc", "pool", "activation", "eltwise", "concat", "resize",
-        "softmax", "gemm", "attention", "elementwise", "kernel", "color_convert", "resize",
-        "remap", "cpu", "repeat", "end"};
-    return names[k];
-}
-
-static void put_shape(FILE *f, const char *key, int64_t n, int64_t c, int64_t h, int64_t w)
-{
-    fprintf(f, ", %s: [%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64 "]", key, n, c, h, w);
-}
-
-static void put_tail(FILE *f, const zoo_op_t *op)
-{
-    fprintf(f, ", dtype: %s", dtype_name(op->dtype));
-    if (op->sparse)
-        fprintf(f, ", sparsity: \"2:4\"");
-    fprintf(f, "}");
-}
-
-static void put_kernel_geom(FILE *f, const zoo_op_t *op)
-{
-    fprintf(f, ", kernel: %d", op->kh);
-    if (op->sh != 1)
-        fprintf(f, ", stride: %d", op->sh);
-    if (op->ph != 0)
-        fprintf(f, ", padding: %d", op->ph);
-}
-
-/* One op as a flow mapping on one line; a non-fusable activation after it on a DLA. */
-static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
-{
-    static const char *const efn[] = {"add", "mul", "sub"};
-    fprintf(f, "%s- {op: %s", pad, kind_name(op->kind));
-    if (op->name[0])
-        fprintf(f, ", name: %s", op->name);
-    switch (op->kind) {
-    case ZOO_CONV:
-    case ZOO_DECONV:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        fprintf(f, ", filters: %" PRId64, op->k);
-        put_kernel_geom(f, op);
-        if (op->groups != 1)
-            fprintf(f, ", groups: %" PRId64, op->groups);
-        put_tail(f, op);
-        fprintf(f, "   # -> %" PRId64 "x%" PRId64 "x%" PRId64, op->k, op->oh, op->ow);
-        break;
-    case ZOO_FC:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        fprintf(f, ", outputs: %" PRId64, op->k);
-        put_tail(f, op);
-        break;
-    case ZOO_POOL:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        if (op->global)
-            fprintf(f, ", global: true");
-        else
-            put_kernel_geom(f, op);
-        fprintf(f, ", mode: %s", op->fn ? "avg" : "max");
-        put_tail(f, op);
-        fprintf(f, "   # -> %" PRId64 "x%" PRId64 "x%" PRId64, op->c, op->oh, op->ow);
-        break;
-    case ZOO_ACTIVATION:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        fprintf(f, ", function: %s", act_name(op->act));
-        put_tail(f, op);
-        break;
-    case ZOO_ELTWISE:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        if (op->inputs != 2)
-            fprintf(f, ", inputs: %" PRId64, op->inputs);
-        if (op->fn != 0)
-            fprintf(f, ", function: %s", efn[op->fn]);
-        put_tail(f, op);
-        break;
-    case ZOO_CONCAT:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        if (op->inputs != 2)
-            fprintf(f, ", inputs: %" PRId64, op->inputs);
-        put_tail(f, op);
-        break;
-    case ZOO_RESIZE:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        fprintf(f, ", scale: %d, mode: nearest", op->sh);
-        put_tail(f, op);
-        fprintf(f, "   # -> %" PRId64 "x%" PRId64 "x%" PRId64, op->c, op->oh, op->ow);
-        break;
-    case ZOO_SOFTMAX:
-        put_shape(f, "input", op->n, op->c, op->h, op->w);
-        put_tail(f, op);
-        break;
-    case ZOO_GEMM:
-        fprintf(f, ", m: %" PRId64 ", n: %" PRId64 ", k: %" PRId64, op->m, op->gn, op->gk);
-        if (op->batch != 1)
-            fprintf(f, ", batch: %" PRId64, op->batch);
-        fprintf(f, ", dtype: %s", dtype_name(op->dtype));
-        if (op->has_wdtype)
-            fprintf(f, ", weight_dtype: %s", dtype_name(op->wdtype));
-        if (!op->inputs)
-            fprintf(f, ", weights: false");
-        if (op->sparse)
-            fprintf(f, ", sparsity: \"2:4\"");
-        fprintf(f, "}");
-        break;
-    case ZOO_ATTENTION:
-        if (op->batch != 1)
-            fprintf(f, ", batch: %" PRId64, op->batch);
-        fprintf(f, ", heads: %" PRId64, op->heads);
-        if (op->kv_heads != op->heads)
-            fprintf(f, ", kv_heads: %" PRId64, op->kv_heads);
-        fprintf(f, ", seq_q: %" PRId64, op->seq_q);
-        if (op->seq_kv != op->seq_q)
-            fprintf(f, ", seq_kv: %" PRId64, op->seq_kv);
-        fprintf(f, ", head_dim: %" PRId64, op->head_dim);
-        if (op->causal)
-            fprintf(f, ", causal: true");
-        fprintf(f, ", dtype: %s}", dtype_name(op->dtype));
-        break;
-    case ZOO_ELEMENTWISE:
-        fprintf(f, ", elements: %" PRId64, op->elements);
-        if (op->inputs != 1)
-            fprintf(f, ", inputs: %" PRId64, op->inputs);
-        if (op->flops_per_element != 1)
-            fprintf(f, ", flops_per_element: %g", op->flops_per_element);
-        fprintf(f, ", dtype: %s}", dtype_name(op->dtype));
-        break;
-    case ZOO_KERNEL:
-        fprintf(f, ", grid: [%" PRId64 ", 1, 1], block: [%" PRId64 ", 1, 1], registers: %" PRId64,
-                op->grid, op->block, op->registers);
-        if (op->shared > 0)
-            fprintf(f, ", shared: %.0fB", op->shared);
-        fprintf(f, ", flops: {fp32: %.0f}, dram_bytes: %.0fB}", op->kflops, op->dram_bytes);
-        break;
-    case ZOO_PVA_COLOR:
-    case ZOO_PVA_REMAP:
-        fprintf(f, ", image: [%" PRId64 ", %" PRId64 "]}", op->img_w, op->img_h);
-        break;
-    case ZOO_PVA_RESIZE:
-        fprintf(f, ", image: [%" PRId64 ", %" PRId64 "], output: [%" PRId64 ", %" PRId64 "]}",
-                op->img_w, op->img_h, op->out_w, op->out_h);
-        break;
-    case ZOO_CPU:
-        fprintf(f, ", duration: %s, threads: 1", op->duration);
-        if (op->cpu_bytes > 0)
-            fprintf(f, ", bytes: %.0fB", op->cpu_bytes);
-        fprintf(f, "}");
-        break;
-    default:
-        assert(0 && "not a leaf op");
-    }
-    fprintf(f, "\n");
-    /* The fused activation: free on the GPU (TensorRT fuses pointwise activations into the
-     * conv / gemm epilogue) and on a DLA when its post-processing unit has it. */
-    if (op->act != ZOO_ACT_NONE && op->kind != ZOO_ACTIVATION && dla && !dla_act(op->act)) {
-        int64_t c = op->kind == ZOO_ELTWISE ? op->c : op->k;
-        int64_t h = op->kind == ZOO_FC ? 1 : op->kind == ZOO_ELTWISE ? op->h : op->oh;
-        int64_t w = op->kind == ZOO_FC ? 1 : op->kind == ZOO_ELTWISE ? op->w : op->ow;
-        fprintf(f, "%s- {op: activation, name: %s.act", pad, op->name);
-        put_shape(f, "input", op->n, c, h, w);
-        fprintf(f, ", function: %s, dtype: %s}\n", act_name(op->act), dtype_name(op->dtype));
-    }
-}
-
-/* Write ops [i, end) at `indent`, stopping at the ZOO_END that closes the caller's
- * block; returns the index after what was written. */
-static int emit_range(FILE *f, const zoo_net_t *net, int i, int end, int indent, int dla)
-{
-    char pad[80];
-    assert(indent < (int)sizeof pad);
-    memset(pad, ' ', (size_t)indent);
-    pad[indent] = '\0';
-    while (i < end) {
-        const zoo_op_t *op = &net->ops[i];
-        if (op->kind == ZOO_END)
-            return i + 1;
-        if (op->kind == ZOO_REPEAT) {
-            fprintf(f, "%s- op: repeat\n", pad);
-            if (op->name[0])
-                fprintf(f, "%s  name: %s\n", pad, op->name);
-            fprintf(f, "%s  count: %" PRId64 "\n%s  ops:\n", pad, op->count, pad);
-            i = emit_range(f, net, i + 1, end, indent + 4, dla);
-            continue;
-        }
-        emit_op(f, op, pad, dla);
-        i++;
-    }
-    return i;
-}
-
-static void fmt_count(double v, char *buf, size_t len)
-{
-    if (v >= 1e9)
-        snprintf(buf, len, "%.3f G", v / 1e9);
-    else
-        snprintf(buf, len, "%.3f M", v / 1e6);
-}
-
-/* The options in canonical form, as a command line. */
-static void canonical(const zoo_entry_t *e, const plan_t *p, char *buf, size_t len)
-{
-    size_t l;
-    unsigned o = e->info.options;
-    snprintf(buf, len, "--dtype %s --engine %s", dtype_name(p->udtype),
-             ENGINE_NAMES[p->engine]);
-#define CAT(...) (l = strlen(buf), snprintf(buf + l, len - l, __VA_ARGS__))
-    if (p->engine == ZOO_ENG_GPU_2DLA)
-        CAT(" --split %" PRId64 ",%" PRId64 ",%" PRId64, p->split[0], p->split[1], p->split[2]);
-    else if (o & ZOO_OPT_BATCH)
-        CAT(" --batch %" PRId64, p->r.batch);
-    if (p->r.sparse)
-        CAT(" --sparsity 2:4");
-    if (o & ZOO_OPT_SEQ)
-        CAT(" --seq %" PRId64, p->r.seq);
-    if (o & ZOO_OPT_CONTEXT)
-        CAT(" --context %" PRId64, p->r.context);
-    if (o & ZOO_OPT_PROMPT)
-        CAT(" --prompt %" PRId64, p->r.prompt);
-    CAT(" --frames %" PRId64, p->frames);
-    if (p->period[0])
-        CAT(" --period %s", p->period);
-#undef CAT
-}
-
-static void trace_name(const zoo_entry_t *e, const plan_t *p, char *buf, size_t len)
-{
-    static const char *const eng[ZOO_ENG_COUNT] = {"gpu", "dla", "dla0", "dla1", "gpu2dla"};
-    size_t l;
-    snprintf(buf, len, "%s-%s-%s", e->info.name, dtype_name(p->udtype), eng[p->engine]);
-    l = strlen(buf);
-    if (p->engine == ZOO_ENG_GPU_2DLA)
-        snprintf(buf + l, len - l, "-offline");
-    else if (e->info.options & ZOO_OPT_BATCH)
-        snprintf(buf + l, len - l, "-b%" PRId64, p->r.batch);
-    l = strlen(buf);
-    if (e->info.options & ZOO_OPT_SEQ)
-        snprintf(buf + l, len - l, "-s%" PRId64, p->r.seq);
-    else if (e->info.options & ZOO_OPT_CONTEXT)
-        snprintf(buf + l, len - l, "-ctx%" PRId64, p->r.context);
-    else if (e->info.options & ZOO_OPT_PROMPT)
-        snprintf(buf + l, len - l, "-p%" PRId64, p->r.prompt);
-    if (p->r.sparse) {
-        l = strlen(buf);
-        snprintf(buf + l, len - l, "-sparse");
-    }
-}
-
-static void emit_fallback_note(FILE *f, const fallbacks_t *fb)
-{
-    int first = 1;
-    fprintf(f, "    # On a DLA these ops fall back to the GPU:");
-    for (int a = 0; a < ZOO_ACT_COUNT; a++)
-        if (fb->act[a] > 0) {
-            fprintf(f, "%s %.0f %s activations", first ? "" : ",", fb->act[a], act_name(a));
-            first = 0;
-        }
-    for (int k = 0; k < ZOO_OP_KIND_COUNT; k++)
-        if (fb->gpu_ops[k] > 0) {
-            fprintf(f, "%s %.0f %s", first ? "" : ",", fb->gpu_ops[k], kind_name(k));
-            first = 0;
-        }
-    fprintf(f, ".\n");
-}
-
-/* One instance of the network: its engine and the nets that hold its ops. */
-typedef struct instance {
-    zoo_engine_t engine;          /* gpu, dla, dla0 or dla1 */
-    const char *prefix;           /* task id prefix ("" for a single instance) */
-    const zoo_net_t *whole;       /* at the instance's batch */
-    const zoo_net_t *pass;        /* DLA share of gpu+2dla: a batch-2 pass, or NULL */
-    int64_t passes;
-    const zoo_net_t *odd;         /* and a batch-1 pass for an odd share, or NULL */
-    int native_io;
-} instance_t;
-
-static void emit_task(FILE *f, const instance_t *in, int s)
-{
-    const zoo_stage_t *st = &in->whole->stages[s];
-    int on_dla = st->role == ZOO_ROLE_MAIN && is_dla(in->engine);
-    const char *engine = st->role == ZOO_ROLE_MAIN  ? ENGINE_NAMES[in->engine]
-                         : st->role == ZOO_ROLE_GPU ? "gpu"
-                         : st->role == ZOO_ROLE_PVA ? "pva"
-                                                    : "cpu";
-    fallbacks_t fb;
-    int fallback = st->role == ZOO_ROLE_PVA;
-
-    fprintf(f, "\n");
-    if (st->note[0])
-        fprintf(f, "  # %s\n", st->note);
-    fprintf(f, "  - id: %s%s\n    engine: %s\n", in->prefix, st->id, engine);
-    if (st->after >= 0)
-        fprintf(f, "    after: [%s%s]\n", in->prefix, in->whole->stages[st->after].id);
-    if (on_dla) {
-        count_fallbacks(in->whole, st->first, st->end, &fb);
-        if (fb.total > 0) {
-            emit_fallback_note(f, &fb);
-            fallback = 1;
-        }
-        fallback |= st->fallback;
-    }
-    if (fallback)
-        fprintf(f, "    fallback: gpu\n");
-    if (on_dla && in->native_io)
-        fprintf(f, "    io_format: native   # MLPerf feeds the DLAs int8 CHW4 tensors\n");
-    if (st->weight_bytes > 0)
-        fprintf(f, "    memory: {weights: %.0fB}\n", st->weight_bytes);
-    fprintf(f, "    ops:\n");
-    if (st->role == ZOO_ROLE_MAIN && in->pass != NULL) {
-        const zoo_stage_t *ps = &in->pass->stages[s];
-        fprintf(f, "      - op: repeat\n        name: batches of %d\n        count: %" PRId64
-                   "\n        ops:\n", DLA_BATCH, in->passes);
-        emit_range(f, in->pass, ps->first, ps->end, 10, on_dla);
-    }
-    if (st->role == ZOO_ROLE_MAIN && in->odd != NULL) {
-        const zoo_stage_t *os = &in->odd->stages[s];
-        emit_range(f, in->odd, os->first, os->end, 6, on_dla);
-    }
-    if (st->role != ZOO_ROLE_MAIN || (in->pass == NULL && in->odd == NULL))
-        emit_range(f, in->whole, st->first, st->end, 6, on_dla);
-}
-
-static void emit_header(FILE *f, const zoo_entry_t *e, const plan_t *p, const zoo_net_t *one)
-{
-    char opts[256], mac[32], par[32];
-    const char *per = e->family == FAM_LLM ? (e->variant % 2 ? "per prompt" : "per token")
-                      : e->family == FAM_PIPELINE ? "per frame (detector)"
-                                                  : "per sample";
-    canonical(e, p, opts, sizeof opts);
-    fmt_count(sum_ops(one, 0, one->nops, 0), mac, sizeof mac);
-    fmt_count(sum_ops(one, 0, one->nops, 1), par, sizeof par);
-    fprintf(f, "# %s: %s.\n", e->info.name, e->info.description);
-    fprintf(f, "# Architecture: %s.\n", e->info.source);
-    fprintf(f, "# Generated by `orinsim zoo %s %s`\n", e->info.name, opts);
-    fprintf(f, "# from the layer definitions in soc/zoo*.c; regenerate (tests/zoo/regen.sh), "
-               "do not edit.\n");
-    fprintf(f, "# Batch 1: %sMAC %s, %s parameters (weights and biases).\n", mac, per, par);
-    fputs(one->notes, f);
-    if (p->engine == ZOO_ENG_GPU_2DLA)
-        fprintf(f, "# MLPerf Offline: independent instances on gpu, dla0 and dla1 take %" PRId64
-                   ", %" PRId64 " and %" PRId64 " samples of each frame;\n"
-                   "# the GPU runs its share as one batch, a DLA in batches of %d "
-                   "(MLPerf v3.0 Orin config:\n"
-                   "# gpu_batch_size 256, dla_batch_size 2, 4500 vs 600 samples/s expected).\n",
-                p->split[0], p->split[1], p->split[2], DLA_BATCH);
-}
-
-static int emit_plan(FILE *f, const zoo_entry_t *e, const plan_t *p, diag_t *d)
-{
-    /* nets[0]: batch 1 (header); per instance: whole, pass, odd */
-    zoo_net_t nets[1 + 3 * 3];
-    instance_t inst[3];
-    int ninst = 0, nnets = 0, rc = 0;
-    zoo_resolved_t r = p->r;
-    char name[128];
-
-    memset(nets, 0, sizeof nets);
-    r.batch = 1;
-    if (build_with(e, &r, &nets[nnets++], d) != 0) {
-        rc = DIAG_ERR;
-        goto out;
-    }
-    if (p->engine != ZOO_ENG_GPU_2DLA) {
-        memset(&inst[0], 0, sizeof inst[0]);
-        inst[0].engine = p->engine;
-        inst[0].prefix = "";
-        if (build_with(e, &p->r, &nets[nnets], d) != 0) {
-            rc = DIAG_ERR;
-            goto out;
-        }
-        inst[0].whole = &nets[nnets++];
-        ninst = 1;
-    } else {
-        static const char *const prefix[3] = {"gpu.", "dla0.", "dla1."};
-        static const zoo_engine_t engs[3] = {ZOO_ENG_GPU, ZOO_ENG_DLA0, ZOO_ENG_DLA1};
-        for (int k = 0; k < 3; k++) {
-            instance_t *in = &inst[ninst];
-            if (p->split[k] == 0)
-                continue;
-            memset(in, 0, sizeof *in);
-            in->engine = engs[k];
-            in->prefix = prefix[k];
-            r.batch = p->split[k];
-            if (build_with(e, &r, &nets[nnets], d) != 0) {
-                rc = DIAG_ERR;
-                goto out;
-            }
-            in->whole = &nets[nnets++];
-            if (k > 0) {
-                in->native_io = 1;
-                in->passes = p->split[k] / DLA_BATCH;
-                if (in->passes > 0) {
-                    r.batch = DLA_BATCH;
-                    if (build_with(e, &r, &nets[nnets], d) != 0) {
-                        rc = DIAG_ERR;
-                        goto out;
-                    }
-                    in->pass = &nets[nnets++];
-                }
-                if (p->split[k] % DLA_BATCH) {
-                    r.batch = p->split[k] % DLA_BATCH;
-                    if (build_with(e, &r, &nets[nnets], d) != 0) {
-                        rc = DIAG_ERR;
-                        goto out;
-                    }
-                    in->odd = &nets[nnets++];
-                }
-            }
-            ninst++;
-        }
-    }
-
-    emit_header(f, e, p, &nets[0]);
-    trace_name(e, p, name, sizeof name);
-    fprintf(f, "orinsim: 1\nname: %s\nframes: %" PRId64 "\n", name, p->frames);
-    if (p->period[0])
-        fprintf(f, "period: %s\n", p->period);
-    if (p->max_in_flight != 1)
-        fprintf(f, "max_in_flight: %" PRId64 "\n", p->max_in_flight);
-    fprintf(f, "tasks:\n");
-    for (int i = 0; i < ninst; i++)
-        for (int s = 0; s < inst[i].whole->nstages; s++)
-            emit_task(f, &inst[i], s);
-    if (ferror(f))
-        rc = diag_error(d, NULL, 0, 0, "internal error: writing the trace failed");
-out:
-    for (int i = 0; i < nnets; i++)
-        zoo_net_free(&nets[i]);
     return rc;
 }
 
 int zoo_emit(FILE *out, const char *name, const zoo_options_t *o, diag_t *d)
 {
     const zoo_entry_t *e = find_entry(name);
-    plan_t p;
+    zoo_plan_t p;
     if (e == NULL)
         return diag_error(d, NULL, 0, 0, "unknown network '%s' (see `orinsim zoo list`)",
                           name);
     if (resolve(e, o, &p, d) != 0)
         return DIAG_ERR;
-    return emit_plan(out, e, &p, d);
+    return zoo_write(out, e, &p, d);
 }
 
 /* ---------------------------------------------------------------- command line */

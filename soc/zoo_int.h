@@ -1,6 +1,7 @@
 /*
- * zoo_int: what the network builders of the zoo share (soc/zoo.c defines these helpers;
- * soc/zoo_nets.c and soc/zoo_llm.c use them). Not part of the public API.
+ * zoo_int: what the files of the zoo share: the building helpers (soc/zoo_build.c) that
+ * the networks (soc/zoo_nets.c, soc/zoo_llm.c) call, the registry entry and the resolved
+ * plan (soc/zoo.c) that the writer (soc/zoo_emit.c) takes. Not part of the public API.
  *
  * A builder threads a tensor shape (zt_t, NCHW) through helper calls; each call appends
  * one op, computes its output shape, its multiply-accumulates and its parameters, and
@@ -90,5 +91,40 @@ int zoo_build_llama(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 #define ZOO_LLAMA_MODELS 6
 /* Longest context a Llama model of index i supports (max_position_embeddings). */
 int64_t zoo_llama_max_context(int model);
+
+/* The registry entry of a network (soc/zoo.c). */
+typedef enum zoo_family { FAM_CNN, FAM_VIT, FAM_BERT, FAM_LLM, FAM_PIPELINE } zoo_family_t;
+
+typedef struct zoo_entry {
+    zoo_info_t info;
+    zoo_family_t family;
+    int (*build)(zoo_net_t *net, const zoo_resolved_t *r, int variant);
+    int variant;
+    dtype_t dtype;                /* default */
+} zoo_entry_t;
+
+/* What to write: the options checked and completed (soc/zoo.c, resolve). */
+typedef struct zoo_plan {
+    zoo_resolved_t r;
+    dtype_t udtype;               /* as the user wrote it (int4 for int4 LLM weights) */
+    zoo_engine_t engine;
+    int64_t frames;
+    int64_t split[3];             /* gpu+2dla: samples per frame per engine */
+    int64_t max_in_flight;
+    char period[32];
+} zoo_plan_t;
+
+/* A DLA instance of gpu+2dla runs its share in passes of this batch (MLPerf's
+ * dla_batch_size for Orin). */
+#define ZOO_DLA_BATCH 2
+
+const char *zoo_engine_name(zoo_engine_t e);      /* "gpu", ..., "gpu+2dla" */
+int zoo_engine_is_dla(zoo_engine_t e);
+/* Build the entry's network with resolved options (soc/zoo.c). */
+int zoo_build_with(const zoo_entry_t *e, const zoo_resolved_t *r, zoo_net_t *net, diag_t *d);
+/* MACs (params = 0) or parameters (params = 1) of ops [first, end) (soc/zoo_build.c). */
+double zoo_net_sum(const zoo_net_t *net, int first, int end, int params);
+/* Write the trace of a plan (soc/zoo_emit.c). */
+int zoo_write(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, diag_t *d);
 
 #endif
