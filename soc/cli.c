@@ -23,6 +23,7 @@
 #include "soc/report.h"
 #include "soc/sku.h"
 #include "soc/trace.h"
+#include "soc/zoo.h"
 
 #define DEFAULT_SKU "agx64"
 
@@ -117,6 +118,12 @@ static int cmd_bench(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "phold") != 0)
         return bad_usage("%s", "`orinsim bench` needs a benchmark name: phold");
     return phold_cli(argc - 1, argv + 1);
+}
+
+/* `orinsim zoo list | NAME [options]`: write a model-zoo trace (soc/zoo.h). */
+static int cmd_zoo(int argc, char **argv)
+{
+    return zoo_cli(argc, argv);
 }
 
 static int write_json(const char *path, const soc_config_t *cfg, const trace_t *t,
@@ -240,6 +247,8 @@ int cli_main(int argc, char **argv)
         return cmd_sku(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0)
         return cmd_bench(argc - 1, argv + 1);
+    if (strcmp(argv[1], "zoo") == 0)
+        return cmd_zoo(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);

@@ -1,0 +1,200 @@
+/*
+ * zoo: real networks written as orinsim traces, built from their architecture.
+ *
+ * Each network of the zoo is a C function that walks the network's published
+ * architecture (block structure, channel widths, depths, strides, attention
+ * configuration) and appends one op per layer to a zoo_net_t; every per-layer shape is
+ * computed from the input size, none is typed in. The same in-memory network gives the
+ * trace (zoo_emit, `orinsim zoo NAME`) and the totals a test can check against published
+ * figures (zoo_totals: multiply-accumulates and parameters).
+ *
+ * What a layer list holds is what TensorRT builds for inference: batch-norm is folded
+ * into the convolution before it (a per-channel scale on the weights and a bias), and an
+ * activation that the target engine fuses into the producing conv / fc / add is not a
+ * separate op. docs/zoo.md lists the networks, their sources, the options, the MLPerf
+ * Offline split and the layers that fall back from a DLA to the GPU.
+ */
+#ifndef ORINSIM_ZOO_H
+#define ORINSIM_ZOO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/dtype.h"
+#include "sim/diag.h"
+
+/* Where the network runs. ZOO_ENG_GPU_2DLA: three independent instances (gpu, dla0,
+ * dla1) on shares of the batch, as MLPerf's Offline scenario runs ResNet-50 on Orin. */
+typedef enum zoo_engine {
+    ZOO_ENG_GPU = 0,
+    ZOO_ENG_DLA,
+    ZOO_ENG_DLA0,
+    ZOO_ENG_DLA1,
+    ZOO_ENG_GPU_2DLA,
+    ZOO_ENG_COUNT
+} zoo_engine_t;
+
+typedef enum zoo_op_kind {
+    /* layer ops (gpu and dla engines) */
+    ZOO_CONV = 0,
+    ZOO_DECONV,
+    ZOO_FC,
+    ZOO_POOL,
+    ZOO_ACTIVATION,
+    ZOO_ELTWISE,
+    ZOO_CONCAT,
+    ZOO_RESIZE,
+    ZOO_SOFTMAX,
+    /* GPU ops */
+    ZOO_GEMM,
+    ZOO_ATTENTION,
+    ZOO_ELEMENTWISE,
+    ZOO_KERNEL,
+    /* PVA ops (image ops on engine pva) */
+    ZOO_PVA_COLOR,
+    ZOO_PVA_RESIZE,
+    ZOO_PVA_REMAP,
+    /* CPU work */
+    ZOO_CPU,
+    /* structure: ZOO_REPEAT opens a block of the ops that follow, ZOO_END closes it */
+    ZOO_REPEAT,
+    ZOO_END,
+    ZOO_OP_KIND_COUNT
+} zoo_op_kind_t;
+
+typedef enum zoo_act {
+    ZOO_ACT_NONE = 0,
+    ZOO_ACT_RELU,
+    ZOO_ACT_RELU6,
+    ZOO_ACT_SIGMOID,
+    ZOO_ACT_SILU,
+    ZOO_ACT_GELU,
+    ZOO_ACT_COUNT
+} zoo_act_t;
+
+/* One op. Only the fields of its kind are meaningful; shapes are NCHW. */
+typedef struct zoo_op {
+    zoo_op_kind_t kind;
+    char name[64];
+    dtype_t dtype;
+    int sparse;                   /* 2:4 weights */
+    int64_t n, c, h, w;           /* input; concat: the output shape */
+    int64_t k;                    /* conv/deconv filters, fc outputs */
+    int kh, kw, sh, sw, ph, pw;   /* kernel, stride, padding */
+    int64_t groups;
+    int64_t oh, ow;               /* output spatial size (conv, deconv, pool, resize) */
+    zoo_act_t act;                /* conv/deconv/fc/eltwise: fused activation;
+                                   * activation op: its function */
+    int fn;                       /* eltwise: 0 add, 1 mul; pool: 0 max, 1 avg */
+    int global;                   /* pool over the whole plane */
+    int64_t inputs;               /* eltwise / concat / elementwise inputs */
+    int64_t m, gn, gk, batch;     /* gemm (batch also for attention) */
+    int has_wdtype;               /* gemm: weight_dtype given */
+    dtype_t wdtype;
+    int64_t heads, kv_heads, seq_q, seq_kv, head_dim;
+    int causal;
+    int64_t elements, outputs;    /* elementwise */
+    double flops_per_element;
+    int64_t grid, block, registers;        /* kernel (1-D launch) */
+    double shared, kflops, dram_bytes;     /* kernel: bytes per CTA, fp32 flops, bytes */
+    int64_t img_w, img_h, out_w, out_h;    /* PVA ops */
+    char duration[16];                     /* cpu: e.g. "1.5ms" */
+    double cpu_bytes;
+    int64_t count;                /* repeat */
+    double macs;                  /* multiply-accumulates of one execution */
+    double params;                /* parameters this op owns (weights + bias) */
+} zoo_op_t;
+
+/* A task of the emitted trace: a run of ops on one engine. */
+typedef enum zoo_role {
+    ZOO_ROLE_MAIN = 0,            /* the engine chosen with --engine */
+    ZOO_ROLE_GPU,                 /* always the GPU (decode / post-processing) */
+    ZOO_ROLE_PVA,                 /* the PVA, falling back to the GPU */
+    ZOO_ROLE_CPU
+} zoo_role_t;
+
+#define ZOO_MAX_STAGES 8
+
+typedef struct zoo_stage {
+    char id[32];
+    zoo_role_t role;
+    int first, end;               /* ops [first, end) */
+    int after;                    /* index of the stage that must finish first, or -1 */
+    double weight_bytes;          /* resident weights the ops do not show (embedding tables) */
+    int fallback;                 /* emit `fallback: gpu` even if every op runs on the engine */
+    char note[160];               /* a comment written above the task */
+} zoo_stage_t;
+
+typedef struct zoo_net {
+    zoo_op_t *ops;
+    int nops, cap;
+    zoo_stage_t stages[ZOO_MAX_STAGES];
+    int nstages;
+    int depth;                    /* open repeat blocks while building */
+    int nomem;                    /* an allocation failed */
+    dtype_t dtype;                /* of the layers */
+    int sparse;
+    char notes[1024];             /* network-specific header lines ("# ..." each) */
+} zoo_net_t;
+
+/* Options of `orinsim zoo NAME`. A zero field means "the network's default". */
+typedef struct zoo_options {
+    int dtype_set;
+    dtype_t dtype;
+    int engine_set;
+    zoo_engine_t engine;
+    int64_t batch;
+    int64_t frames;
+    char period[32];              /* a duration as written, e.g. "33.333ms" */
+    int sparse;
+    int64_t seq, context, prompt;
+    int split_set;
+    int64_t split[3];             /* samples per frame on gpu, dla0, dla1 */
+} zoo_options_t;
+
+/* Options a network accepts (zoo_info.options). */
+enum {
+    ZOO_OPT_DTYPE = 1 << 0,
+    ZOO_OPT_ENGINE = 1 << 1,
+    ZOO_OPT_BATCH = 1 << 2,
+    ZOO_OPT_FRAMES = 1 << 3,
+    ZOO_OPT_PERIOD = 1 << 4,
+    ZOO_OPT_SPARSITY = 1 << 5,
+    ZOO_OPT_SEQ = 1 << 6,
+    ZOO_OPT_CONTEXT = 1 << 7,
+    ZOO_OPT_PROMPT = 1 << 8,
+    ZOO_OPT_SPLIT = 1 << 9
+};
+
+typedef struct zoo_info {
+    const char *name;             /* "resnet50" */
+    const char *description;      /* one line */
+    const char *source;           /* where the architecture comes from */
+    unsigned options;             /* ZOO_OPT_* */
+} zoo_info_t;
+
+int zoo_count(void);
+const zoo_info_t *zoo_info(int i);               /* NULL past the end */
+const zoo_info_t *zoo_find(const char *name);    /* NULL if unknown */
+
+/* Build one instance of the network (the batch of --batch, or 1) with the options, after
+ * checking them; the net must be freed with zoo_net_free even on error. */
+int zoo_build(const char *name, const zoo_options_t *o, zoo_net_t *net, diag_t *d);
+void zoo_net_free(zoo_net_t *net);
+
+/* Multiply-accumulates per run of one instance (conv, deconv, fc, gemm and attention:
+ * QK^T and attention x V over the full score matrix), and parameters (weights plus one
+ * bias per output channel where the layer has one, batch-norm folded in). */
+int zoo_totals(const char *name, const zoo_options_t *o, double *macs, double *params,
+               diag_t *d);
+
+/* Write the YAML trace. Returns 0, or a negative error with d filled (bad options). */
+int zoo_emit(FILE *out, const char *name, const zoo_options_t *o, diag_t *d);
+
+/* Print the zoo: each network with its description, source and options. */
+void zoo_print_list(FILE *out);
+
+/* `orinsim zoo list | NAME [options]`: argv[0] is "zoo". Returns a process exit code. */
+int zoo_cli(int argc, char **argv);
+
+#endif
