@@ -34,6 +34,7 @@ static void usage(FILE *out)
             "       orinsim skus\n"
             "       orinsim sku NAME|FILE [--mode MODE]\n"
             "       orinsim bench phold [--help]\n"
+            "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
             "\n"
             "run options:\n"
             "  --sku NAME|FILE   module to simulate (default " DEFAULT_SKU "; see `orinsim skus`)\n"
