@@ -468,8 +468,9 @@ static int print_json(FILE *f, const validate_registry_t *r, const validate_resu
         json_object_object_add(sum, "known_misses", json_object_new_int(s->misses));
         json_object_object_add(root, "summary", sum);
     }
-    fprintf(f, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                                JSON_C_TO_STRING_SPACED));
+    fprintf(f, "%s\n",
+            json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
     return ferror(f) ? -1 : 0;
 }
