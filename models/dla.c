@@ -1,6 +1,11 @@
 /*
  * dla: one NVDLA v2 deep-learning accelerator (Orin "DLA 2.0"), layer by layer.
  *
+ * Fusion: a conv / deconv / FC layer and the element-wise, activation and batch-norm
+ * layers right after it that consume its output run as one hardware layer
+ * (dla_fused_cost): the intermediate tensor never reaches DRAM and the SDP cycles
+ * overlap the MAC cycles, as the DLA compiler fuses Conv + BN + Add + ReLU.
+ *
  * What it captures
  *   - A task is a list of layers run in order. It pays a per-task overhead (submission by
  *     the driver, completion signalling), then each layer runs as two flows that overlap:
@@ -52,8 +57,8 @@
  *     element). Concat is a DMA copy (no math). Each streams its tensors through DRAM.
  *
  * What it ignores
- *   - Layer fusion and the dlaSRAM pool (an intermediate tensor is always written out and
- *     read back), Winograd, weight compression and the
+ *   - The dlaSRAM pool (a tensor between hardware layers is always written out and read
+ *     back), pooling fused into a convolution, Winograd, weight compression and the
  *     2:4 metadata bytes, halo re-reads between input bands, and the SDP throughput limit
  *     on a convolution's fused output. Loaded DRAM latency is not charged.
  *
@@ -441,6 +446,57 @@ int dla_layer_cost(const dla_spec_t *spec, const dla_layer_t *l, dla_cost_t *out
     return 0;
 }
 
+static int is_mac(dla_layer_kind_t k)
+{
+    return k == DLA_CONV || k == DLA_DECONV || k == DLA_FC;
+}
+
+/* Point-wise layers the SDP of a convolution pipe applies to the convolution's output on
+ * its way out (NVDLA's "on-the-fly" SDP input, [S2 cuDLALayerwiseStats sample:
+ * 'Conv + BatchNormalization + Add + Relu' is one hardware layer]). */
+static int is_sdp(dla_layer_kind_t k)
+{
+    return k == DLA_ELTWISE || k == DLA_ACTIVATION || k == DLA_BATCHNORM;
+}
+
+int dla_fused_cost(const dla_spec_t *spec, const dla_layer_t *layers, int n, int i,
+                   dla_cost_t *out, char *why, size_t len)
+{
+    dla_layer_t h;
+    int used = 1;
+    double eb, passed, macs_per_clk;
+
+    assert(i >= 0 && i < n);
+    h = layers[i];
+    if (dla_layer_shape(spec, &h, why, len) != 0 || dla_layer_cost(spec, &h, out, why, len) != 0)
+        return -1;
+    if (!is_mac(h.kind))
+        return 1;
+    /* The tensor the MAC layer hands to the SDP on chip: K x out_h x out_w per sample. */
+    eb = dtype_bytes(h.dtype);
+    passed = (double)h.n * h.k * h.out_h * h.out_w * eb;
+    while (i + used < n) {
+        const dla_layer_t *s = &layers[i + used];
+        dla_cost_t c;
+        if (!is_sdp(s->kind) || s->dtype != h.dtype || s->n != h.n || s->c != h.k ||
+            s->h != h.out_h || s->w != h.out_w)
+            break;
+        if (dla_layer_cost(spec, s, &c, why, len) != 0)
+            return -1;
+        /* Neither the producer's write nor this layer's read of that tensor reaches DRAM;
+         * the SDP works as the outputs stream out, so the slower of the two sets the pace. */
+        out->dram_bytes += c.dram_bytes - 2 * passed;
+        out->weight_bytes += c.weight_bytes;
+        out->cycles = fmax(out->cycles, c.cycles);
+        used++;
+    }
+    macs_per_clk = h.dtype == DT_INT8 ? spec->int8_macs_per_clk : spec->fp16_macs_per_clk;
+    if (out->cycles > 0)
+        out->utilisation = out->macs / (out->cycles * macs_per_clk *
+                                        (out->sparse ? spec->sparse_factor : 1));
+    return used;
+}
+
 double dla_layer_seconds(const dla_spec_t *spec, const dla_cost_t *c, double bus_Bps)
 {
     double bw = spec->dram_Bps;
@@ -460,6 +516,7 @@ struct dla {
     /* the task in progress */
     const dla_layer_t *layers;
     int n, next, busy, parts;
+    int group;                   /* trace layers in the current hardware layer */
     dla_done_fn done;
     void *ctx;
     uint64_t tag;
@@ -490,7 +547,7 @@ static void part_done(sim_t *s, void *ctx, uint64_t tag)
     }
     if (--d->parts > 0)
         return;
-    d->next++;
+    d->next += d->group;
     d->timer = sim_schedule(s, to_ps(d->spec.layer_overhead_s), start_layer, d, 0);
     assert(d->timer != 0 && "event pool exhausted");
 }
@@ -509,8 +566,9 @@ static void start_layer(sim_t *s, void *ctx, uint64_t tag)
         done(s, d->ctx, d->tag);
         return;
     }
-    rc = dla_layer_cost(&d->spec, &d->layers[d->next], &d->cur, NULL, 0);
-    assert(rc == 0 && "layers are checked by dla_submit");
+    rc = dla_fused_cost(&d->spec, d->layers, d->n, d->next, &d->cur, NULL, 0);
+    assert(rc >= 1 && "layers are checked by dla_submit");
+    d->group = rc;
     (void)rc;
     d->parts = 0;
     if (d->cur.cycles > 0) {

@@ -122,6 +122,15 @@ typedef struct dla_cost {
  * `why` as dla_layer_shape(). */
 int dla_layer_cost(const dla_spec_t *spec, const dla_layer_t *l, dla_cost_t *out, char *why,
                    size_t len);
+/* The hardware layer that starts at layers[i] of a task: a conv, deconv or FC layer takes
+ * with it the point-wise layers that follow it and consume its output (element-wise,
+ * activation, batch-norm / scale whose input shape is its output shape), as the DLA
+ * compiler fuses them into one convolution-pipe operation. The fused layers cost no
+ * DRAM round trip of the intermediate tensor and no layer overhead of their own; their
+ * SDP cycles overlap the MAC cycles. Returns the number of trace layers used (>= 1) and
+ * their combined cost, or -1 with `why` as dla_layer_cost(). */
+int dla_fused_cost(const dla_spec_t *spec, const dla_layer_t *layers, int n, int i,
+                   dla_cost_t *out, char *why, size_t len);
 /* The layer's time alone on the DLA, analytically: max(math, memory) + per-layer overhead,
  * the memory at min(the DLA port, bus_Bps) (bus_Bps <= 0: the port alone). */
 double dla_layer_seconds(const dla_spec_t *spec, const dla_cost_t *c, double bus_Bps);

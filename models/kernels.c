@@ -270,8 +270,14 @@ int kern_conv(const kern_env_t *env, const kern_conv_t *op, gpu_kernel_t *out, c
     }
     /* Depthwise and other thin grouped convolutions (fewer than 8 input channels per
      * group) do too little math per byte for tensor-core tiles: cuDNN runs them as
-     * direct CUDA-core kernels, memory-bound. */
-    if (cg < 8) {
+     * direct CUDA-core kernels, memory-bound. A dense convolution with few input
+     * channels (a network's first layer, C = 3) is different: its im2col depth is
+     * C x R x S (147 for ResNet's 7x7 stem), enough for tensor-core tiles once the
+     * channels are padded to the vectorised input layouts TensorRT uses for such
+     * layers (int8 kCHW4, 4 channels; kHWC8 for 16-bit types, 8 channels). */
+    if (cg < 8 && op->groups == 1 && uses_tensor(g, op->dtype)) {
+        cg = op->dtype == DT_INT8 ? ceil_div(cg, 4) * 4 : 8;
+    } else if (cg < 8) {
         dtype_t ct = cuda_type(g, op->dtype);
         if (op->sparse) {
             snprintf(why, len, "2:4 sparsity needs at least 8 input channels per group");

@@ -6,6 +6,7 @@
  *   orinsim skus
  *   orinsim sku NAME|FILE [--mode NAME]
  *   orinsim bench phold [options]
+ *   orinsim validate [--json] [--case ID]
  *
  * Exit codes (sim/diag.h): 0 success, 2 bad input or usage, 1 internal failure.
  * Every bad-input message is one line, "file:line:column: error: ..." when it has a
@@ -23,6 +24,7 @@
 #include "soc/report.h"
 #include "soc/sku.h"
 #include "soc/trace.h"
+#include "soc/validate.h"
 #include "soc/zoo.h"
 
 #define DEFAULT_SKU "agx64"
@@ -35,6 +37,7 @@ static void usage(FILE *out)
             "       orinsim sku NAME|FILE [--mode MODE]\n"
             "       orinsim bench phold [--help]\n"
             "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
+            "       orinsim validate [--json] [--case ID]   (against published results)\n"
             "\n"
             "run options:\n"
             "  --sku NAME|FILE   module to simulate (default " DEFAULT_SKU "; see `orinsim skus`)\n"
@@ -125,6 +128,12 @@ static int cmd_bench(int argc, char **argv)
 static int cmd_zoo(int argc, char **argv)
 {
     return zoo_cli(argc, argv);
+}
+
+/* `orinsim validate [--json] [--case ID]`: the validation table (soc/validate.h). */
+static int cmd_validate(int argc, char **argv)
+{
+    return validate_cli(argc, argv);
 }
 
 static int write_json(const char *path, const soc_config_t *cfg, const trace_t *t,
@@ -250,6 +259,8 @@ int cli_main(int argc, char **argv)
         return cmd_bench(argc - 1, argv + 1);
     if (strcmp(argv[1], "zoo") == 0)
         return cmd_zoo(argc - 1, argv + 1);
+    if (strcmp(argv[1], "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);

@@ -279,6 +279,69 @@ int lower_gpu(const soc_config_t *cfg, const trace_t *t, const trace_op_t *op, l
                       trace_op_name(op->kind), cfg->sku->name, why);
 }
 
+/* The output of a conv / deconv / FC op as NCHW (FC: N x outputs x 1 x 1); 0 if `op` is
+ * none of these. */
+static int mac_output(const trace_op_t *op, int64_t nchw[4])
+{
+    switch (op->kind) {
+    case OP_CONV:
+        nchw[0] = op->u.conv.n;
+        nchw[1] = op->u.conv.filters;
+        nchw[2] = kern_conv_out(op->u.conv.h, op->u.conv.kh, op->u.conv.stride_h,
+                                op->u.conv.pad_h, op->u.conv.dil_h);
+        nchw[3] = kern_conv_out(op->u.conv.w, op->u.conv.kw, op->u.conv.stride_w,
+                                op->u.conv.pad_w, op->u.conv.dil_w);
+        return 1;
+    case OP_DECONV:
+        nchw[0] = op->u.conv.n;
+        nchw[1] = op->u.conv.filters;
+        nchw[2] = (op->u.conv.h - 1) * op->u.conv.stride_h - 2 * op->u.conv.pad_h + op->u.conv.kh;
+        nchw[3] = (op->u.conv.w - 1) * op->u.conv.stride_w - 2 * op->u.conv.pad_w + op->u.conv.kw;
+        return 1;
+    case OP_FC:
+        nchw[0] = op->u.layer.n;
+        nchw[1] = op->u.layer.outputs;
+        nchw[2] = nchw[3] = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void lower_fuse_gpu(const trace_op_t *tops, lowered_op_t *ops, int n)
+{
+    int head = -1;                /* the producer kernel point-wise ops fold into */
+    int64_t shape[4] = {0, 0, 0, 0};
+    for (int i = 0; i < n; i++) {
+        const trace_op_t *op = &tops[i];
+        lowered_op_t *lo = &ops[i];
+        int pointwise = op->kind == OP_ELTWISE || op->kind == OP_ACTIVATION ||
+                        op->kind == OP_BATCHNORM;
+        if (lo->on != ON_GPU) {
+            head = -1;
+            continue;
+        }
+        if (pointwise && head >= 0 && op->dtype == tops[head].dtype &&
+            op->u.layer.n == shape[0] && op->u.layer.c == shape[1] &&
+            op->u.layer.h == shape[2] && op->u.layer.w == shape[3]) {
+            gpu_kernel_t *k = &ops[head].kernel;
+            const gpu_kernel_t *pk = &lo->kernel;
+            /* The point-wise kernel read its inputs and wrote its output; fused, the
+             * tensor from the producer stays in registers and the output write is the
+             * producer's own: what remains is the other operands' reads. */
+            double extra = lo->in_bytes + lo->out_bytes - 2.0 * ops[head].out_bytes;
+            if (extra > 0)
+                k->dram_bytes += extra / (double)k->ctas;
+            for (int t = 0; t < DT_COUNT; t++)
+                k->cuda_flops[t] += pk->cuda_flops[t] * (double)pk->ctas / (double)k->ctas;
+            k->useful_flops += pk->useful_flops;
+            lo->fused = 1;
+            continue;
+        }
+        head = mac_output(op, shape) ? i : -1;
+    }
+}
+
 int lower_cpu(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out)
 {
     double ref = op->u.cpu.ref_hz > 0 ? op->u.cpu.ref_hz : cfg->sku->cpu_max_hz;

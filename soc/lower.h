@@ -27,6 +27,8 @@ typedef struct lowered_op {
     int cpu_threads;
     double cpu_bytes;
     double in_bytes, out_bytes;/* the op's input and output tensors (GPU reformat at hand-offs) */
+    int fused;                 /* ON_GPU: folded into the kernel of the op before it
+                                * (lower_fuse_gpu); launches nothing */
 } lowered_op_t;
 
 /* Lower `op` for the GPU. Errors (with the op's position) when it cannot run there. */
@@ -39,6 +41,13 @@ int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, 
 int lower_pva(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, char *why,
               size_t len);
 int lower_cpu(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out);
+/* Epilogue fusion on the GPU, as TensorRT builds it: an element-wise, activation or
+ * batch-norm op that directly follows a GPU convolution, deconvolution or FC and whose
+ * input is that op's output (same shape and dtype) becomes part of the producer's kernel.
+ * The producer keeps its output write and also reads the point-wise op's other operands;
+ * the point-wise op is marked `fused` and launches no kernel. `tops` and `ops` are a
+ * task's trace ops and their lowering, index for index. */
+void lower_fuse_gpu(const trace_op_t *tops, lowered_op_t *ops, int n);
 /* A GPU kernel converting `bytes` of tensor between the GPU's linear layout and the DLA's
  * (what TensorRT inserts around DLA subgraphs). */
 int lower_reformat(const soc_config_t *cfg, double bytes, lowered_op_t *out);

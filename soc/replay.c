@@ -204,6 +204,10 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
 {
     int i = 0;
     while (i < n) {
+        if (ops[i].fused) {       /* part of the kernel before it (lower_fuse_gpu) */
+            i++;
+            continue;
+        }
         if (ops[i].on != ON_DLA) {
             if (push_op(p, &ops[i]) != 0 || push_step(p, ops[i].on, p->nops - 1) != 0)
                 return -1;
@@ -281,6 +285,8 @@ static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, prog
         else
             rc = lower_gpu(cfg, t, op, &ops[j], d);
     }
+    if (rc == 0)
+        lower_fuse_gpu(task->ops, ops, task->nops);
     if (rc == 0 && build_dla_steps(cfg, task, p, ops, task->nops) != 0)
         rc = diag_error(d, t->path, 0, 0, "out of memory");
     free(ops);

@@ -450,6 +450,11 @@ static int parse_split(const char *v, int64_t split[3])
 
 int zoo_cli(int argc, char **argv)
 {
+    return zoo_cli_write(stdout, argc, argv);
+}
+
+int zoo_cli_write(FILE *out, int argc, char **argv)
+{
     zoo_options_t o;
     const char *name = NULL;
     diag_t d;
@@ -459,13 +464,13 @@ int zoo_cli(int argc, char **argv)
     if (argc < 2)
         return zoo_bad("%s", "`orinsim zoo` needs `list` or a network name");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        zoo_usage(stdout);
+        zoo_usage(out);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "list") == 0) {
         if (argc > 2)
             return zoo_bad("unexpected argument '%s' to `orinsim zoo list`", argv[2]);
-        zoo_print_list(stdout);
+        zoo_print_list(out);
         return EXIT_OK;
     }
     for (int i = 1; i < argc; i++) {
@@ -528,12 +533,12 @@ int zoo_cli(int argc, char **argv)
     if (name == NULL)
         return zoo_bad("%s", "`orinsim zoo` needs a network name (see `orinsim zoo list`)");
     diag_clear(&d);
-    rc = zoo_emit(stdout, name, &o, &d);
+    rc = zoo_emit(out, name, &o, &d);
     if (rc != 0) {
         fprintf(stderr, "orinsim: error: %s\n", d.msg);
         return strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
     }
-    if (fflush(stdout) != 0) {
+    if (fflush(out) != 0) {
         fprintf(stderr, "orinsim: error: writing the trace failed\n");
         return EXIT_INTERNAL;
     }

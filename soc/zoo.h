@@ -196,5 +196,7 @@ void zoo_print_list(FILE *out);
 
 /* `orinsim zoo list | NAME [options]`: argv[0] is "zoo". Returns a process exit code. */
 int zoo_cli(int argc, char **argv);
+/* The same, writing the trace (for `NAME [options]`) or the list to `out`. */
+int zoo_cli_write(FILE *out, int argc, char **argv);
 
 #endif
