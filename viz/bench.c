@@ -69,8 +69,9 @@ timeline_t *bench_timeline(long slices)
         if (x % (64 * SIM_US) == 0)
             timeline_sample(tl, power, x, 8 + 20 * rng_unit(&rng));
     }
-    for (sim_time_t f = 0, n = 0; f + 33 * SIM_MS < tl->end; f += 33333 * SIM_NS, n++)
-        timeline_frame(tl, (int64_t)n, f, f + 30 * SIM_MS, f + 33333 * SIM_NS);
+    /* frames at 30 per second, each done 30 ms after it arrives; every seventh misses */
+    for (sim_time_t f = 0, n = 0; f + 40 * SIM_MS < tl->end; f += 33333 * SIM_US, n++)
+        timeline_frame(tl, (int64_t)n, f, f + (n % 7 ? 30 : 36) * SIM_MS, f + 33333 * SIM_US);
     free(t);
     if (tl->failed) {
         timeline_free(tl);

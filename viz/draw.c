@@ -366,7 +366,7 @@ static void draw_lane_slices(draw_t *v, canvas_t *c, int l, int y, int h, int la
             /* Tiny: paint the whole column busy and jump past it. */
             int col_x = (int)floor(xs < left ? left : xs);
             double t_next = draw_t_of(v, col_x + 1);
-            size_t nk = viz_lane_first_ending_after(&v->ix, l, t_next > 0 ? (sim_time_t)t_next : 0);
+            size_t nk = viz_lane_skip(&v->ix, l, k, t_next > 0 ? (sim_time_t)t_next : 0);
             if (nk == k + 1 || nk == k) {
                 visible_slice_colour(v, s, &col);
             } else {
@@ -501,36 +501,80 @@ static void draw_axis(draw_t *v, canvas_t *c)
     }
 }
 
+/* Frames, by arrival. When frames are denser than pixels, each pixel column shows one
+ * bar, red if any frame arriving in it missed its deadline (a prefix count of misses
+ * answers that without visiting the frames), and the walk jumps to the next column. */
 static void draw_frames(draw_t *v, canvas_t *c)
 {
     const timeline_t *tl = v->tl;
+    const viz_index_t *ix = &v->ix;
     int half = v->font->h + 2, bottom = v->lanes_y + v->lanes_h;
-    int left = v->x0 + v->label_w, dense = (double)tl->nframes > plot_w(v) / 4;
+    int left = v->x0 + v->label_w, right = v->x0 + v->w;
+    /* the longest frame bounds how far before t0 a visible frame may arrive */
+    double back = 0;
+    size_t k;
     char buf[48];
     canvas_fill(c, v->x0, v->frames_y, v->w, 2 * half, ROW_B);
     font_draw(c, v->font, v->x0 + 4, v->frames_y + 2, "frames", DIM_TEXT, v->label_w);
     canvas_clip(c, left, v->y0, v->w - v->label_w, v->h);
-    for (size_t i = 0; i < tl->nframes; i++) {
-        const tl_frame_t *f = &tl->frames[i];
+    for (size_t i = 0; i < tl->nframes && i < 64; i++)
+        if ((double)(tl->frames[i].done - tl->frames[i].arrival) > back)
+            back = (double)(tl->frames[i].done - tl->frames[i].arrival);
+    k = viz_frame_first_arriving_at(ix, v->t0 - 4 * back > 0 ? (sim_time_t)(v->t0 - 4 * back) : 0);
+    while (k < tl->nframes) {
+        const tl_frame_t *f = &tl->frames[ix->frames[k]];
         double xa = draw_x_of(v, (double)f->arrival), xd = draw_x_of(v, (double)f->done);
-        int missed = f->deadline && f->done > f->deadline;
+        int missed = viz_frame_missed(f);
         int y = v->frames_y + (int)(f->frame & 1) * half;
-        if (xd < left || xa > v->x0 + v->w)
+        if (xa >= right)
+            break;
+        if (xd - xa < 1) {
+            /* tiny frames: one column, then jump past it */
+            int col = (int)floor(xa);
+            double t_next = draw_t_of(v, col + 1);
+            size_t nk = viz_frame_first_arriving_at(ix, t_next > 0 ? (sim_time_t)ceil(t_next) : 0);
+            if (nk <= k)
+                nk = k + 1;
+            missed = ix->missed_before[nk] > ix->missed_before[k];
+            canvas_fill(c, col, v->frames_y + 1, 1, 2 * half - 2, missed ? MISS : FRAME_OK);
+            k = nk;
             continue;
-        canvas_fill(c, (int)xa, y + 1, (int)ceil(xd - xa) > 1 ? (int)ceil(xd - xa) : 1, half - 1,
-                    missed ? MISS : FRAME_OK);
-        if (!dense)
-            canvas_fill(c, (int)lround(xa), v->lanes_y, 1, bottom - v->lanes_y, FRAME_LINE);
-        if (missed) {
-            int xl = (int)lround(draw_x_of(v, (double)f->deadline));
-            canvas_fill(c, xl, v->frames_y, 1, bottom - v->frames_y, MISS);
         }
-        if (xd - xa > 4 * v->font->w) {
-            snprintf(buf, sizeof buf, "%lld", (long long)f->frame);
-            font_draw(c, v->font, (int)xa + 2, y + 1, buf, 0x101216, (int)(xd - xa) - 4);
+        if (xd >= left) {
+            double x0 = xa < left - 1 ? left - 1 : xa, x1 = xd > right + 1 ? right + 1 : xd;
+            canvas_fill(c, (int)x0, y + 1, (int)ceil(x1 - x0), half - 1, missed ? MISS : FRAME_OK);
+            if (xa >= left - 1)
+                canvas_fill(c, (int)lround(xa), v->lanes_y, 1, bottom - v->lanes_y, FRAME_LINE);
+            if (missed) {
+                double xl = draw_x_of(v, (double)f->deadline);
+                if (xl >= left - 1 && xl <= right)
+                    canvas_fill(c, (int)lround(xl), v->frames_y, 1, bottom - v->frames_y, MISS);
+            }
+            if (x1 - x0 > 4 * v->font->w) {
+                snprintf(buf, sizeof buf, "%lld", (long long)f->frame);
+                font_draw(c, v->font, (int)x0 + 2, y + 1, buf, 0x101216, (int)(x1 - x0) - 4);
+            }
         }
+        k++;
     }
     canvas_unclip(c);
+}
+
+/* Missed deadlines as red lines over the lanes, when frames are wider than a pixel. */
+static void draw_misses(draw_t *v, canvas_t *c)
+{
+    const timeline_t *tl = v->tl;
+    size_t k = viz_frame_first_arriving_at(&v->ix, v->t0 > 0 ? (sim_time_t)v->t0 : 0), n = 0;
+    if (k > 0)
+        k--;
+    for (; k < tl->nframes && n < 4096; k++, n++) {
+        const tl_frame_t *f = &tl->frames[v->ix.frames[k]];
+        if ((double)f->arrival > v->t1)
+            break;
+        if (viz_frame_missed(f))
+            canvas_fill(c, (int)lround(draw_x_of(v, (double)f->deadline)), v->lanes_y, 1,
+                        v->lanes_h, MISS);
+    }
 }
 
 /* ---- panels ---- */
@@ -754,13 +798,7 @@ void draw_render(draw_t *v, canvas_t *c, int x, int y, int w, int h)
                 if ((int)tl->lanes[l].group == row->id)
                     draw_lane_slices(v, c, l, row->y, row->h, 0);
     }
-    /* re-draw the frame-deadline marks over the slices */
-    for (size_t i = 0; i < tl->nframes; i++) {
-        const tl_frame_t *f = &tl->frames[i];
-        if (f->deadline && f->done > f->deadline)
-            canvas_fill(c, (int)lround(draw_x_of(v, (double)f->deadline)), v->lanes_y, 1,
-                        v->lanes_h, MISS);
-    }
+    draw_misses(v, c);
     draw_selected(v, c);
     if (v->ranged) {
         double a = draw_x_of(v, v->r0), b = draw_x_of(v, v->r1);

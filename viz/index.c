@@ -30,6 +30,15 @@ static int by_time(const void *a, const void *b)
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
+static int by_arrival(const void *a, const void *b)
+{
+    const tl_frame_t *x = &sort_tl->frames[*(const size_t *)a];
+    const tl_frame_t *y = &sort_tl->frames[*(const size_t *)b];
+    if (x->arrival != y->arrival)
+        return x->arrival < y->arrival ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
 static int sorted_slices(const timeline_t *tl, const size_t *v, size_t n)
 {
     for (size_t k = 1; k < n; k++)
@@ -53,7 +62,10 @@ int viz_index_build(viz_index_t *ix, const timeline_t *tl, diag_t *d)
     ix->lanes = calloc((size_t)tl->nlanes + 1, sizeof *ix->lanes);
     ix->counters = calloc((size_t)tl->ncounters + 1, sizeof *ix->counters);
     ix->storage = malloc((tl->nslices + tl->nsamples + 1) * sizeof *ix->storage);
-    if (ix->lanes == NULL || ix->counters == NULL || ix->storage == NULL) {
+    ix->frames = malloc((tl->nframes + 1) * sizeof *ix->frames);
+    ix->missed_before = malloc((tl->nframes + 1) * sizeof *ix->missed_before);
+    if (ix->lanes == NULL || ix->counters == NULL || ix->storage == NULL || ix->frames == NULL ||
+        ix->missed_before == NULL) {
         viz_index_free(ix);
         return diag_error(d, "", 0, 0, "out of memory indexing the timeline");
     }
@@ -105,7 +117,31 @@ int viz_index_build(viz_index_t *ix, const timeline_t *tl, diag_t *d)
                 ci->max = v;
         }
     }
+    for (size_t i = 0; i < tl->nframes; i++)
+        ix->frames[i] = i;
+    qsort(ix->frames, tl->nframes, sizeof(size_t), by_arrival);
+    ix->missed_before[0] = 0;
+    for (size_t k = 0; k < tl->nframes; k++)
+        ix->missed_before[k + 1] = ix->missed_before[k] + (size_t)viz_frame_missed(&tl->frames[ix->frames[k]]);
     sort_tl = NULL;
+    ix->times = malloc((2 * tl->nslices + 1) * sizeof *ix->times);
+    if (ix->times == NULL) {
+        viz_index_free(ix);
+        return diag_error(d, "", 0, 0, "out of memory indexing the timeline");
+    }
+    {
+        sim_time_t *p = ix->times;
+        for (int l = 0; l < tl->nlanes; l++) {
+            viz_lane_index_t *li = &ix->lanes[l];
+            li->start = p;
+            li->end = p + li->n;
+            for (size_t k = 0; k < li->n; k++) {
+                li->start[k] = tl->slices[li->slice[k]].start;
+                li->end[k] = tl->slices[li->slice[k]].end;
+            }
+            p += 2 * li->n;
+        }
+    }
     return 0;
 }
 
@@ -114,6 +150,12 @@ void viz_index_free(viz_index_t *ix)
     free(ix->lanes);
     free(ix->counters);
     free(ix->storage);
+    free(ix->times);
+    ix->times = NULL;
+    free(ix->frames);
+    free(ix->missed_before);
+    ix->frames = NULL;
+    ix->missed_before = NULL;
     ix->lanes = NULL;
     ix->counters = NULL;
     ix->storage = NULL;
@@ -142,12 +184,11 @@ int viz_index_check(const viz_index_t *ix, diag_t *d)
     return 0;
 }
 
-size_t viz_lane_first_ending_after(const viz_index_t *ix, int l, sim_time_t t)
+static size_t end_search(const sim_time_t *end, size_t lo, size_t hi, sim_time_t t)
 {
-    size_t lo = 0, hi = ix->lanes[l].n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (viz_lane_slice(ix, l, mid)->end <= t)
+        if (end[mid] <= t)
             lo = mid + 1;
         else
             hi = mid;
@@ -155,12 +196,38 @@ size_t viz_lane_first_ending_after(const viz_index_t *ix, int l, sim_time_t t)
     return lo;
 }
 
+size_t viz_lane_first_ending_after(const viz_index_t *ix, int l, sim_time_t t)
+{
+    return end_search(ix->lanes[l].end, 0, ix->lanes[l].n, t);
+}
+
+size_t viz_lane_skip(const viz_index_t *ix, int l, size_t from, sim_time_t t)
+{
+    const viz_lane_index_t *li = &ix->lanes[l];
+    size_t step = 1, lo = from, hi;
+    if (from >= li->n || li->end[from] > t)
+        return from;
+    /* end[lo] <= t: double the step until end[hi] > t, then bisect */
+    for (;;) {
+        hi = lo + step;
+        if (hi >= li->n) {
+            hi = li->n;
+            break;
+        }
+        if (li->end[hi] > t)
+            break;
+        lo = hi;
+        step *= 2;
+    }
+    return end_search(li->end, lo + 1, hi, t);
+}
+
 size_t viz_lane_first_starting_at(const viz_index_t *ix, int l, sim_time_t t)
 {
     size_t lo = 0, hi = ix->lanes[l].n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (viz_lane_slice(ix, l, mid)->start < t)
+        if (ix->lanes[l].start[mid] < t)
             lo = mid + 1;
         else
             hi = mid;
@@ -179,4 +246,17 @@ size_t viz_counter_at(const viz_index_t *ix, int c, sim_time_t t)
             hi = mid;
     }
     return lo == 0 ? (size_t)-1 : lo - 1;
+}
+
+size_t viz_frame_first_arriving_at(const viz_index_t *ix, sim_time_t t)
+{
+    size_t lo = 0, hi = ix->tl->nframes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->tl->frames[ix->frames[mid]].arrival < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
