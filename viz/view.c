@@ -598,11 +598,32 @@ static int run_window(session_t *panes, int npanes, const options_t *o, diag_t *
     ui_t u = {0};
     int mx = 0, my = 0;
     char title[600];
+    const char *drv = getenv("SDL_VIDEODRIVER");
+    /* SDL falls back to its offscreen driver when there is no display, which would leave an
+     * invisible window waiting for input that never comes: refuse instead. */
+    if ((drv == NULL || *drv == '\0') && getenv("DISPLAY") == NULL &&
+        getenv("WAYLAND_DISPLAY") == NULL) {
+        diag_error(d, "", 0, 0,
+                   "no display (neither DISPLAY nor WAYLAND_DISPLAY is set); render headless "
+                   "with --screenshot OUT.png, or run under a display (e.g. xvfb-run)");
+        return VIZ_EXIT_UNAVAILABLE;
+    }
+    if ((drv == NULL || *drv == '\0') && getenv("WAYLAND_DISPLAY") == NULL)
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         diag_error(d, "", 0, 0,
                    "cannot open a window: %s (no display? set DISPLAY, or render headless "
                    "with --screenshot OUT.png)",
                    SDL_GetError());
+        return VIZ_EXIT_UNAVAILABLE;
+    }
+    drv = SDL_GetCurrentVideoDriver();
+    if (drv && (strcmp(drv, "offscreen") == 0 || strcmp(drv, "dummy") == 0)) {
+        diag_error(d, "", 0, 0,
+                   "no display (SDL's '%s' video driver shows nothing); render headless with "
+                   "--screenshot OUT.png",
+                   drv);
+        SDL_Quit();
         return VIZ_EXIT_UNAVAILABLE;
     }
     snprintf(title, sizeof title, "orinsim view: %s", panes[0].trace->path);
