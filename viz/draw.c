@@ -16,9 +16,9 @@
 
 enum {
     BG = 0x1B1D23, ROW_A = 0x23262D, ROW_B = 0x1F2228, HEAD_BG = 0x2E3440, TEXT = 0xD8DEE9,
-    DIM_TEXT = 0x8A93A6, GRID = 0x353A45, AGGREGATE = 0x8C9BB8, DIMMED = 0x3A3F4B,
-    SELECT = 0xFFFFFF, RANGE = 0x5E81AC, MISS = 0xE0474C, FRAME_OK = 0x4C8C6A,
-    FRAME_LINE = 0x3E4452, PANEL = 0x2B303B, COUNTER = 0xD08770, AXIS_BG = 0x262A33
+    DIM_TEXT = 0x8A93A6, GRID = DRAW_GRID, AGGREGATE = 0x8C9BB8, DIMMED = 0x3A3F4B,
+    SELECT = 0xFFFFFF, RANGE = 0x5E81AC, MISS = DRAW_MISS, FRAME_OK = 0x4C8C6A,
+    FRAME_LINE = DRAW_FRAME_LINE, PANEL = 0x2B303B, COUNTER = 0xD08770, AXIS_BG = 0x262A33
 };
 
 static const uint32_t PALETTE[] = {0x5E81AC, 0x88C0D0, 0xA3BE8C, 0xEBCB8B, 0xD08770,
@@ -363,17 +363,23 @@ static void draw_lane_slices(draw_t *v, canvas_t *c, int l, int y, int h, int la
         if (xs >= right)
             break;
         if (xe - xs < 1.0) {
-            /* Tiny: paint the whole column busy and jump past it. */
-            int col_x = (int)floor(xs < left ? left : xs);
-            double t_next = draw_t_of(v, col_x + 1);
-            size_t nk = viz_lane_skip(&v->ix, l, k, t_next > 0 ? (sim_time_t)t_next : 0);
-            if (nk == k + 1 || nk == k) {
+            /* Tiny: paint the column(s) it touches busy, then jump past every slice that
+             * ends inside them. */
+            int c0 = (int)floor(xs < left ? left : xs), c1 = (int)ceil(xe) - 1;
+            double t_next;
+            size_t nk;
+            if (c1 < c0)
+                c1 = c0;
+            t_next = draw_t_of(v, c1 + 1);
+            nk = viz_lane_skip(&v->ix, l, k, t_next > 0 ? (sim_time_t)t_next : 0);
+            if (nk <= k + 1) {
                 visible_slice_colour(v, s, &col);
+                nk = k + 1;
             } else {
                 col = v->search[0] ? DIMMED : AGGREGATE;
             }
-            canvas_fill(c, col_x, y + 1, 1, h - 2, col);
-            k = nk > k ? nk : k + 1;
+            canvas_fill(c, c0, y + 1, c1 - c0 + 1, h - 2, col);
+            k = nk;
             continue;
         }
         visible_slice_colour(v, s, &col);
@@ -632,11 +638,11 @@ static void details_panel(draw_t *v, canvas_t *c)
     panel(v, c, l, n, 1);
 }
 
-static void compute_aggregates(draw_t *v)
+const draw_agg_t *draw_aggregates(draw_t *v)
 {
     const timeline_t *tl = v->tl;
     if (v->agg_r0 == v->r0 && v->agg_r1 == v->r1)
-        return;
+        return v->agg;
     v->agg_r0 = v->r0;
     v->agg_r1 = v->r1;
     for (int l = 0; l < tl->nlanes; l++) {
@@ -660,10 +666,10 @@ static void compute_aggregates(draw_t *v)
             g->slices++;
         }
     }
+    return v->agg;
 }
 
-/* Energy of a power counter (unit W or mW) over [r0, r1], joules. */
-static double counter_energy(const draw_t *v, int c)
+double draw_energy(const draw_t *v, int c)
 {
     const char *unit = timeline_name(v->tl, v->tl->counters[c].unit);
     double scale = strcmp(unit, "W") == 0 ? 1 : strcmp(unit, "mW") == 0 ? 1e-3 : 0, e = 0;
@@ -696,7 +702,7 @@ static void range_panel(draw_t *v, canvas_t *c)
     double span = v->r1 - v->r0;
     if (!v->ranged)
         return;
-    compute_aggregates(v);
+    draw_aggregates(v);
     fmt_time(a, sizeof a, v->r0, span / 100);
     fmt_time(b, sizeof b, span, span / 100);
     snprintf(l[n++], LINE, "range %s + %s", a, b);
@@ -711,7 +717,7 @@ static void range_panel(draw_t *v, canvas_t *c)
                      100 * ag->busy_ps / span, a, ag->slices);
         }
     for (int k = 0; k < tl->ncounters && n < 23; k++) {
-        double en = counter_energy(v, k);
+        double en = draw_energy(v, k);
         if (en < 0)
             continue;
         fmt_si(e, sizeof e, en, "J");

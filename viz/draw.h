@@ -33,6 +33,10 @@
 #include "viz/font.h"
 #include "viz/index.h"
 
+/* Thin vertical lines drawn across idle lanes: time-axis ticks, frame arrivals, missed
+ * deadlines. */
+enum { DRAW_GRID = 0x353A45, DRAW_FRAME_LINE = 0x3E4452, DRAW_MISS = 0xE0474C };
+
 typedef enum draw_row_kind { ROW_GROUP, ROW_LANE, ROW_SUMMARY, ROW_COUNTER } draw_row_kind_t;
 
 typedef struct draw_row {
@@ -103,6 +107,12 @@ double draw_t_of(const draw_t *v, double x);
 const draw_row_t *draw_row_at(const draw_t *v, int y);
 /* The row of lane `lane` in the last layout, or NULL (collapsed, or scrolled away). */
 const draw_row_t *draw_lane_row(const draw_t *v, int lane);
+/* Each lane's busy time, bytes, flops and slices inside the selected range (an array of
+ * tl->nlanes; a slice's bytes and flops count in proportion to its part in the range). */
+const draw_agg_t *draw_aggregates(draw_t *v);
+/* Energy of counter `c` over the selected range in joules, if its unit is W or mW (the
+ * value holds until the next sample); -1 for other counters. */
+double draw_energy(const draw_t *v, int c);
 /* The slice under (x, y), within 3 pixels, or -1. */
 long draw_pick(const draw_t *v, int x, int y);
 
