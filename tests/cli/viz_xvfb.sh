@@ -17,6 +17,8 @@ if "$bin" view --help >/dev/null 2>&1; [ $? -eq 5 ]; then
   echo "SKIP: this orinsim was built without the viewer"
   exit 77
 fi
+# sanitizer builds: libraries under SDL's X11 backend keep memory until exit
+export LSAN_OPTIONS="suppressions=$src/tests/data/viz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 tmp=$(mktemp -d)
 xpid=
 vpid=
