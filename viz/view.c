@@ -120,6 +120,7 @@ static int parse_range(const char *s, double *a, double *b)
     return 0;
 }
 
+/* 0: run; 1: --help was printed; EXIT_BAD_INPUT: bad usage (message printed). */
 static int parse_options(int argc, char **argv, options_t *o)
 {
     memset(o, 0, sizeof *o);
@@ -138,7 +139,7 @@ static int parse_options(int argc, char **argv, options_t *o)
     } while (0)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
-            return -1;
+            return 1;
         } else if (strcmp(a, "--sku") == 0) {
             VALUE();
             o->sku = v;
@@ -738,14 +739,9 @@ int viz_view_main(int argc, char **argv)
     int npanes = 0, rc = EXIT_OK;
     const char *font_path;
     diag_t d;
-    if (parse_options(argc, argv, &o) != 0)
-        return argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-                   ? EXIT_OK
-                   : EXIT_BAD_INPUT;
-    /* --help anywhere */
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return EXIT_OK;
+    rc = parse_options(argc, argv, &o);
+    if (rc != 0)
+        return rc == 1 ? EXIT_OK : EXIT_BAD_INPUT;  /* --help, or bad usage */
     diag_clear(&d);
     font_path = font_default_path(o.font);
     if (font_load(&font, font_path, FONT_POINTS, &d) != 0) {
