@@ -17,8 +17,10 @@ if "$bin" view --help >/dev/null 2>&1; [ $? -eq 5 ]; then
   echo "SKIP: this orinsim was built without the viewer"
   exit 77
 fi
-# sanitizer builds: libraries under SDL's X11 backend keep memory until exit
-export LSAN_OPTIONS="suppressions=$src/tests/data/viz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# Sanitizer builds: SDL's X11 backend loads libdbus and input-method modules that keep
+# memory until exit (some are unloaded before the leak check, so no suppression can name
+# them). Leaks of the viewer's own code are checked by test_viz_view and viz_cli.sh.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 tmp=$(mktemp -d)
 xpid=
 vpid=
