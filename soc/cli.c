@@ -2,7 +2,8 @@
  * cli: the `orinsim` command line.
  *
  *   orinsim [run] [--sku NAME|FILE] [--mode NAME] [--frames N] [--json FILE|-]
- *                 [--reproducible] [--quiet] trace.yaml
+ *                 [--reproducible] [--quiet] [--timeline FILE] trace.yaml
+ *   orinsim view [options] trace.yaml           (viz/view.h)
  *   orinsim skus
  *   orinsim sku NAME|FILE [--mode NAME]
  *   orinsim bench phold [options]
@@ -23,9 +24,12 @@
 #include "soc/replay.h"
 #include "soc/report.h"
 #include "soc/sku.h"
+#include "soc/timeline.h"
 #include "soc/trace.h"
 #include "soc/validate.h"
 #include "soc/zoo.h"
+#include "viz/export.h"
+#include "viz/view.h"
 
 #define DEFAULT_SKU "agx64"
 
@@ -38,6 +42,7 @@ static void usage(FILE *out)
             "       orinsim bench phold [--help]\n"
             "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
             "       orinsim validate [--json] [--case ID]   (against published results)\n"
+            "       orinsim view [--help] [options] TRACE.yaml   (timeline viewer)\n"
             "\n"
             "run options:\n"
             "  --sku NAME|FILE   module to simulate (default " DEFAULT_SKU "; see `orinsim skus`)\n"
@@ -46,6 +51,7 @@ static void usage(FILE *out)
             "  --json FILE|-     write the JSON report to FILE, or to stdout with -\n"
             "  --reproducible    leave wall-clock figures out of the reports\n"
             "  --quiet           no text report\n"
+            "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto)\n"
             "  --help, --version\n"
             "\n"
             "exit codes: 0 success, 2 bad input or usage, 1 internal error\n");
@@ -158,6 +164,7 @@ static int write_json(const char *path, const soc_config_t *cfg, const trace_t *
 static int cmd_run(int argc, char **argv)
 {
     const char *sku_name = DEFAULT_SKU, *mode = NULL, *json = NULL, *path = NULL;
+    const char *timeline = NULL;
     int quiet = 0, rc;
     replay_options_t ro = {0};
     report_options_t rep = {0};
@@ -189,6 +196,9 @@ static int cmd_run(int argc, char **argv)
                 return bad_usage("--frames expects a whole number from 1 to 10000000, got '%s'",
                                  v);
             ro.frames = n;
+        } else if (strcmp(a, "--timeline") == 0) {
+            if ((timeline = opt_value(argc, argv, &i)) == NULL)
+                return bad_usage("%s needs a value (a file name)", a);
         } else if (strcmp(a, "--reproducible") == 0) {
             rep.reproducible = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -219,8 +229,12 @@ static int cmd_run(int argc, char **argv)
         free(sku);
         return EXIT_BAD_INPUT;
     }
-    if (replay_check(&cfg, &trace, &d) != 0 || replay_run(&cfg, &trace, &ro, &res, &d) != 0) {
+    if (timeline && (ro.timeline = timeline_new()) == NULL)
+        diag_error(&d, path, 0, 0, "internal error: out of memory");
+    if (d.set || replay_check(&cfg, &trace, &d) != 0 ||
+        replay_run(&cfg, &trace, &ro, &res, &d) != 0) {
         diag_print(&d);
+        timeline_free(ro.timeline);
         trace_free(&trace);
         free(sku);
         return strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
@@ -230,6 +244,12 @@ static int cmd_run(int argc, char **argv)
         report_text(stdout, &cfg, &trace, &res, &rep);
     if (json)
         rc = write_json(json, &cfg, &trace, &res, &rep);
+    if (timeline && rc == EXIT_OK &&
+        viz_export_chrome_path(timeline, ro.timeline, trace.name[0] ? trace.name : path, &d)) {
+        diag_print(&d);
+        rc = strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+    }
+    timeline_free(ro.timeline);
     replay_result_free(&res);
     trace_free(&trace);
     free(sku);
@@ -261,6 +281,8 @@ int cli_main(int argc, char **argv)
         return cmd_zoo(argc - 1, argv + 1);
     if (strcmp(argv[1], "validate") == 0)
         return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(argv[1], "view") == 0)
+        return viz_view_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);
