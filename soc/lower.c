@@ -369,6 +369,7 @@ int lower_reformat(const soc_config_t *cfg, double bytes, lowered_op_t *out)
                     sizeof why) != 0)
         return -1;
     snprintf(out->kernel.name, sizeof out->kernel.name, "reformat");
+    snprintf(out->label, sizeof out->label, "reformat");
     return 0;
 }
 

@@ -27,6 +27,7 @@ typedef struct lowered_op {
     int cpu_threads;
     double cpu_bytes;
     double in_bytes, out_bytes;/* the op's input and output tensors (GPU reformat at hand-offs) */
+    char label[64];            /* the op's `name:` label, else its kind (timelines) */
     int fused;                 /* ON_GPU: folded into the kernel of the op before it
                                 * (lower_fuse_gpu); launches nothing */
 } lowered_op_t;

@@ -275,8 +275,11 @@ static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, prog
         default:
             break;
         }
-        if (placed == 0)
+        if (placed == 0) {
+            snprintf(ops[j].label, sizeof ops[j].label, "%s",
+                     op->name[0] ? op->name : trace_op_name(op->kind));
             continue;
+        }
         if (task->engine != ENG_GPU && task->fallback != FALLBACK_GPU)
             rc = diag_error(d, t->path, op->pos.line, op->pos.col,
                             "%s op of task '%s' cannot run on %s: %s (add fallback: gpu to run "
@@ -284,22 +287,19 @@ static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, prog
                             trace_engine_name(task->engine), why);
         else
             rc = lower_gpu(cfg, t, op, &ops[j], d);
+        snprintf(ops[j].label, sizeof ops[j].label, "%s",
+                 op->name[0] ? op->name : ops[j].kernel.name);
     }
     if (rc == 0)
         lower_fuse_gpu(task->ops, ops, task->nops);
     if (rc == 0 && build_dla_steps(cfg, task, p, ops, task->nops) != 0)
         rc = diag_error(d, t->path, 0, 0, "out of memory");
     free(ops);
-    /* Slice names: a GPU step is its kernel; a CPU or PVA step its op kind; a DLA
-     * segment its task. */
+    /* Slice names: an op's label (its `name:`, else its kind or kernel); a DLA segment
+     * is named by its task. */
     for (int s = 0; rc == 0 && s < p->nsteps; s++) {
         step_t *st = &p->steps[s];
-        if (st->on == ON_GPU)
-            st->name = p->ops[st->op].kernel.name;
-        else if (st->on == ON_DLA)
-            st->name = task->id;
-        else
-            st->name = trace_op_name(p->ops[st->op].kind);
+        st->name = st->on == ON_DLA ? task->id : p->ops[st->op].label;
     }
     return rc;
 }
