@@ -19,6 +19,7 @@
 
 #include "sim/diag.h"
 #include "sim/phold.h"
+#include "soc/check.h"
 #include "soc/replay.h"
 #include "soc/report.h"
 #include "soc/sku.h"
@@ -240,6 +241,10 @@ int cli_main(int argc, char **argv)
         return cmd_sku(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0)
         return cmd_bench(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") == 0)
+        return check_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return check_compare_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);
