@@ -202,8 +202,9 @@ int check_jetson_sku(double total_mem, double gpu_clock_hz, char *name, size_t l
         diag_clear(&d);
         if (sku_load(names[i], s, &d) != 0 || s->dram_capacity <= 0 || s->gpu.clock_hz <= 0)
             continue;
-        /* The module's memory first (CUDA sees capacity less carve-outs), then the clock. */
-        score = 4 * fabs(log(total_mem / (s->dram_capacity - s->dram_reserved))) +
+        /* The module's memory first (CUDA sees the capacity less carve-outs, a few per
+         * cent), then the peak clock. */
+        score = 4 * fabs(log(total_mem / s->dram_capacity)) +
                 fabs(log(gpu_clock_hz / s->gpu.clock_hz));
         if (score < best_score) {
             best_score = score;
