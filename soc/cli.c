@@ -21,6 +21,7 @@
 
 #include "sim/diag.h"
 #include "sim/phold.h"
+#include "soc/check.h"
 #include "soc/replay.h"
 #include "soc/report.h"
 #include "soc/sku.h"
@@ -43,6 +44,8 @@ static void usage(FILE *out)
             "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
             "       orinsim validate [--json] [--case ID]   (against published results)\n"
             "       orinsim view [--help] [options] TRACE.yaml   (timeline viewer)\n"
+            "       orinsim check [--help] TRACE.yaml   (run the ops on this machine's GPU)\n"
+            "       orinsim compare MEASURED.yaml   (model against recorded measurements)\n"
             "\n"
             "run options:\n"
             "  --sku NAME|FILE   module to simulate (default " DEFAULT_SKU "; see `orinsim skus`)\n"
@@ -283,6 +286,10 @@ int cli_main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(argv[1], "view") == 0)
         return viz_view_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") == 0)
+        return check_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return check_compare_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);
