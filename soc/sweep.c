@@ -20,8 +20,8 @@
 
 #define SWEEP_MAX_SKUS 16
 
-int sweep_plan(const sku_t *skus, int nskus, const char *modes, sweep_row_t **rows,
-               soc_config_t **cfgs, int *n, diag_t *d)
+static int plan(const sku_t *skus, int nskus, const char *modes, sweep_row_t **rows,
+                soc_config_t **cfgs, int *n, diag_t *d)
 {
     int cap = 0, all = strcmp(modes, "all") == 0, listed = 1;
     *rows = NULL;
@@ -64,6 +64,19 @@ int sweep_plan(const sku_t *skus, int nskus, const char *modes, sweep_row_t **ro
         }
     }
     return 0;
+}
+
+int sweep_plan(const sku_t *skus, int nskus, const char *modes, sweep_row_t **rows,
+               soc_config_t **cfgs, int *n, diag_t *d)
+{
+    if (plan(skus, nskus, modes, rows, cfgs, n, d) == 0)
+        return 0;
+    free(*rows);
+    free(*cfgs);
+    *rows = NULL;
+    *cfgs = NULL;
+    *n = 0;
+    return DIAG_ERR;
 }
 
 static void run_one(const soc_config_t *cfg, sweep_row_t *row, const trace_t *t,

@@ -49,7 +49,8 @@ typedef struct sweep_options {
 } sweep_options_t;
 
 /* Resolve `modes` ("all" or a comma-separated list, names as `--mode` takes them) for each
- * SKU; unknown modes are bad input. Fills *rows (free() it) in SKU-major order. */
+ * SKU; unknown modes are bad input. Fills *rows and *cfgs (free() both) in SKU-major order;
+ * on error they are NULL. */
 int sweep_plan(const sku_t *skus, int nskus, const char *modes, sweep_row_t **rows,
                soc_config_t **cfgs, int *n, diag_t *d);
 /* Run every planned row (in parallel) and mark `meets` and `best`. */

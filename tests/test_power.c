@@ -565,12 +565,13 @@ START_TEST(test_sweep_deterministic)
         if (i == na - 1)
             ck_assert_int_eq(best, 1);
     }
+    free(b);
+    free(cb);
     ck_assert_int_ne(sweep_plan(skus, 1, "MAXN,99W", &b, &cb, &nb, &d), 0);
     ck_assert_ptr_nonnull(strstr(d.msg, "unknown mode '99W'"));
+    ck_assert_ptr_null(b);
     free(a);
-    free(b);
     free(ca);
-    free(cb);
     trace_free(&t);
     free(skus);
 }
