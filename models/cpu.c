@@ -13,6 +13,7 @@
  */
 #include "models/cpu.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 struct cpu {
@@ -107,4 +108,13 @@ double cpu_busy_cores(cpu_t *c, sim_time_t t0)
 const cpu_spec_t *cpu_spec(const cpu_t *c)
 {
     return &c->spec;
+}
+
+void cpu_set_clock(cpu_t *c, double hz)
+{
+    /* Ops already running keep the per-thread ceiling they started with (flows have no
+     * ceiling setter); the pool's capacity, and so every op sharing it, follows at once. */
+    assert(hz > 0);
+    c->spec.hz = hz;
+    sim_link_set_capacity(c->cores, c->spec.cores * hz);
 }

@@ -26,5 +26,8 @@ int cpu_run(cpu_t *c, double cycles_per_thread, int threads, double bytes, sim_f
 /* Average busy cores over [t0, now]. */
 double cpu_busy_cores(cpu_t *c, sim_time_t t0);
 const cpu_spec_t *cpu_spec(const cpu_t *c);
+/* Change the core clock at the current time (DVFS, thermal throttling). The cores' total
+ * capacity follows at once; an op already running keeps its per-thread ceiling. */
+void cpu_set_clock(cpu_t *c, double hz);
 
 #endif

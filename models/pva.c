@@ -336,3 +336,10 @@ const pva_spec_t *pva_spec(const pva_t *p)
 {
     return &p->spec;
 }
+
+void pva_set_clock(pva_t *p, double hz)
+{
+    assert(hz > 0);
+    p->spec.vps_hz = hz;
+    sim_link_set_capacity(p->vps, p->spec.vps * hz);
+}

@@ -88,5 +88,7 @@ int pva_busy(const pva_t *p);
 /* Time-weighted busy level (1 while an op runs, its overhead included) over [t0, now]. */
 double pva_busy_frac(pva_t *p, sim_time_t t0);
 const pva_spec_t *pva_spec(const pva_t *p);
+/* Change the VPS clock at the current time (DVFS, thermal throttling). */
+void pva_set_clock(pva_t *p, double hz);
 
 #endif

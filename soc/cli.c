@@ -22,9 +22,11 @@
 #include "sim/diag.h"
 #include "sim/phold.h"
 #include "soc/check.h"
+#include "soc/power_run.h"
 #include "soc/replay.h"
 #include "soc/report.h"
 #include "soc/sku.h"
+#include "soc/sweep.h"
 #include "soc/timeline.h"
 #include "soc/trace.h"
 #include "soc/validate.h"
@@ -58,6 +60,7 @@ static void usage(FILE *out)
             "  --help, --version\n"
             "\n"
             "exit codes: 0 success, 2 bad input or usage, 1 internal error\n");
+    power_cli_usage(out);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -176,10 +179,17 @@ static int cmd_run(int argc, char **argv)
     trace_t trace;
     replay_result_t res;
     diag_t d;
+    power_options_t pw;
+    power_run_t *prun = NULL;
+    int prc;
 
+    power_options_init(&pw);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--sku") == 0) {
+        if ((prc = power_cli_option(&pw, argc, argv, &i)) != 0) {
+            if (prc < 0)
+                return EXIT_BAD_INPUT;
+        } else if (strcmp(a, "--sku") == 0) {
             if ((sku_name = opt_value(argc, argv, &i)) == NULL)
                 return bad_usage("%s needs a value", a);
         } else if (strcmp(a, "--mode") == 0) {
@@ -234,15 +244,18 @@ static int cmd_run(int argc, char **argv)
     }
     if (timeline && (ro.timeline = timeline_new()) == NULL)
         diag_error(&d, path, 0, 0, "internal error: out of memory");
-    if (d.set || replay_check(&cfg, &trace, &d) != 0 ||
+    if (d.set || power_run_setup(&prun, &pw, &cfg, &ro, &d) != 0 ||
+        replay_check(&cfg, &trace, &d) != 0 ||
         replay_run(&cfg, &trace, &ro, &res, &d) != 0) {
         diag_print(&d);
         timeline_free(ro.timeline);
         trace_free(&trace);
+        power_run_free(prun);
         free(sku);
         return strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
     }
     rc = EXIT_OK;
+    rep.power = prun;
     if (!quiet && !(json && strcmp(json, "-") == 0))
         report_text(stdout, &cfg, &trace, &res, &rep);
     if (json)
@@ -253,6 +266,8 @@ static int cmd_run(int argc, char **argv)
         rc = strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
     }
     timeline_free(ro.timeline);
+    rc = power_run_exit_code(prun, rc);
+    power_run_free(prun);
     replay_result_free(&res);
     trace_free(&trace);
     free(sku);
@@ -290,6 +305,8 @@ int cli_main(int argc, char **argv)
         return check_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "compare") == 0)
         return check_compare_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sweep") == 0)
+        return sweep_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);

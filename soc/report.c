@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/dram.h"
+#include "soc/power_run.h"
 #include "soc/units.h"
 
 static double ms(uint64_t ps)
@@ -122,6 +123,8 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
         fprintf(out, "sim       %.6f s simulated in %.3f s wall, %llu events (%.2f M events/s)\n",
                 sim_s, r->wall_s, (unsigned long long)r->events,
                 r->wall_s > 0 ? (double)r->events / r->wall_s / 1e6 : 0);
+    if (opt && opt->power)
+        power_report_text(out, opt->power, t, r);
 }
 
 /* ---- JSON ---- */
@@ -221,6 +224,8 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
     json_object_object_add(sim, "events_per_s",
                            jnum(repro || r->wall_s <= 0 ? 0 : (double)r->events / r->wall_s));
     json_object_object_add(root, "sim", sim);
+    if (opt && opt->power)
+        power_report_json(root, opt->power, t, r);
 
     rc = fprintf(out, "%s\n",
                  json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |

@@ -13,8 +13,11 @@
 
 #define REPORT_VERSION 1
 
+struct power_run;
+
 typedef struct report_options {
     int reproducible;          /* leave out wall-clock figures (byte-identical reports) */
+    const struct power_run *power;  /* power, energy and thermal sections (soc/power_run.h) */
 } report_options_t;
 
 void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_result_t *r,

@@ -31,6 +31,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "soc/sku_power.h"
 #include "soc/ydoc.h"
 
 #define CAP_MAX (-1.0)        /* "max" while loading: the hardware maximum */
@@ -56,6 +57,7 @@ typedef struct loader {
     at_t cap_at[SKU_MAX_MODES][CAP_COUNT];
     at_t name_at[SKU_MAX_MODES];
     at_t smem_cta_max_at, warps_full_rate_at, threads_cta_at, engine_at[2];
+    sku_power_names_t power_names;   /* soc/sku_power.c */
 } loader_t;
 
 /* One file being read: its document, whether it is a base file (every field required). */
@@ -67,7 +69,8 @@ typedef struct rd {
 } rd_t;
 
 static const char *const TOP_KEYS[] = {"sku", "title", "inherits", "gpu", "dram", "cpu",
-                                       "dla", "pva", "modes", "default_mode", NULL};
+                                       "dla", "pva", "modes", "default_mode", "power",
+                                       "thermal", NULL};
 static const char *const GPU_KEYS[] = {
     "tpcs", "sms_per_tpc", "max_clock", "cuda_flops_per_clk", "tensor_flops_per_clk",
     "sparse_factor", "sparse_meta_bits", "tensor_efficiency", "cuda_efficiency", "warp_size",
@@ -689,6 +692,8 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
         return DIAG_ERR;
     if (parse_pva(&r, root))
         return DIAG_ERR;
+    if (sku_power_parse(y, root, &s->power, &L->power_names, r.file, d))
+        return DIAG_ERR;
     snprintf(s->path, sizeof s->path, "%s", path);
     return 0;
 }
@@ -787,6 +792,9 @@ static int finish(loader_t *L, diag_t *d)
         m->cpus_online = (int)cpus;
         m->tpcs = (int)tpcs;
     }
+    if (sku_power_finish(&s->power, &L->power_names, L->files[L->power_names.file], g->clock_hz,
+                         s->cpu_max_hz, s->dla_max_hz, s->pva_max_hz, s->dram.emc_hz, d))
+        return DIAG_ERR;
     s->default_mode = find_mode(s, L->default_name);
     if (s->default_mode < 0)
         return at_error(L, L->default_at, d, "default_mode '%s' is not one of the modes",
@@ -871,6 +879,7 @@ int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d
     out->pva.vps_hz = m->pva_vps_hz;
     if (sku->pva_axi_max_hz > 0)   /* the DMA engines run on the AXI clock (U, docs/pva.md) */
         out->pva.dram_Bps = sku->pva.dram_Bps * m->pva_axi_hz / sku->pva_axi_max_hz;
+    out->power = sku->power;
     return 0;
 }
 

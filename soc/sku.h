@@ -18,6 +18,7 @@
 #include "models/dram.h"
 #include "models/dtype.h"
 #include "models/gpu.h"
+#include "models/power.h"
 #include "models/pva.h"
 #include "sim/diag.h"
 
@@ -61,6 +62,7 @@ typedef struct sku {
     double pva_max_hz;        /* PVA vector subsystems (VPS) */
     double pva_axi_max_hz;    /* PVA control processor / AXI clock ceiling */
     pva_spec_t pva;           /* at the VPS and AXI maxima; zero without a PVA */
+    power_spec_t power;       /* power and thermal model (power.present = 0: none) */
 
     sku_mode_t modes[SKU_MAX_MODES];
     int nmodes;
@@ -82,6 +84,7 @@ typedef struct soc_config {
     int pvas;
     double pva_hz;
     pva_spec_t pva;           /* vps_hz = mode VPS cap; dram_Bps scaled by the mode's AXI cap */
+    power_spec_t power;       /* the SKU's power and thermal model (models/power.h) */
 } soc_config_t;
 
 /* Directory of shipped SKU files: $ORINSIM_CONFIG_DIR, else the build's configs/. */

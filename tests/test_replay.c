@@ -203,7 +203,7 @@ static char *json_of(const char *sku, const char *mode, const char *rel)
     setup_t *s = config(sku, mode);
     trace_t t;
     replay_result_t r;
-    report_options_t ro = {1};
+    report_options_t ro = {.reproducible = 1};
     diag_t d;
     char *buf = NULL;
     size_t len = 0;
