@@ -64,7 +64,7 @@ static const char *const OP_NAMES[OP_KIND_COUNT] = {
     "gemm", "conv", "attention", "elementwise", "reduce", "memcpy", "kernel", "cpu"};
 
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
-                                       "tasks", NULL};
+                                       "tasks", "budgets", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", NULL};
 static const char *const REPEAT_KEYS[] = {"op", "name", "count", "ops", NULL};
 static const char *const *const OP_KEYS[OP_KIND_COUNT] = {
@@ -1053,7 +1053,8 @@ static int parse_doc(parser_t *p)
         if (parse_task(p, ydoc_seq_at(&p->y, tasks, i), (int)i) != 0)
             return DIAG_ERR;
     }
-    if (resolve_after(p) != 0)
+    if (budget_parse_yaml(&p->y, ydoc_get(&p->y, root, "budgets"), t, &t->budgets, p->d) != 0 ||
+        resolve_after(p) != 0)
         return DIAG_ERR;
     return order_tasks(p);
 }
@@ -1103,5 +1104,6 @@ void trace_free(trace_t *t)
     }
     free(t->tasks);
     free(t->topo);
+    budget_list_free(&t->budgets);
     memset(t, 0, sizeof *t);
 }
