@@ -329,9 +329,9 @@ static int cmd_run(int argc, char **argv)
         batch_run(runs, nruns, &bo);
 
         /* Everything is printed here, in the order the runs were given. */
-        for (int k = 0; k < nruns; k++) {
+        for (int k = 0, printed = 0; k < nruns; k++) {
             if (text_shown && runs[k].text)
-                printf("%s%s", k ? "\n" : "", runs[k].text);
+                printf("%s%s", printed++ ? "\n" : "", runs[k].text);
             run_messages(&runs[k], text_shown);
         }
         if (nruns > 1 && !(json && strcmp(json, "-") == 0)) {

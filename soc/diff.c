@@ -133,7 +133,8 @@ int diff_load(const char *path, json_object **out, diag_t *d)
         free(buf);
         return diag_error(d, path, 0, 0, "out of memory");
     }
-    o = json_tokener_parse_ex(tok, buf, (int)len);
+    /* The terminating NUL ends a top-level number ("42") that could otherwise go on. */
+    o = json_tokener_parse_ex(tok, buf, (int)len + 1);
     err = json_tokener_get_error(tok);
     if (err == json_tokener_continue)
         err = json_tokener_error_parse_eof;
@@ -266,20 +267,41 @@ static void compare_one(FILE *out, const metric_t *m, json_object *base, json_ob
         fprintf(out, "\n%-36s %14s %14s %12s\n", "metric", "base", "new", "change");
         t->header = 1;
     }
-    fprintf(out, "%-36s %14s %14s %12s  %s\n", name, vb_s, vc_s, ch, flag);
+    fprintf(out, "%-36s %14s %14s %12s%s%s\n", name, vb_s, vc_s, ch, flag[0] ? "  " : "", flag);
 }
 
+/* Length of a template up to the end of its placeholder ("tasks.<task>"), or 0. */
+static size_t group_prefix(const char *tmpl)
+{
+    const char *close = strchr(tmpl, '>');
+    return strchr(tmpl, '<') && close ? (size_t)(close - tmpl) + 1 : 0;
+}
+
+/* Metrics in table order, except that consecutive rows sharing a placeholder (the
+ * statistics of a task, the figures of an engine) are listed key by key. */
 static int compare_runs(FILE *out, json_object *base, json_object *cur, double thr, tally_t *t)
 {
+    int i = 0;
     t->header = 0;
-    for (int i = 0; i < metric_count(); i++) {
-        metric_t *ms;
-        int n = expand_both(metric_def_at(i), base, cur, &ms);
+    while (i < metric_count()) {
+        const metric_def_t *first = metric_def_at(i);
+        size_t pre = group_prefix(first->json);
+        int end = i + 1, n;
+        metric_t *keys;
+        while (pre && end < metric_count() && group_prefix(metric_def_at(end)->json) == pre &&
+               strncmp(metric_def_at(end)->json, first->json, pre) == 0)
+            end++;
+        n = expand_both(first, base, cur, &keys);
         if (n < 0)
             return -1;
         for (int k = 0; k < n; k++)
-            compare_one(out, &ms[k], base, cur, thr, t);
-        free(ms);
+            for (int g = i; g < end; g++) {
+                metric_t m = keys[k];
+                m.def = metric_def_at(g);
+                compare_one(out, &m, base, cur, thr, t);
+            }
+        free(keys);
+        i = end;
     }
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "soc/trace.h"
@@ -251,7 +252,16 @@ static int parse_percent(const char *text, double *out, char *why, size_t whylen
     const char *pct = strchr(text, '%');
     size_t l;
     if (pct == NULL) {
-        snprintf(why, whylen, "missing unit in '%s': expected a percentage such as 80%%", text);
+        char *end;
+        strtod(text, &end);
+        while (*end == ' ' || *end == '\t')
+            end++;
+        if (end != text && *end != '\0')
+            snprintf(why, whylen, "unknown unit '%s' in '%s': expected a percentage such as "
+                     "80%%", end, text);
+        else
+            snprintf(why, whylen, "missing unit in '%s': expected a percentage such as 80%%",
+                     text);
         return -1;
     }
     for (const char *q = pct + 1; *q; q++)
