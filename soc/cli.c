@@ -141,11 +141,14 @@ static int cmd_bench(int argc, char **argv)
 enum { MAX_SKUS = 64, MAX_TRACES = 4096 };
 
 /* The worse of two exit codes: internal error, then bad input, then a failed budget. */
+static int exit_rank(int code)
+{
+    return code == EXIT_INTERNAL ? 3 : code == EXIT_BAD_INPUT ? 2 : code == EXIT_BUDGET ? 1 : 0;
+}
+
 static int worse(int a, int b)
 {
-    static const int RANK[] = {[EXIT_OK] = 0, [EXIT_INTERNAL] = 3, [EXIT_BAD_INPUT] = 2,
-                               [EXIT_BUDGET] = 1};
-    return RANK[b] > RANK[a] ? b : a;
+    return exit_rank(b) > exit_rank(a) ? b : a;
 }
 
 static int write_file(const char *path, const char *what, const batch_run_t *runs, int n,
@@ -287,6 +290,8 @@ static int cmd_run(int argc, char **argv)
     }
     if (rc == EXIT_OK && npaths == 0)
         rc = bad_usage("%s", "no trace given");
+    if (rc == EXIT_OK && json && junit && strcmp(json, "-") == 0 && strcmp(junit, "-") == 0)
+        rc = bad_usage("%s", "--json - and --junit - cannot both write to stdout");
     if (rc == EXIT_OK && nspecs == 0)
         rc = add_skus(DEFAULT_SKU, specs, &nspecs);
 

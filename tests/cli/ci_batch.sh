@@ -95,6 +95,7 @@ check_bad empty_entry "empty entry" --sku agx32, "$cam"
 check_bad bad_trace "cannot open" --sku agx32 "$cam" "$tmp/missing.yaml"
 check_bad threads_zero "--threads expects a whole number from 1 to 1024, got '0'" --threads 0 "$cam"
 check_bad threads_word "--threads expects a whole number" --threads two "$cam"
+check_bad stdout_twice "cannot both write to stdout" --json - --junit - "$cam"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
