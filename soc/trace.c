@@ -48,7 +48,7 @@ enum { MAX_REPEAT_DEPTH = 16 };
 static const char *const ENGINE_NAMES[ENG_COUNT] = {"gpu", "dla0", "dla1", "dla", "pva", "cpu"};
 
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
-                                       "tasks", NULL};
+                                       "tasks", "budgets", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
                                         "memory", NULL};
 static const char *const MEMORY_KEYS[] = {"weights", "activations", "kv_cache", "buffers", NULL};
@@ -653,7 +653,8 @@ static int parse_doc(parser_t *p)
         if (parse_task(p, ydoc_seq_at(&p->y, tasks, i), (int)i) != 0)
             return DIAG_ERR;
     }
-    if (resolve_after(p) != 0)
+    if (budget_parse_yaml(&p->y, ydoc_get(&p->y, root, "budgets"), t, &t->budgets, p->d) != 0 ||
+        resolve_after(p) != 0)
         return DIAG_ERR;
     return order_tasks(p);
 }
@@ -703,5 +704,6 @@ void trace_free(trace_t *t)
     }
     free(t->tasks);
     free(t->topo);
+    budget_list_free(&t->budgets);
     memset(t, 0, sizeof *t);
 }

@@ -20,6 +20,7 @@
 #include "models/dtype.h"
 #include "sim/diag.h"
 #include "sim/sim.h"
+#include "soc/budget.h"
 
 #define TRACE_ID_LEN 64
 #define TRACE_MAX_OPS 1000000      /* after repeat expansion, whole trace */
@@ -196,6 +197,7 @@ typedef struct trace {
     trace_task_t *tasks;
     int ntasks;
     int *topo;                    /* task indices in a topological order */
+    budget_list_t budgets;        /* the top-level `budgets:` list (soc/budget.h) */
 } trace_t;
 
 /* Parse a trace file / an in-memory buffer (`name` is used in messages). On error the
