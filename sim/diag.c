@@ -46,6 +46,19 @@ void diag_format(const diag_t *d, char *buf, unsigned long size)
         snprintf(buf, size, "error: %s", d->msg);
 }
 
+int diag_usage(const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "orinsim: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (hint)
+        fprintf(stderr, " (%s)", hint);
+    fputc('\n', stderr);
+    return EXIT_BAD_INPUT;
+}
+
 void diag_print(const diag_t *d)
 {
     char buf[2048];

@@ -42,5 +42,8 @@ int diag_verror(diag_t *d, const char *file, int line, int col, const char *fmt,
 /* "file:line:col: error: msg" (parts that are unknown are left out). */
 void diag_format(const diag_t *d, char *buf, unsigned long size);
 void diag_print(const diag_t *d);   /* to stderr, with a newline */
+/* A command-line usage error: "orinsim: error: <message> (<hint>)" on stderr, one line.
+ * Returns EXIT_BAD_INPUT. `hint` may be NULL. */
+int diag_usage(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

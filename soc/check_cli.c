@@ -68,10 +68,7 @@ void checkb_close(void)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see `orinsim check --help`)\n");
-    return EXIT_BAD_INPUT;
+    return diag_usage("see `orinsim check --help`", fmt, arg);
 }
 
 static void check_usage(FILE *out)

@@ -86,10 +86,7 @@ static void usage(FILE *out)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see `orinsim --help`)\n");
-    return EXIT_BAD_INPUT;
+    return diag_usage("see `orinsim --help`", fmt, arg);
 }
 
 /* Fetch the value of an option that takes one. */

@@ -78,9 +78,7 @@ void power_options_init(power_options_t *o)
 
 static int opt_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
+    diag_usage(NULL, fmt, arg);
     return -1;
 }
 

@@ -240,10 +240,7 @@ static void sweep_usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see `orinsim sweep --help`)\n");
-    return EXIT_BAD_INPUT;
+    return diag_usage("see `orinsim sweep --help`", fmt, arg);
 }
 
 static double wall(void)

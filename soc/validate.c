@@ -477,10 +477,7 @@ static int print_json(FILE *f, const validate_registry_t *r, const validate_resu
 
 static int bad(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (usage: orinsim validate [--json] [--case ID] [--registry FILE])\n");
-    return EXIT_BAD_INPUT;
+    return diag_usage("usage: orinsim validate [--json] [--case ID] [--registry FILE]", fmt, arg);
 }
 
 int validate_cli(int argc, char **argv)

@@ -413,10 +413,7 @@ static void zoo_usage(FILE *out)
 
 static int zoo_bad(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see `orinsim zoo --help`)\n");
-    return EXIT_BAD_INPUT;
+    return diag_usage("see `orinsim zoo --help`", fmt, arg);
 }
 
 static int parse_count(const char *v, int64_t *out)

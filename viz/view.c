@@ -93,10 +93,7 @@ static void usage(FILE *out)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "orinsim: error: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see `orinsim view --help`)\n");
-    return EXIT_BAD_INPUT;
+    return diag_usage("see `orinsim view --help`", fmt, arg);
 }
 
 /* "T0:T1" with units ("0:5ms", "1ms:2.5ms"); a bare 0 is allowed. */
