@@ -2,6 +2,7 @@
 # Build the trace fuzzer with clang + libFuzzer and run it.
 #
 #   tests/fuzz/run-fuzz.sh [seconds]      fuzz for `seconds` (default 300; 0 = only build)
+#   FUZZER=sku tests/fuzz/run-fuzz.sh ... the SKU config loader instead of the trace parser
 #   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
 #                                         ... then add to tests/fuzz/corpus/trace/ the
 #                                         inputs found that reach new coverage (-merge=1)
@@ -14,25 +15,30 @@ set -euo pipefail
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-seeds="$root/tests/fuzz/corpus/trace"
-work="$build/corpus/trace"
+fuzzer="${FUZZER:-trace}"          # trace | sku
+seeds="$root/tests/fuzz/corpus/$fuzzer"
+work="$build/corpus/$fuzzer"
 artifacts="$build/artifacts"
+dict="$root/tests/fuzz/$fuzzer.dict"
+export ORINSIM_CONFIG_DIR="$root/configs"
+maxlen=4096
+[ "$fuzzer" = sku ] && maxlen=24576   # whole SKU files are ~20 KB
 
 cmake -S "$root" -B "$build" -DORINSIM_FUZZ=ON -DCMAKE_C_COMPILER=clang \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target fuzz_trace -j "${JOBS:-2}"
+cmake --build "$build" --target "fuzz_$fuzzer" -j "${JOBS:-2}"
 
 mkdir -p "$work" "$artifacts"
 if [ "$secs" -gt 0 ]; then
-    "$build/fuzz_trace" "$work" "$seeds" \
-        -dict="$root/tests/fuzz/trace.dict" \
-        -max_total_time="$secs" -max_len=4096 -timeout=5 \
+    "$build/fuzz_$fuzzer" "$work" "$seeds" \
+        -dict="$dict" \
+        -max_total_time="$secs" -max_len="$maxlen" -timeout=5 \
         -artifact_prefix="$artifacts/" -print_final_stats=1
 fi
 
 if [ "${UPDATE_CORPUS:-0}" = 1 ]; then
     # -merge=1 into the seed directory adds only the inputs that reach new coverage; the
     # hand-written, named seeds stay as they are.
-    "$build/fuzz_trace" -merge=1 -max_len=4096 -timeout=5 "$seeds" "$work"
+    "$build/fuzz_$fuzzer" -merge=1 -max_len="$maxlen" -timeout=5 "$seeds" "$work"
     echo "corpus: $(ls "$seeds" | wc -l) files, $(du -sh "$seeds" | cut -f1)"
 fi
