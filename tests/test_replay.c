@@ -162,8 +162,8 @@ START_TEST(test_sparse_never_slower)
         "{op: gemm, m: 256, n: 256, k: 256, dtype: int8, sparsity: SP}",
         "{op: gemm, m: 8192, n: 1024, k: 2048, dtype: bf16, sparsity: SP}",
         "{op: gemm, m: 3000, n: 5000, k: 700, dtype: tf32, sparsity: SP}",
-        "{op: conv, input: [1, 256, 56, 56], filters: 256, kernel: 3, padding: 1, dtype: int8, "
-        "sparsity: SP}",
+        ("{op: conv, input: [1, 256, 56, 56], filters: 256, kernel: 3, padding: 1, dtype: int8, "
+         "sparsity: SP}"),
         "{op: conv, input: [8, 64, 112, 112], filters: 128, kernel: 1, dtype: fp16, sparsity: SP}",
     };
     for (size_t i = 0; i < sizeof skus / sizeof *skus; i++) {
