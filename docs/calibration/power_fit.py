@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the power model's hardware constants to the published rail measurements.
 
-    python3 tools/power_fit.py [./build/orinsim]
+    python3 docs/calibration/power_fit.py [./build/orinsim]
 
 1. Runs every validation trace of docs/validation.md (power section) through orinsim
    without the power model and reads each run's activity from the JSON report: SMs active,
