@@ -523,6 +523,9 @@ struct dla {
     dla_cost_t cur;
     sim_flow_t *math, *mem;      /* the current layer's flows (NULL once done) */
     sim_evid_t timer;            /* pending overhead, if any */
+    sim_time_t layer_start;
+    dla_layer_fn observer;
+    void *observer_ctx;
     /* statistics */
     sim_util_t busy_u, mac_u;
     double macs;
@@ -547,6 +550,9 @@ static void part_done(sim_t *s, void *ctx, uint64_t tag)
     }
     if (--d->parts > 0)
         return;
+    if (d->observer)
+        d->observer(d->observer_ctx, d->next, d->group, d->layer_start, sim_now(s),
+                    d->cur.dram_bytes, d->cur.macs);
     d->next += d->group;
     d->timer = sim_schedule(s, to_ps(d->spec.layer_overhead_s), start_layer, d, 0);
     assert(d->timer != 0 && "event pool exhausted");
@@ -571,6 +577,7 @@ static void start_layer(sim_t *s, void *ctx, uint64_t tag)
     d->group = rc;
     (void)rc;
     d->parts = 0;
+    d->layer_start = sim_now(s);
     if (d->cur.cycles > 0) {
         d->parts++;
         d->math = sim_flow_start(d->core, d->cur.cycles, 0, 1.0, part_done, d, 0);
@@ -645,6 +652,12 @@ int dla_submit(dla_t *d, const dla_layer_t *layers, int n, dla_done_fn done, voi
     d->busy = 1;
     sim_util_set(&d->busy_u, sim_now(d->sim), 1);
     return 0;
+}
+
+void dla_set_observer(dla_t *d, dla_layer_fn fn, void *ctx)
+{
+    d->observer = fn;
+    d->observer_ctx = ctx;
 }
 
 int dla_busy(const dla_t *d)

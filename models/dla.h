@@ -147,6 +147,11 @@ void dla_free(dla_t *d);
 int dla_submit(dla_t *d, const dla_layer_t *layers, int n, dla_done_fn done, void *ctx,
                uint64_t tag);
 int dla_busy(const dla_t *d);
+/* Be told when each hardware layer ends (timelines): `first` is the index of its first
+ * layer in the submitted list and `count` how many trace layers were fused into it. */
+typedef void (*dla_layer_fn)(void *ctx, int first, int count, sim_time_t start, sim_time_t end,
+                             double dram_bytes, double macs);
+void dla_set_observer(dla_t *d, dla_layer_fn fn, void *ctx);
 void dla_set_clock(dla_t *d, double hz);
 /* Time-weighted busy level (1 while a task runs) and MAC utilisation (achieved MAC rate /
  * peak) over [t0, now]. */

@@ -78,6 +78,8 @@ struct gpu {
     int ncta_blocks;
     int resident;                /* CTAs resident on all SMs */
     int sms_busy;
+    gpu_sm_fn observer;
+    void *observer_ctx;
     gpu_stats_t stats;
 };
 
@@ -219,8 +221,11 @@ static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
     c->sm = smi;
     c->parts = 2;
     r->next_cta++;
-    if (sm->ctas == 0)
+    if (sm->ctas == 0) {
         g->sms_busy++;
+        if (g->observer)
+            g->observer(g->observer_ctx, smi, 1, r->k.name, sim_now(g->sim));
+    }
     sm->ctas++;
     sm->threads += r->k.threads;
     sm->regs += r->regs_per_cta;
@@ -307,8 +312,11 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
     sm->smem -= r->smem_per_cta;
     if (sm->smem < 1e-6)
         sm->smem = 0;
-    if (sm->ctas == 0)
+    if (sm->ctas == 0) {
         g->sms_busy--;
+        if (g->observer)
+            g->observer(g->observer_ctx, c->sm, 0, NULL, sim_now(g->sim));
+    }
     g->resident--;
     g->stats.ctas++;
     r->done_ctas++;
@@ -406,6 +414,12 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
     sim_util_init(&g->stats.busy, sim_now(s));
     sim_util_init(&g->stats.sms_active, sim_now(s));
     return g;
+}
+
+void gpu_set_observer(gpu_t *g, gpu_sm_fn fn, void *ctx)
+{
+    g->observer = fn;
+    g->observer_ctx = ctx;
 }
 
 void gpu_set_clock(gpu_t *g, double hz)

@@ -67,6 +67,10 @@ void gpu_free(gpu_t *g);
 /* Launch a kernel; its CTAs become dispatchable after the launch overhead, and `done`
  * runs when the last CTA ends. The kernel must fit (gpu_occupancy > 0). */
 int gpu_launch(gpu_t *g, const gpu_kernel_t *k, gpu_done_fn done, void *ctx, uint64_t tag);
+/* Be told when an SM becomes busy (its first resident CTA; `kernel` names it) or idle
+ * (timelines). */
+typedef void (*gpu_sm_fn)(void *ctx, int sm, int busy, const char *kernel, sim_time_t now);
+void gpu_set_observer(gpu_t *g, gpu_sm_fn fn, void *ctx);
 /* Change the GPU clock at the current time (power modes, DVFS). */
 void gpu_set_clock(gpu_t *g, double hz);
 

@@ -44,6 +44,7 @@ typedef struct step {
     int op;                       /* GPU, CPU, PVA: index into the task's lowered ops */
     const char *name;             /* for the timeline: op label or kind */
     dla_layer_t *layers;          /* DLA: its segment */
+    char (*labels)[64];           /* DLA: each layer's label, for the timeline */
     int nlayers;
 } step_t;
 
@@ -116,6 +117,16 @@ typedef struct replay {
     const replay_options_t *opt;
     timeline_t *tl;
     int dla_lane[MAX_DLAS];
+    int dla_layer_lane[MAX_DLAS];
+    int64_t dla_slot[MAX_DLAS];   /* the instance whose segment each DLA runs */
+    int dla_task[MAX_DLAS];
+    struct dla_tap {
+        struct replay *r;
+        int k;
+    } dla_tap[MAX_DLAS];
+    int *sm_lane;                 /* per SM: its lane, busy-stretch start and kernel */
+    sim_time_t *sm_start;
+    char (*sm_kernel)[64];
     int dram_counter;
 } replay_t;
 
@@ -148,6 +159,7 @@ static int push_step(program_t *p, lower_engine_t on, int op)
     p->steps[p->nsteps].on = on;
     p->steps[p->nsteps].op = op;
     p->steps[p->nsteps].layers = NULL;
+    p->steps[p->nsteps].labels = NULL;
     p->steps[p->nsteps].nlayers = 0;
     p->steps[p->nsteps].name = NULL;
     p->nsteps++;
@@ -225,10 +237,13 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
             return -1;
         step_t *s = &p->steps[p->nsteps - 1];
         s->layers = calloc((size_t)(j - i), sizeof *s->layers);
-        if (s->layers == NULL)
+        s->labels = calloc((size_t)(j - i), sizeof *s->labels);
+        if (s->layers == NULL || s->labels == NULL)
             return -1;
-        for (int k = i; k < j; k++)
+        for (int k = i; k < j; k++) {
             s->layers[k - i] = ops[k].layer;
+            memcpy(s->labels[k - i], ops[k].label, sizeof s->labels[k - i]);
+        }
         s->nlayers = j - i;
         /* Leaving the DLA: to the task's output (unless native) or to a GPU op. */
         if ((j == n && !task->io_native) || (j < n && ops[j].on == ON_GPU))
@@ -306,8 +321,10 @@ static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, prog
 
 static void free_program(program_t *p)
 {
-    for (int i = 0; i < p->nsteps; i++)
+    for (int i = 0; i < p->nsteps; i++) {
         free(p->steps[i].layers);
+        free(p->steps[i].labels);
+    }
     free(p->steps);
     free(p->ops);
     free(p->dependents);
@@ -385,6 +402,33 @@ static void dram_tap(void *ctx, sim_time_t now, double Bps)
     timeline_sample(r->tl, r->dram_counter, now, Bps / 1e9);
 }
 
+/* An SM's busy stretches, named by the kernel that started each. */
+static void sm_tap(void *ctx, int sm, int busy, const char *kernel, sim_time_t now)
+{
+    replay_t *r = ctx;
+    if (busy) {
+        r->sm_start[sm] = now;
+        snprintf(r->sm_kernel[sm], sizeof r->sm_kernel[sm], "%s", kernel);
+    } else {
+        timeline_slice(r->tl, r->sm_lane[sm], r->sm_kernel[sm], -1, -1, r->sm_start[sm], now, 0,
+                       0);
+    }
+}
+
+/* Each hardware layer a DLA ran (fused layers under the first one's label). */
+static void dla_layer_tap(void *ctx, int first, int count, sim_time_t start, sim_time_t end,
+                          double bytes, double macs)
+{
+    struct dla_tap *tap = ctx;
+    replay_t *r = tap->r;
+    int k = tap->k, ti = r->dla_task[k];
+    const instance_t *in = &r->slots[r->dla_slot[k]].inst[ti];
+    const step_t *st = &r->prog[ti].steps[in->step];
+    (void)count;
+    timeline_slice(r->tl, r->dla_layer_lane[k], st->labels[first], ti, in->frame, start, end,
+                   bytes, 2.0 * macs);
+}
+
 static void timeline_setup(replay_t *r)
 {
     static const tl_group_t GROUP[4] = {[ON_GPU] = TL_GPU, [ON_DLA] = TL_DLA, [ON_PVA] = TL_PVA,
@@ -392,8 +436,25 @@ static void timeline_setup(replay_t *r)
     static const char *const PREFIX[4] = {[ON_GPU] = "gpu", [ON_DLA] = "dla", [ON_PVA] = "pva",
                                           [ON_CPU] = "cpu"};
     char name[TRACE_ID_LEN + 8];
-    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
+    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++) {
         r->dla_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1" : "dla0");
+        r->dla_layer_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1 layers" : "dla0 layers");
+        r->dla_tap[k].r = r;
+        r->dla_tap[k].k = k;
+        dla_set_observer(r->dla[k], dla_layer_tap, &r->dla_tap[k]);
+    }
+    r->sm_lane = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_lane);
+    r->sm_start = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_start);
+    r->sm_kernel = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_kernel);
+    if (r->sm_lane && r->sm_start && r->sm_kernel) {
+        for (int i = 0; i < r->cfg->gpu.sms; i++) {
+            snprintf(name, sizeof name, "SM %d", i);
+            r->sm_lane[i] = timeline_lane(r->tl, TL_SM, name);
+        }
+        gpu_set_observer(r->gpu, sm_tap, r);
+    } else {
+        r->tl->failed = 1;
+    }
     for (int i = 0; i < r->ntasks; i++)
         for (int e = 0; e < 4; e++) {
             int used = 0;
@@ -439,6 +500,8 @@ static void dla_run(replay_t *r, int k, int64_t si, int ti)
 {
     const step_t *s = &r->prog[ti].steps[r->slots[si].inst[ti].step];
     r->dla_running[k] = 1;
+    r->dla_slot[k] = si;
+    r->dla_task[k] = ti;
     r->slots[si].inst[ti].dla = k;
     r->slots[si].inst[ti].step_start = sim_now(r->sim);
     if (dla_submit(r->dla[k], s->layers, s->nlayers, step_done, r, tag_of(r, si, ti)) != 0)
@@ -667,6 +730,9 @@ static void replay_free(replay_t *r)
     free(r->slots);
     free(r->next_frame);
     free(r->backlog_arrival);
+    free(r->sm_lane);
+    free(r->sm_start);
+    free(r->sm_kernel);
     for (int k = 0; k <= MAX_DLAS; k++)
         free(r->dla_queue[k].v);
     gpu_free(r->gpu);
