@@ -5,8 +5,8 @@
  * gives 204.7 GB/s (NVIDIA quotes 204.8). No requester ever sees the peak: the bus
  * delivers `efficiency` x peak under streaming traffic (refresh, bank and turnaround
  * overheads), and that achievable bandwidth is shared among requesters by weighted
- * max-min fairness (sim/flow.h), each requester capped by its own ceiling. The GPU's SMs
- * are requesters now; DLA, PVA, CPU and copy engines use the same interface.
+ * max-min fairness (sim/flow.h), each requester capped by its own ceiling: GPU CTAs, DLA
+ * layers, PVA ops and CPU ops all use this interface.
  *
  * What it ignores: row-buffer locality differences between requesters, read/write mix,
  * the Tegra memory controller's isochronous priorities, and loaded latency (a fixed
