@@ -48,7 +48,10 @@ if(NOT ORINSIM_CUDA_EFFECTIVE STREQUAL "OFF")
 endif()
 
 if(ORINSIM_HAVE_CUDA)
-  add_library(orinsim_cuda STATIC
+  # A module loaded with dlopen by `orinsim check` only (soc/check_load.c): every other
+  # command starts without loading the CUDA libraries (cuBLASLt and cuDNN alone take tens
+  # of milliseconds to map).
+  add_library(orinsim_cuda MODULE
     ${CMAKE_SOURCE_DIR}/soc/cuda/check_cuda.cu
     ${CMAKE_SOURCE_DIR}/soc/cuda/check_blas.cu
     ${CMAKE_SOURCE_DIR}/soc/cuda/check_dnn.cu
@@ -96,10 +99,11 @@ if(ORINSIM_HAVE_CUDA)
       "skipped (apt-get install libcusparselt-dev, or set CUSPARSELT_ROOT)")
   endif()
 
-  target_link_libraries(orinsim_core PUBLIC orinsim_cuda)
-  # orinsim_core was created before CUDA was enabled; it has no CUDA sources of its own.
-  set_property(TARGET orinsim_core PROPERTY CUDA_ARCHITECTURES ${CMAKE_CUDA_ARCHITECTURES})
-  target_compile_definitions(orinsim_core PUBLIC ORINSIM_HAVE_CUDA=1)
+  set_target_properties(orinsim_cuda PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  target_compile_definitions(orinsim_core PUBLIC ORINSIM_HAVE_CUDA=1
+    ORINSIM_CUDA_MODULE="$<TARGET_FILE:orinsim_cuda>")
+  target_link_libraries(orinsim_core PUBLIC ${CMAKE_DL_LIBS})
+  add_dependencies(orinsim_core orinsim_cuda)
   message(STATUS "orinsim: CUDA checking backend: CUDA ${CUDAToolkit_VERSION}, "
     "${orinsim_cuda_libs}; architectures ${CMAKE_CUDA_ARCHITECTURES}")
 endif()
