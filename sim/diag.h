@@ -23,8 +23,12 @@ enum {
     EXIT_OK = 0,
     EXIT_INTERNAL = 1,    /* a bug or resource failure inside orinsim */
     EXIT_BAD_INPUT = 2,   /* bad usage, bad trace, bad config */
-    EXIT_BUDGET = 3,      /* a budget failed (CI gates) */
-    EXIT_THERMAL = 4      /* the run ended in thermal shutdown */
+    EXIT_BUDGET = 3,      /* a budget failed (CI gates), or a regression (orinsim diff) */
+    EXIT_THERMAL = 4,     /* the run ended in thermal shutdown */
+    EXIT_UNAVAILABLE = 5, /* the feature is not in this build or environment (no display or
+                           * font for the viewer, no CUDA build for orinsim check) */
+    EXIT_NO_DEVICE = 6,   /* orinsim check: no usable CUDA device */
+    EXIT_NOTHING_MEASURED = 7 /* orinsim check: no op of the trace could be measured */
 };
 
 typedef struct diag {

@@ -22,9 +22,9 @@
 
 /* Exit codes of `orinsim check` besides those of sim/diag.h (documented in docs/check.md). */
 enum {
-    CHECK_EXIT_NO_CUDA = 5,      /* this orinsim was built without the CUDA backend */
-    CHECK_EXIT_NO_DEVICE = 6,    /* no usable CUDA device (or driver) at run time */
-    CHECK_EXIT_NOTHING_MEASURED = 7  /* no op of the trace could be measured on this machine */
+    CHECK_EXIT_NO_CUDA = EXIT_UNAVAILABLE,          /* built without the CUDA backend */
+    CHECK_EXIT_NO_DEVICE = EXIT_NO_DEVICE,          /* no usable CUDA device (or driver) */
+    CHECK_EXIT_NOTHING_MEASURED = EXIT_NOTHING_MEASURED /* no op could be measured here */
 };
 
 /* Default bound on MAPE per class that the measured-file test enforces (percent). */

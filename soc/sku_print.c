@@ -85,6 +85,12 @@ void sku_print(FILE *out, const soc_config_t *c)
         mhz(a, sizeof a, c->dla_hz);
         mhz(b, sizeof b, m->dla_falcon_hz);
         fprintf(out, "  DLA      %d, core %s, falcon %s\n", c->dlas, a, b);
+        /* MACs x 2 ops x clock, per DLA; 2:4 sparsity doubles the INT8 rate. */
+        fprintf(out, "           peak INT8 %.1f TOPS dense, %.1f sparse; FP16 %.1f TFLOPS "
+                     "(all DLAs)\n",
+                c->dlas * c->dla.int8_macs_per_clk * 2 * c->dla_hz / 1e12,
+                c->dlas * c->dla.int8_macs_per_clk * 2 * c->dla.sparse_factor * c->dla_hz / 1e12,
+                c->dlas * c->dla.fp16_macs_per_clk * 2 * c->dla_hz / 1e12);
     } else {
         fprintf(out, "  DLA      none\n");
     }

@@ -17,7 +17,9 @@
 #ifndef ORINSIM_VIZ_VIEW_H
 #define ORINSIM_VIZ_VIEW_H
 
-enum { VIZ_EXIT_UNAVAILABLE = 5 };
+#include "sim/diag.h"
+
+enum { VIZ_EXIT_UNAVAILABLE = EXIT_UNAVAILABLE };   /* sim/diag.h */
 
 /* argv[0] is "view". Returns a process exit code. */
 int viz_view_main(int argc, char **argv);
