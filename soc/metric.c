@@ -6,10 +6,9 @@
  * `engines` object. Because task ids may themselves hold dots, a name is matched by the
  * text before and after its placeholder, never by splitting it at dots.
  *
- * Rows whose `needs` is set name metrics of a model this version does not have: a
- * budget naming one is rejected with a message saying what it needs, not with "unknown
- * metric". When that model lands and the report gains the JSON path, clearing `needs`
- * is the only change a budget or a diff requires.
+ * Power and energy metrics come from the power model; metric_needs_power tells a caller
+ * to turn it on for the run. Adding a metric is one row of METRICS: budgets and diffs
+ * need nothing else.
  */
 #include "soc/metric.h"
 
@@ -24,34 +23,34 @@
 
 
 static const metric_def_t METRICS[] = {
-    {"frame_latency.mean", "frame_latency_ms.mean", METRIC_DURATION, METRIC_LOWER_BETTER, NULL},
-    {"frame_latency.p50", "frame_latency_ms.p50", METRIC_DURATION, METRIC_LOWER_BETTER, NULL},
-    {"frame_latency.p95", "frame_latency_ms.p95", METRIC_DURATION, METRIC_LOWER_BETTER, NULL},
-    {"frame_latency.p99", "frame_latency_ms.p99", METRIC_DURATION, METRIC_LOWER_BETTER, NULL},
-    {"frame_latency.max", "frame_latency_ms.max", METRIC_DURATION, METRIC_LOWER_BETTER, NULL},
-    {"throughput_fps", "throughput_fps", METRIC_NUMBER, METRIC_HIGHER_BETTER, NULL},
+    {"frame_latency.mean", "frame_latency_ms.mean", METRIC_DURATION, METRIC_LOWER_BETTER},
+    {"frame_latency.p50", "frame_latency_ms.p50", METRIC_DURATION, METRIC_LOWER_BETTER},
+    {"frame_latency.p95", "frame_latency_ms.p95", METRIC_DURATION, METRIC_LOWER_BETTER},
+    {"frame_latency.p99", "frame_latency_ms.p99", METRIC_DURATION, METRIC_LOWER_BETTER},
+    {"frame_latency.max", "frame_latency_ms.max", METRIC_DURATION, METRIC_LOWER_BETTER},
+    {"throughput_fps", "throughput_fps", METRIC_NUMBER, METRIC_HIGHER_BETTER},
     {"tasks.<task>.latency.mean", "tasks.<task>.latency_ms.mean", METRIC_DURATION,
-     METRIC_LOWER_BETTER, NULL},
+     METRIC_LOWER_BETTER},
     {"tasks.<task>.latency.p50", "tasks.<task>.latency_ms.p50", METRIC_DURATION,
-     METRIC_LOWER_BETTER, NULL},
+     METRIC_LOWER_BETTER},
     {"tasks.<task>.latency.p95", "tasks.<task>.latency_ms.p95", METRIC_DURATION,
-     METRIC_LOWER_BETTER, NULL},
+     METRIC_LOWER_BETTER},
     {"tasks.<task>.latency.p99", "tasks.<task>.latency_ms.p99", METRIC_DURATION,
-     METRIC_LOWER_BETTER, NULL},
+     METRIC_LOWER_BETTER},
     {"tasks.<task>.latency.max", "tasks.<task>.latency_ms.max", METRIC_DURATION,
-     METRIC_LOWER_BETTER, NULL},
+     METRIC_LOWER_BETTER},
     {"engines.<engine>.busy_pct", "engines.<engine>.busy_pct", METRIC_PERCENT, METRIC_NEUTRAL,
-     NULL},
+     },
     {"engines.<engine>.util_pct", "engines.<engine>.util_pct", METRIC_PERCENT, METRIC_NEUTRAL,
-     NULL},
-    {"engines.gpu.tflops", "engines.gpu.tflops", METRIC_NUMBER, METRIC_HIGHER_BETTER, NULL},
-    {"dram.avg_gbps", "dram.avg_gbps", METRIC_BANDWIDTH, METRIC_NEUTRAL, NULL},
-    {"dram.peak_gbps", "dram.peak_gbps", METRIC_BANDWIDTH, METRIC_NEUTRAL, NULL},
+     },
+    {"engines.gpu.tflops", "engines.gpu.tflops", METRIC_NUMBER, METRIC_HIGHER_BETTER},
+    {"dram.avg_gbps", "dram.avg_gbps", METRIC_BANDWIDTH, METRIC_NEUTRAL},
+    {"dram.peak_gbps", "dram.peak_gbps", METRIC_BANDWIDTH, METRIC_NEUTRAL},
     /* Metrics of the power model (a budget on one turns the model on for the run). */
-    {"power.module.avg", "power.avg_w", METRIC_POWER, METRIC_LOWER_BETTER, NULL},
-    {"power.module.peak", "power.peak_w", METRIC_POWER, METRIC_LOWER_BETTER, NULL},
-    {"energy_per_frame", "energy.per_frame_j", METRIC_ENERGY, METRIC_LOWER_BETTER, NULL},
-    {"frames_per_joule", "energy.frames_per_j", METRIC_NUMBER, METRIC_HIGHER_BETTER, NULL},
+    {"power.module.avg", "power.avg_w", METRIC_POWER, METRIC_LOWER_BETTER},
+    {"power.module.peak", "power.peak_w", METRIC_POWER, METRIC_LOWER_BETTER},
+    {"energy_per_frame", "energy.per_frame_j", METRIC_ENERGY, METRIC_LOWER_BETTER},
+    {"frames_per_joule", "energy.frames_per_j", METRIC_NUMBER, METRIC_HIGHER_BETTER},
 };
 enum { NMETRICS = (int)(sizeof METRICS / sizeof METRICS[0]) };
 
@@ -98,8 +97,6 @@ static void list_names(char *buf, size_t len)
     buf[0] = '\0';
     for (int i = 0; i < NMETRICS && used < len; i++) {
         int w;
-        if (METRICS[i].needs)
-            continue;
         w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", METRICS[i].name);
         if (w < 0)
             return;
@@ -137,11 +134,6 @@ int metric_lookup(const char *name, metric_t *out, char *why, size_t whylen)
                          "gpu, dla0, dla1, dla, pva, cpu)", out->key, name);
                 return -1;
             }
-        }
-        if (def->needs) {
-            snprintf(why, whylen, "metric '%s' needs %s, which this version does not have",
-                     name, def->needs);
-            return -2;
         }
         out->def = def;
         return 0;

@@ -41,7 +41,6 @@ typedef struct metric_def {
     const char *json;       /* "frame_latency_ms.p99", same placeholder */
     metric_dim_t dim;
     metric_sense_t sense;
-    const char *needs;      /* NULL, or the model the report needs for it ("the power model") */
 } metric_def_t;
 
 typedef struct metric {
@@ -49,9 +48,8 @@ typedef struct metric {
     char key[METRIC_KEY_LEN];   /* what the placeholder stands for; "" if none */
 } metric_t;
 
-/* Resolve a metric name. Returns 0; -1 if the name is unknown (why lists the valid
- * names), -2 if it is a metric this version cannot compute (why names the model it
- * needs). A `<task>` key is only checked for shape here: whether the trace has that
+/* Resolve a metric name. Returns 0, or -1 if the name is unknown (why lists the valid
+ * names). A `<task>` key is only checked for shape here: whether the trace has that
  * task is the caller's check (budget_check_trace). */
 int metric_lookup(const char *name, metric_t *out, char *why, size_t whylen);
 /* The full name: "tasks.detect.latency.p95". */
