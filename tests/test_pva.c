@@ -449,7 +449,7 @@ static void resolve(const char *sku, const char *mode, sku_t *s, soc_config_t *c
     diag_clear(&d);
     if (sku_load(sku, s, &d) != 0 || sku_resolve(s, mode, c, &d) != 0) {
         diag_format(&d, msg, sizeof msg);
-        ck_abort_msg("%s %s: %s", sku, mode, msg);
+        ck_abort_msg("%s %s: %s", sku, mode ? mode : "(default mode)", msg);
     }
 }
 
