@@ -17,6 +17,13 @@
  *   - Math cycles per CTA = sum over datatypes of flops / (per-SM rate x efficiency), on
  *     CUDA cores or tensor cores; 2:4 sparse tensor math runs at sparse_factor x rate.
  *   - Each launch pays a fixed overhead before its CTAs can be dispatched.
+ *   - Kernels of different CUDA contexts (processes) never share the GPU: the scheduler
+ *     gives one context the SMs for a time slice. At the end of a slice, if another
+ *     context has kernels waiting, the running one stops dispatching, its resident CTAs
+ *     finish (preemption approximated by a drain), the switch costs a fixed time, and
+ *     the context with the oldest waiting kernel takes over. A context that runs out of
+ *     work keeps the GPU to the end of its slice. Kernels of one context (the default)
+ *     never switch.
  *
  * What it ignores
  *   - Warp scheduling, instruction mix within a CTA, shared-memory bank conflicts, L1
@@ -81,6 +88,17 @@ struct gpu {
     gpu_sm_fn observer;
     void *observer_ctx;
     gpu_stats_t stats;
+    /* Time-slicing between contexts. */
+    int ctx;                     /* context that holds the GPU (-1 before the first) */
+    int next_ctx;                /* during a switch: the one coming in */
+    int switching;               /* a context switch is under way */
+    int draining;                /* the slice ended: resident CTAs finish, then switch */
+    sim_time_t slice_start;      /* slices run back to back from here */
+    int idle;                    /* `ctx` has no kernels left ... */
+    sim_time_t idle_since;       /* ... since then */
+    uint64_t timer_gen;          /* the armed slice timer (older ones are stale) */
+    sim_time_t timer_at;
+    int timer_armed;
 };
 
 /* ---- occupancy ---- */
@@ -251,10 +269,18 @@ static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
     return 0;
 }
 
+/* May `r` dispatch CTAs now: its context holds the GPU and no switch is pending. */
+static int eligible(const gpu_t *g, const gpu_run_t *r)
+{
+    return !g->switching && !g->draining && r->k.context == g->ctx;
+}
+
 /* Fill SM `smi` from the oldest kernels first. */
 static void fill_sm(gpu_t *g, int smi)
 {
     for (gpu_run_t *r = g->head; r; r = r->next) {
+        if (!eligible(g, r))
+            continue;
         while (r->next_cta < r->k.ctas && fits(g, &g->sms[smi], r))
             if (start_cta(g, smi, r) != 0)
                 return;
@@ -265,6 +291,8 @@ static void fill_sm(gpu_t *g, int smi)
 static void dispatch_new(gpu_t *g, gpu_run_t *r)
 {
     int nsm = g->spec.sms;
+    if (!eligible(g, r))
+        return;
     for (;;) {
         int placed = 0;
         for (int i = 0; i < nsm && r->next_cta < r->k.ctas; i++) {
@@ -292,6 +320,96 @@ static void unlink_run(gpu_t *g, gpu_run_t *r)
     *pp = r->next;
     if (g->tail == r)
         g->tail = prev;
+}
+
+/* ---- time-slicing between contexts ---- */
+
+static int has_runs(const gpu_t *g, int ctx, int same)
+{
+    for (const gpu_run_t *r = g->head; r; r = r->next)
+        if ((r->k.context == ctx) == same)
+            return 1;
+    return 0;
+}
+
+/* The end of the slice that contains time `t` (slices run back to back from
+ * slice_start); `t` itself when it falls on a boundary after the start. */
+static sim_time_t slice_end(const gpu_t *g, sim_time_t t)
+{
+    sim_time_t ts = (sim_time_t)llround(g->spec.timeslice_s * 1e12);
+    sim_time_t el;
+    if (ts == 0)
+        return t;
+    if (t <= g->slice_start)
+        return g->slice_start + ts;
+    el = t - g->slice_start;
+    return el % ts == 0 ? t : g->slice_start + (el / ts + 1) * ts;
+}
+
+static void schedule_slice(gpu_t *g);
+
+static void switch_done(sim_t *s, void *ctx, uint64_t tag)
+{
+    gpu_t *g = ctx;
+    (void)s;
+    (void)tag;
+    g->switching = 0;
+    g->ctx = g->next_ctx;
+    g->slice_start = sim_now(g->sim);
+    g->idle = !has_runs(g, g->ctx, 1);
+    g->idle_since = g->slice_start;
+    for (int i = 0; i < g->spec.sms; i++)
+        fill_sm(g, (g->rr + i) % g->spec.sms);
+    set_levels(g);
+    schedule_slice(g);
+}
+
+/* The running context's slice is over and its CTAs are gone: switch to the context of
+ * the oldest kernel waiting. */
+static void begin_switch(gpu_t *g)
+{
+    const gpu_run_t *r = g->head;
+    while (r && r->k.context == g->ctx)
+        r = r->next;
+    assert(r != NULL && g->resident == 0);
+    g->draining = 0;
+    g->switching = 1;
+    g->next_ctx = r->k.context;
+    g->stats.context_switches++;
+    g->stats.switch_s += g->spec.context_switch_s;
+    if (sim_schedule(g->sim, (sim_time_t)llround(g->spec.context_switch_s * 1e12), switch_done,
+                     g, 0) == 0)
+        switch_done(g->sim, g, 0);   /* out of memory: switch at once rather than stall */
+}
+
+static void slice_timer(sim_t *s, void *ctx, uint64_t gen)
+{
+    gpu_t *g = ctx;
+    (void)s;
+    if (gen != g->timer_gen)
+        return;
+    g->timer_armed = 0;
+    schedule_slice(g);
+}
+
+/* Decide whether the running context must give up the GPU now, or when. */
+static void schedule_slice(gpu_t *g)
+{
+    sim_time_t now = sim_now(g->sim), end;
+    if (g->switching || g->draining || !has_runs(g, g->ctx, 0))
+        return;
+    end = slice_end(g, g->idle ? g->idle_since : now);
+    if (end <= now) {
+        g->draining = 1;
+        if (g->resident == 0)
+            begin_switch(g);
+        return;
+    }
+    if (g->timer_armed && g->timer_at == end)
+        return;
+    g->timer_gen++;
+    g->timer_at = end;
+    g->timer_armed = sim_schedule_at(g->sim, end, slice_timer, g, g->timer_gen) != 0;
 }
 
 static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
@@ -331,12 +449,24 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
         g->stats.flops += r->k.useful_flops;
         unlink_run(g, r);
         free(r);
-        fill_sm(g, smi);
+        if (g->draining && g->resident == 0) {
+            begin_switch(g);
+        } else {
+            fill_sm(g, smi);
+            if (!g->idle && !has_runs(g, g->ctx, 1)) {
+                g->idle = 1;
+                g->idle_since = sim_now(g->sim);
+            }
+            schedule_slice(g);
+        }
         set_levels(g);
         done(g->sim, dctx, dtag);
         return;
     }
-    fill_sm(g, smi);
+    if (g->draining && g->resident == 0)
+        begin_switch(g);
+    else
+        fill_sm(g, smi);
     set_levels(g);
 }
 
@@ -353,7 +483,16 @@ static void kernel_ready(sim_t *s, void *ctx, uint64_t tag)
         g->head = r;
     g->tail = r;
     r->active = 1;
-    dispatch_new(g, r);
+    if (g->ctx < 0) {            /* the first kernel: its context takes the idle GPU */
+        g->ctx = r->k.context;
+        g->slice_start = sim_now(g->sim);
+    }
+    if (r->k.context == g->ctx) {
+        g->idle = 0;
+        dispatch_new(g, r);
+    } else {
+        schedule_slice(g);
+    }
     set_levels(g);
 }
 
@@ -413,6 +552,7 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
     }
     sim_util_init(&g->stats.busy, sim_now(s));
     sim_util_init(&g->stats.sms_active, sim_now(s));
+    g->ctx = -1;
     return g;
 }
 

@@ -36,6 +36,8 @@ typedef struct gpu_spec {
     double l2_bytes;
     double sm_dram_bytes_per_clk;             /* per-SM ceiling on DRAM traffic */
     double launch_overhead_s;                 /* per kernel launch, host + front end */
+    double timeslice_s;                       /* scheduling slice of a context (0: none) */
+    double context_switch_s;                  /* cost of switching to another context */
 } gpu_spec_t;
 
 /* One kernel launch: a grid of identical CTAs. Work is given per CTA. */
@@ -48,6 +50,7 @@ typedef struct gpu_kernel {
     double cuda_flops[DT_COUNT];              /* per CTA, on CUDA cores */
     double tensor_flops[DT_COUNT];            /* per CTA, on tensor cores */
     int sparse;                               /* tensor math at the 2:4 sparse rate */
+    int context;                              /* CUDA context (process) that launched it */
     double dram_bytes;                        /* per CTA */
     /* Filled by the lowering, for reports: useful work of the whole kernel. */
     double useful_flops;
@@ -79,6 +82,8 @@ typedef struct gpu_stats {
     double flops;                             /* useful work completed */
     sim_util_t busy;                          /* 1 while any CTA is resident */
     sim_util_t sms_active;                    /* SMs with at least one CTA */
+    uint64_t context_switches;
+    double switch_s;                          /* time spent switching contexts */
 } gpu_stats_t;
 
 const gpu_stats_t *gpu_stats(gpu_t *g);

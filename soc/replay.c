@@ -316,6 +316,9 @@ static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, prog
         step_t *st = &p->steps[s];
         st->name = st->on == ON_DLA ? task->id : p->ops[st->op].label;
     }
+    /* Its kernels run in its process's CUDA context (models/gpu.c time-slices them). */
+    for (int k = 0; rc == 0 && k < p->nops; k++)
+        p->ops[k].kernel.context = task->context;
     return rc;
 }
 

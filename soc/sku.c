@@ -76,7 +76,7 @@ static const char *const GPU_KEYS[] = {
     "sparse_factor", "sparse_meta_bits", "tensor_efficiency", "cuda_efficiency", "warp_size",
     "max_threads_sm", "max_ctas_sm", "max_threads_cta", "regs_sm", "max_regs_thread",
     "reg_alloc_unit", "smem_sm", "smem_cta_max", "smem_cta_reserved", "warps_full_rate",
-    "l2_size", "sm_dram_per_clk", "launch_overhead", NULL};
+    "l2_size", "sm_dram_per_clk", "launch_overhead", "timeslice", "context_switch", NULL};
 static const char *const DTYPE_KEYS[] = {"fp32", "tf32", "fp16", "bf16", "int8", "int4", NULL};
 static const char *const DRAM_KEYS[] = {"bus_bits", "max_emc_clock", "efficiency", "latency",
                                         "capacity", "reserved",
@@ -285,7 +285,9 @@ static int parse_gpu(rd_t *r, yaml_node_t *root)
         get_int(r, n, "warps_full_rate", w, 1, 128, &g->warps_full_rate) ||
         get_size(r, n, "l2_size", w, 0, 1 << 30, &g->l2_bytes) ||
         get_size(r, n, "sm_dram_per_clk", w, 1, 4096, &g->sm_dram_bytes_per_clk) ||
-        get_duration(r, n, "launch_overhead", w, 1000000000000ull, 1e-12, &g->launch_overhead_s))
+        get_duration(r, n, "launch_overhead", w, 1000000000000ull, 1e-12, &g->launch_overhead_s) ||
+        get_duration(r, n, "timeslice", w, 1000000000000ull, 1e-12, &g->timeslice_s) ||
+        get_duration(r, n, "context_switch", w, 1000000000000ull, 1e-12, &g->context_switch_s))
         return DIAG_ERR;
     return 0;
 }

@@ -50,7 +50,7 @@ static const char *const ENGINE_NAMES[ENG_COUNT] = {"gpu", "dla0", "dla1", "dla"
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
                                        "tasks", "budgets", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
-                                        "memory", NULL};
+                                        "memory", "process", NULL};
 static const char *const MEMORY_KEYS[] = {"weights", "activations", "kv_cache", "buffers", NULL};
 static const char *const REPEAT_KEYS[] = {"op", "name", "count", "ops", NULL};
 const char *trace_engine_name(trace_engine_t e)
@@ -331,6 +331,34 @@ static int parse_task_options(parser_t *p, const yaml_node_t *m, trace_task_t *t
     return 0;
 }
 
+/* process: the OS process (CUDA context) a task's GPU work belongs to. Tasks without one
+ * share the trace's own process, context 0; each named process is a context of its own,
+ * numbered in order of first appearance. */
+static int parse_process(parser_t *p, const yaml_node_t *m, int index)
+{
+    trace_task_t *task = &p->t->tasks[index];
+    yaml_node_t *v = ydoc_get(&p->y, m, "process");
+    int contexts = 0;
+    if (v == NULL)
+        return 0;
+    if (ydoc_string(&p->y, v, "task process", task->process, sizeof task->process, p->d) != 0)
+        return DIAG_ERR;
+    if (!valid_id(task->process))
+        return ydoc_error(&p->y, v, p->d, "process '%s' may hold only letters, digits, '_', '-' "
+                          "and '.'", task->process);
+    for (int i = 0; i < index; i++) {
+        const trace_task_t *o = &p->t->tasks[i];
+        if (o->process[0] && strcmp(o->process, task->process) == 0) {
+            task->context = o->context;
+            return 0;
+        }
+        if (o->context > contexts)
+            contexts = o->context;
+    }
+    task->context = contexts + 1;
+    return 0;
+}
+
 static int parse_task(parser_t *p, const yaml_node_t *m, int index)
 {
     trace_task_t *task = &p->t->tasks[index];
@@ -366,7 +394,7 @@ static int parse_task(parser_t *p, const yaml_node_t *m, int index)
     task->engine = (trace_engine_t)e;
     task->engine_pos.line = ydoc_line(v);
     task->engine_pos.col = ydoc_col(v);
-    if (parse_task_options(p, m, task) != 0)
+    if (parse_task_options(p, m, task) != 0 || parse_process(p, m, index) != 0)
         return DIAG_ERR;
 
     if ((v = ydoc_get(&p->y, m, "after"))) {

@@ -178,6 +178,8 @@ typedef struct trace_task {
     trace_engine_t engine;
     trace_fallback_t fallback;    /* DLA / PVA task: what runs where the engine cannot */
     int io_native;                /* DLA task: native I/O formats, no GPU reformat kernels */
+    char process[TRACE_ID_LEN];   /* OS process; "" = the trace's own */
+    int context;                  /* its CUDA context: 0 for the trace's own process */
     trace_memory_t memory;
     trace_pos_t pos;              /* of the task mapping */
     trace_pos_t engine_pos;       /* of the engine value */

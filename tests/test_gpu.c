@@ -270,6 +270,49 @@ START_TEST(test_launch_overhead)
 }
 END_TEST
 
+START_TEST(test_time_slicing)
+{
+    gpu_spec_t s = agx_spec();
+    dram_spec_t d = agx_dram();
+    fixture_t f;
+    /* Slice 1 ms, switch 25 us. Kernel A (context 0): 640 CTAs of 75 us, one per SM
+     * (occupancy 1) = 40 waves, 3 ms alone. Kernel B (context 1): 16 CTAs of 200 us, ready
+     * at the same instant but after A, so A's context holds the GPU first.
+     *   A's slice ends at 1 ms, mid-wave 14 (975-1050 us): the drain ends at 1.050 ms;
+     *   switch -> B starts at 1.075 ms and ends at 1.275 ms;
+     *   B's context, idle, keeps the GPU to the end of its slice, 1.075 + 1 = 2.075 ms;
+     *   switch -> A resumes at 2.100 ms with 26 waves left: 26 x 75 us = 1.95 ms -> 4.050 ms.
+     * Two switches. */
+    gpu_kernel_t a = kernel(640, 256, 2048.0 * 97500.0, 0);
+    gpu_kernel_t b = kernel(16, 256, 2048.0 * 260000.0, 0);
+    a.smem = b.smem = 100000;
+    b.context = 1;
+    s.timeslice_s = 1e-3;
+    s.context_switch_s = 25e-6;
+    fx_init(&f, &s, &d);
+    gpu_launch(f.gpu, &a, on_done, &f, 0);
+    gpu_launch(f.gpu, &b, on_done, &f, 1);
+    sim_run(f.sim, SIM_TIME_MAX);
+    ck_assert_int_eq(f.done, 2);
+    ck_assert(near((double)f.t_done[1], 1.275e9, 1e-6));
+    ck_assert(near((double)f.t_done[0], 4.050e9, 1e-6));
+    ck_assert_uint_eq(gpu_stats(f.gpu)->context_switches, 2);
+    fx_free(&f);
+
+    /* The same two kernels in one context share the SMs and never switch: B's CTAs queue
+     * behind A's (oldest kernel first), so A ends at 3 ms and B 200 us later. */
+    b.context = 0;
+    fx_init(&f, &s, &d);
+    gpu_launch(f.gpu, &a, on_done, &f, 0);
+    gpu_launch(f.gpu, &b, on_done, &f, 1);
+    sim_run(f.sim, SIM_TIME_MAX);
+    ck_assert(near((double)f.t_done[0], 3.0e9, 1e-6));
+    ck_assert(near((double)f.t_done[1], 3.2e9, 1e-6));
+    ck_assert_uint_eq(gpu_stats(f.gpu)->context_switches, 0);
+    fx_free(&f);
+}
+END_TEST
+
 /* ---- lowering ---- */
 
 
@@ -394,6 +437,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sparse_doubles_math_only);
     tcase_add_test(tc, test_concurrent_kernels_share);
     tcase_add_test(tc, test_launch_overhead);
+    tcase_add_test(tc, test_time_slicing);
     suite_add_tcase(s, tc);
     tc = tcase_create("lowering");
     tcase_add_test(tc, test_gemm_roofline);

@@ -475,7 +475,8 @@ END_TEST
 START_TEST(err_unknown_key_task)
 {
     ERR_AT("orinsim: 1\ntasks:\n  - id: a\n    engin: gpu\n", 4, 5,
-           "unknown key 'engin' in task (expected one of: id, engine, after, ops, fallback, io_format, memory)");
+           "unknown key 'engin' in task (expected one of: id, engine, after, ops, fallback, "
+           "io_format, memory, process)");
 }
 END_TEST
 
@@ -680,6 +681,31 @@ START_TEST(err_names)
            3, 10, "task id is too long (at most 63 characters)");
     ERR_AT(GPU_OP("{op: memcpy, bytes: 1B, name: \"a\\tb\"}"), 6, 39,
            "memcpy name contains a control character");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, process: x y, ops: [{op: memcpy, "
+           "bytes: 1B}]}\n", 3, 35, "process 'x y' may hold only letters, digits");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, process: [p], ops: [{op: memcpy, "
+           "bytes: 1B}]}\n", 3, 35, "task process");
+}
+END_TEST
+
+/* process: tasks without one share context 0; named processes get contexts 1, 2, ... in
+ * order of first appearance, and tasks naming the same process share its context. */
+START_TEST(processes)
+{
+    trace_t t;
+    diag_t d;
+    const char *y = "orinsim: 1\ntasks:\n"
+                    "  - {id: a, engine: gpu, process: p, ops: [{op: memcpy, bytes: 1B}]}\n"
+                    "  - {id: b, engine: gpu, ops: [{op: memcpy, bytes: 1B}]}\n"
+                    "  - {id: c, engine: gpu, process: q, ops: [{op: memcpy, bytes: 1B}]}\n"
+                    "  - {id: d, engine: gpu, process: p, ops: [{op: memcpy, bytes: 1B}]}\n";
+    ck_assert_int_eq(parse(y, &t, &d), 0);
+    ck_assert_int_eq(t.tasks[0].context, 1);
+    ck_assert_int_eq(t.tasks[1].context, 0);
+    ck_assert_int_eq(t.tasks[2].context, 2);
+    ck_assert_int_eq(t.tasks[3].context, 1);
+    ck_assert_str_eq(t.tasks[3].process, "p");
+    trace_free(&t);
 }
 END_TEST
 
@@ -929,6 +955,7 @@ static Suite *trace_suite(void)
     TCase *err = tcase_create("errors");
     tcase_add_test(ok, example_structure);
     tcase_add_test(ok, defaults);
+    tcase_add_test(ok, processes);
     tcase_add_test(ok, explicit_values);
     tcase_add_test(ok, topo_lowest_index_first);
     tcase_add_test(ok, nested_repeat_and_aliases);
