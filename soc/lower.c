@@ -357,19 +357,21 @@ int lower_cpu(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out)
     return 0;
 }
 
-int lower_reformat(const soc_config_t *cfg, double bytes, lowered_op_t *out)
+int lower_reformat(const soc_config_t *cfg, double in, double out, lowered_op_t *op)
 {
     kern_env_t env = env_of(cfg);
     char why[160];
-    memset(out, 0, sizeof *out);
-    out->on = ON_GPU;
-    out->kind = OP_MEMCPY;
-    out->in_bytes = out->out_bytes = bytes;
-    if (kern_stream(&env, "reformat", bytes / 16.0, bytes, bytes, 0, DT_FP32, &out->kernel, why,
+    double most = in > out ? in : out;
+    memset(op, 0, sizeof *op);
+    op->on = ON_GPU;
+    op->kind = OP_MEMCPY;
+    op->in_bytes = in;
+    op->out_bytes = out;
+    if (kern_stream(&env, "reformat", most / 16.0, in, out, 0, DT_FP32, &op->kernel, why,
                     sizeof why) != 0)
         return -1;
-    snprintf(out->kernel.name, sizeof out->kernel.name, "reformat");
-    snprintf(out->label, sizeof out->label, "reformat");
+    snprintf(op->kernel.name, sizeof op->kernel.name, "reformat");
+    snprintf(op->label, sizeof op->label, "reformat");
     return 0;
 }
 

@@ -49,8 +49,9 @@ int lower_cpu(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out);
  * the point-wise op is marked `fused` and launches no kernel. `tops` and `ops` are a
  * task's trace ops and their lowering, index for index. */
 void lower_fuse_gpu(const trace_op_t *tops, lowered_op_t *ops, int n);
-/* A GPU kernel converting `bytes` of tensor between the GPU's linear layout and the DLA's
- * (what TensorRT inserts around DLA subgraphs). */
-int lower_reformat(const soc_config_t *cfg, double bytes, lowered_op_t *out);
+/* A GPU kernel that reads `in` bytes of tensor and writes it as `out` bytes in another
+ * layout or type: what TensorRT inserts around DLA subgraphs, and at an engine's I/O when
+ * the host tensors are of another type. */
+int lower_reformat(const soc_config_t *cfg, double in, double out, lowered_op_t *op);
 
 #endif

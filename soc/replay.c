@@ -199,21 +199,42 @@ static int check_engine(const soc_config_t *cfg, const trace_t *t, const trace_t
                       what);
 }
 
-/* A reformat kernel on the GPU for `bytes` of tensor at a DLA hand-off. */
-static int push_reformat(const soc_config_t *cfg, program_t *p, double bytes)
+/* A reformat kernel on the GPU: reads `in` bytes of tensor, writes `out`. */
+static int push_reformat(const soc_config_t *cfg, program_t *p, double in, double out)
 {
     lowered_op_t op;
-    if (bytes <= 0)
+    if (in <= 0 && out <= 0)
         return 0;
-    if (lower_reformat(cfg, bytes, &op) != 0 || push_op(p, &op) != 0)
+    if (lower_reformat(cfg, in, out, &op) != 0 || push_op(p, &op) != 0)
         return -1;
     return push_step(p, ON_GPU, p->nops - 1);
+}
+
+/* `bytes` of op `op`'s data as the task's I/O type holds it (io_dtype), or as is. */
+static double io_bytes(const trace_task_t *task, const trace_op_t *op, double bytes)
+{
+    if (!task->has_io_dtype)
+        return bytes;
+    return bytes / dtype_bytes(op->dtype) * dtype_bytes(task->io_dtype);
+}
+
+/* A GPU op at the task's entry or exit converts its tensor from or to io_dtype when that
+ * differs from the op's type (TensorRT's I/O reformat layers). */
+static int io_convert(const soc_config_t *cfg, const trace_task_t *task, program_t *p,
+                      const trace_op_t *op, double bytes, int entry)
+{
+    if (!task->has_io_dtype || task->io_dtype == op->dtype ||
+        (task->io_dtype == DT_FP32 && op->dtype == DT_TF32))
+        return 0;
+    return entry ? push_reformat(cfg, p, io_bytes(task, op, bytes), bytes)
+                 : push_reformat(cfg, p, bytes, io_bytes(task, op, bytes));
 }
 
 /* Group consecutive DLA ops into segments and put reformat kernels at the hand-offs. */
 static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, program_t *p,
                            const lowered_op_t *ops, int n)
 {
+    const trace_op_t *tops = task->ops;
     int i = 0;
     while (i < n) {
         if (ops[i].fused) {       /* part of the kernel before it (lower_fuse_gpu) */
@@ -221,7 +242,16 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
             continue;
         }
         if (ops[i].on != ON_DLA) {
+            int last = i + 1;
+            while (last < n && ops[last].fused)
+                last++;
+            if (i == 0 && ops[i].on == ON_GPU &&
+                io_convert(cfg, task, p, &tops[i], ops[i].in_bytes, 1) != 0)
+                return -1;
             if (push_op(p, &ops[i]) != 0 || push_step(p, ops[i].on, p->nops - 1) != 0)
+                return -1;
+            if (last == n && ops[i].on == ON_GPU &&
+                io_convert(cfg, task, p, &tops[n - 1], ops[n - 1].out_bytes, 0) != 0)
                 return -1;
             i++;
             continue;
@@ -230,9 +260,14 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
         while (j < n && ops[j].on == ON_DLA)
             j++;
         /* Entering the DLA: from the task's input (unless native I/O) or from a GPU op. */
-        if ((i == 0 && !task->io_native) || (i > 0 && ops[i - 1].on == ON_GPU))
-            if (push_reformat(cfg, p, ops[i].in_bytes) != 0)
+        if (i == 0 && !task->io_native) {
+            if (push_reformat(cfg, p, io_bytes(task, &tops[i], ops[i].in_bytes),
+                              ops[i].in_bytes) != 0)
                 return -1;
+        } else if (i > 0 && ops[i - 1].on == ON_GPU) {
+            if (push_reformat(cfg, p, ops[i].in_bytes, ops[i].in_bytes) != 0)
+                return -1;
+        }
         if (push_step(p, ON_DLA, -1) != 0)
             return -1;
         step_t *s = &p->steps[p->nsteps - 1];
@@ -246,9 +281,14 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
         }
         s->nlayers = j - i;
         /* Leaving the DLA: to the task's output (unless native) or to a GPU op. */
-        if ((j == n && !task->io_native) || (j < n && ops[j].on == ON_GPU))
-            if (push_reformat(cfg, p, ops[j - 1].out_bytes) != 0)
+        if (j == n && !task->io_native) {
+            if (push_reformat(cfg, p, ops[j - 1].out_bytes,
+                              io_bytes(task, &tops[j - 1], ops[j - 1].out_bytes)) != 0)
                 return -1;
+        } else if (j < n && ops[j].on == ON_GPU) {
+            if (push_reformat(cfg, p, ops[j - 1].out_bytes, ops[j - 1].out_bytes) != 0)
+                return -1;
+        }
         i = j;
     }
     return 0;
@@ -833,6 +873,7 @@ static void collect(replay_t *r, replay_result_t *out)
     e->util_pct = 100.0 * sim_util_avg(&gs->sms_active, 0, out->end) / cfg->gpu.sms;
     out->gpu_flops = gs->flops;
     out->kernels = gs->kernels;
+    out->context_switches = gs->context_switches;
     out->ctas = gs->ctas;
 
     e = &out->engines[ENG_CPU];

@@ -46,6 +46,7 @@ typedef struct replay_result {
     replay_engine_result_t engines[ENG_COUNT];
     double gpu_flops;          /* useful work done */
     uint64_t kernels, ctas;
+    uint64_t context_switches;    /* GPU switches between processes' contexts */
     double dram_bytes, dram_avg_Bps, dram_peak_Bps;
     footprint_t footprint;     /* resident DRAM against the module's usable capacity */
     int64_t frames_done;       /* = frames unless the run was stopped */

@@ -87,6 +87,9 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
                 r->engines[ENG_GPU].busy_pct, r->engines[ENG_GPU].util_pct,
                 (unsigned long long)r->kernels, (unsigned long long)r->ctas,
                 sim_s > 0 ? r->gpu_flops / sim_s / 1e12 : 0);
+    if (r->engines[ENG_GPU].present && r->context_switches > 0)
+        fprintf(out, "          %llu context switches between processes\n",
+                (unsigned long long)r->context_switches);
     for (int e = ENG_DLA0; e <= ENG_DLA1; e++)
         if (r->engines[e].present)
             fprintf(out, "  %-7s busy %6.2f %%   MAC array %6.2f %%\n", r->engines[e].name,
@@ -198,6 +201,8 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
         json_object_object_add(o, "util_pct", jnum(r->engines[e].util_pct));
         if (e == ENG_GPU) {
             json_object_object_add(o, "kernels", json_object_new_int64((int64_t)r->kernels));
+            json_object_object_add(o, "context_switches",
+                                   json_object_new_int64((int64_t)r->context_switches));
             json_object_object_add(o, "ctas", json_object_new_int64((int64_t)r->ctas));
             json_object_object_add(o, "tflops", jnum(span_s(r) > 0 ? r->gpu_flops / span_s(r) / 1e12 : 0));
         }

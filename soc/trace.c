@@ -50,7 +50,7 @@ static const char *const ENGINE_NAMES[ENG_COUNT] = {"gpu", "dla0", "dla1", "dla"
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
                                        "tasks", "budgets", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
-                                        "memory", "process", NULL};
+                                        "memory", "process", "io_dtype", NULL};
 static const char *const MEMORY_KEYS[] = {"weights", "activations", "kv_cache", "buffers", NULL};
 static const char *const REPEAT_KEYS[] = {"op", "name", "count", "ops", NULL};
 const char *trace_engine_name(trace_engine_t e)
@@ -285,7 +285,7 @@ static int valid_id(const char *s)
     return 1;
 }
 
-/* fallback, io_format and memory: what a task asks of its engine. */
+/* fallback, io_format, io_dtype and memory: what a task asks of its engine. */
 static int parse_task_options(parser_t *p, const yaml_node_t *m, trace_task_t *task)
 {
     yaml_node_t *v;
@@ -317,6 +317,17 @@ static int parse_task_options(parser_t *p, const yaml_node_t *m, trace_task_t *t
         if (!dla)
             return ydoc_error(&p->y, v, p->d, "io_format applies to dla tasks, not to engine %s",
                               trace_engine_name(task->engine));
+    }
+    if ((v = ydoc_get(&p->y, m, "io_dtype"))) {
+        if (ydoc_expect_scalar(&p->y, v, "task io_dtype", p->d) != 0)
+            return DIAG_ERR;
+        if (dtype_parse(ydoc_str(v), &task->io_dtype) != 0 || task->io_dtype == DT_TF32)
+            return ydoc_error(&p->y, v, p->d, "unknown io_dtype '%s' (expected fp32, fp16, bf16, "
+                              "int8 or int4)", ydoc_str(v));
+        if (!dla && task->engine != ENG_GPU)
+            return ydoc_error(&p->y, v, p->d, "io_dtype applies to gpu and dla tasks, not to "
+                              "engine %s", trace_engine_name(task->engine));
+        task->has_io_dtype = 1;
     }
     if ((v = ydoc_get(&p->y, m, "memory"))) {
         double *f[] = {&task->memory.weights, &task->memory.activations, &task->memory.kv_cache,

@@ -198,6 +198,62 @@ START_TEST(test_sparse_never_slower)
 }
 END_TEST
 
+/* Kernels and DRAM bytes of an inline trace of one task. */
+static void run_inline(const soc_config_t *cfg, const char *yaml, uint64_t *kernels,
+                       double *bytes)
+{
+    trace_t tr;
+    replay_result_t r;
+    diag_t d;
+    diag_clear(&d);
+    if (trace_parse("inline.yaml", yaml, strlen(yaml), &tr, &d) != 0 ||
+        replay_run(cfg, &tr, NULL, &r, &d) != 0) {
+        diag_print(&d);
+        ck_abort();
+    }
+    *kernels = r.kernels;
+    *bytes = r.dram_bytes;
+    replay_result_free(&r);
+    trace_free(&tr);
+}
+
+START_TEST(test_io_dtype_reformats)
+{
+    setup_t *s = config("agx64", "MAXN");
+    uint64_t k0, k1;
+    double b0, b1;
+    /* A GPU task of one int8 element-wise op over N = 2^20 elements (reads N B, writes N B).
+     * With io_dtype fp32 TensorRT converts at entry (reads 4N, writes N) and at exit
+     * (reads N, writes 4N): 2 more kernels and 10N more bytes. */
+    const double n = 1048576;
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    ops:\n"
+               "      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k0, &b0);
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    io_dtype: fp32\n"
+               "    ops:\n      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k1, &b1);
+    ck_assert_uint_eq(k1, k0 + 2);
+    ck_assert(within(b1 - b0, 10 * n, 1e-9));
+    /* The same io_dtype as the op's: nothing to convert. */
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    io_dtype: int8\n"
+               "    ops:\n      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k1, &b1);
+    ck_assert_uint_eq(k1, k0);
+
+    /* A DLA task of one int8 1x1 conv, 64 -> 64 channels on 64 x 64 (in and out 262144 B):
+     * its linear-I/O reformats read and write 262144 B each way; from fp32 host tensors
+     * they read 4x at entry and write 4x at exit: 3 x 262144 x 2 more bytes, same kernels. */
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: dla0\n    ops:\n"
+               "      - {op: conv, input: [1, 64, 64, 64], filters: 64, kernel: 1, dtype: int8}\n",
+               &k0, &b0);
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: dla0\n    io_dtype: fp32\n"
+               "    ops:\n"
+               "      - {op: conv, input: [1, 64, 64, 64], filters: 64, kernel: 1, dtype: int8}\n",
+               &k1, &b1);
+    ck_assert_uint_eq(k0, 2);
+    ck_assert_uint_eq(k1, 2);
+    ck_assert(within(b1 - b0, 3.0 * 262144 * 2, 1e-9));
+    free(s);
+}
+END_TEST
+
 static char *json_of(const char *sku, const char *mode, const char *rel)
 {
     setup_t *s = config(sku, mode);
@@ -298,6 +354,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_half_bandwidth_doubles_memory_bound);
     tcase_add_test(tc, test_sparse_never_slower);
     tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_io_dtype_reformats);
     suite_add_tcase(s, tc);
     tc = tcase_create("validation");
     tcase_set_timeout(tc, 120);

@@ -476,7 +476,7 @@ START_TEST(err_unknown_key_task)
 {
     ERR_AT("orinsim: 1\ntasks:\n  - id: a\n    engin: gpu\n", 4, 5,
            "unknown key 'engin' in task (expected one of: id, engine, after, ops, fallback, "
-           "io_format, memory, process)");
+           "io_format, memory, process, io_dtype)");
 }
 END_TEST
 
@@ -685,6 +685,10 @@ START_TEST(err_names)
            "bytes: 1B}]}\n", 3, 35, "process 'x y' may hold only letters, digits");
     ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, process: [p], ops: [{op: memcpy, "
            "bytes: 1B}]}\n", 3, 35, "task process");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, io_dtype: fp8, ops: [{op: memcpy, "
+           "bytes: 1B}]}\n", 3, 36, "unknown io_dtype 'fp8' (expected fp32, fp16, bf16, int8");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: cpu, io_dtype: fp32, ops: [{op: cpu, "
+           "duration: 1ms}]}\n", 3, 36, "io_dtype applies to gpu and dla tasks, not to engine cpu");
 }
 END_TEST
 
