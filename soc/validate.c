@@ -53,7 +53,7 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int scored, validate_case_
     static const char *const KEYS[] = {"id",     "group",  "zoo",  "trace",    "sku",
                                        "mode",   "metric", "stat", "task",     "per_frame",
                                        "published", "unit", "source", "miss",  "io_format",
-                                       "dram_scale", "stream", "per_task", NULL};
+                                       "dram_scale", "stream", "per_task", "one_process", NULL};
     char metric[32] = "", io[16] = "";
     yaml_node_t *n;
     int k;
@@ -97,6 +97,9 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int scored, validate_case_
         strcmp(c->stat, "p90") != 0 && strcmp(c->stat, "p99") != 0)
         return ydoc_error(y, ydoc_get(y, m, "stat"), d, "stat must be mean, p90 or p99");
     if ((n = ydoc_get(y, m, "stream")) != NULL && ydoc_bool(y, n, "stream", &c->stream, d) != 0)
+        return DIAG_ERR;
+    if ((n = ydoc_get(y, m, "one_process")) != NULL &&
+        ydoc_bool(y, n, "one_process", &c->one_process, d) != 0)
         return DIAG_ERR;
     if ((n = ydoc_get(y, m, "per_task")) != NULL) {
         if (ydoc_expect_map(y, n, "per_task", d) != 0)
@@ -356,6 +359,8 @@ int validate_case(const validate_registry_t *r, const validate_case_t *c, valida
     }
     for (int i = 0; c->io_native && i < t.ntasks; i++)
         t.tasks[i].io_native = 1;
+    for (int i = 0; c->one_process && i < t.ntasks; i++)
+        t.tasks[i].context = 0;
     if (c->stream)
         t.max_in_flight = t.frames;
     if (replay_check(&cfg, &t, d) != 0 || replay_run(&cfg, &t, &ro, &res, d) != 0)
@@ -409,19 +414,19 @@ static void print_text(FILE *f, const validate_registry_t *r, const validate_res
             continue;
         if (strcmp(group, c->group) != 0) {
             group = c->group;
-            fprintf(f, "\n%s\n  %-34s %-16s %12s %12s %8s  %s\n", group, "case", "module, mode",
+            fprintf(f, "\n%s\n  %-36s %-16s %12s %12s %8s  %s\n", group, "case", "module, mode",
                     "published", "predicted", "error", "unit");
         }
         char mod[80];
         snprintf(mod, sizeof mod, "%s %s", c->sku, c->mode);
         if (c->scored)
-            fprintf(f, "  %-34s %-16s %12.4g %12.4g %+7.1f%%  %s%s\n", c->id, mod, c->published,
+            fprintf(f, "  %-36s %-16s %12.4g %12.4g %+7.1f%%  %s%s\n", c->id, mod, c->published,
                     res[i].predicted, res[i].error * 100, c->unit,
                     fabs(res[i].error) * 100 > r->case_bound
                         ? (c->miss[0] ? "  (known miss)" : "  OVER BOUND")
                         : "");
         else
-            fprintf(f, "  %-34s %-16s %12s %12.4g %8s  %s (experiment)\n", c->id, mod, "-",
+            fprintf(f, "  %-36s %-16s %12s %12.4g %8s  %s (experiment)\n", c->id, mod, "-",
                     res[i].predicted, "", c->unit);
     }
     if (s->scored > 0)

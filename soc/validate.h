@@ -26,7 +26,8 @@
  * and total_rate need, for a trace (e.g. a zoo one) that does not say so itself.
  * Experiments (`experiments:` in the registry) are computed the same way but carry no
  * published value; they vary the run (io_format: native on every DLA task, dram_scale:
- * the EMC clock multiplied) to attribute a published effect to its mechanisms.
+ * the EMC clock multiplied, one_process: every task in one CUDA context) to attribute a
+ * published effect to its mechanisms.
  */
 #ifndef ORINSIM_VALIDATE_H
 #define ORINSIM_VALIDATE_H
@@ -57,6 +58,7 @@ typedef struct validate_case {
     char source[128];
     char miss[400];            /* a known miss beyond the per-case bound: its mechanism */
     int io_native;             /* run every DLA task with native I/O formats */
+    int one_process;           /* run every task in one process (no GPU time-slicing) */
     int stream;                /* release every frame at once */
     int nper_task;
     char per_task_id[4][64];   /* total_rate: samples per instance of each task */
