@@ -152,8 +152,8 @@ static void clock_table(power_run_t *pr)
     const soc_config_t *c = pr->cfg;
     const power_spec_t *s = &pr->spec;
     const power_engine_t *e[PWC_COUNT] = {&s->gpu, &s->cpu, &s->dla, &s->pva, NULL};
-    const double cap[PWC_COUNT] = {c->gpu.clock_hz, c->cpu_hz, c->dlas ? c->dla_hz : 0,
-                                   c->pvas ? c->pva_hz : 0, c->dram.emc_hz};
+    const double cap[PWC_COUNT] = {c->gpu.clock_hz, c->cpu_hz, c->dlas ? c->dla.clock_hz : 0,
+                                   c->pvas ? c->pva.vps_hz : 0, c->dram.emc_hz};
     for (int k = 0; k < PWC_COUNT; k++) {
         pr->cap_hz[k] = cap[k];
         pr->present[k] = cap[k] > 0;

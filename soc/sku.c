@@ -869,14 +869,12 @@ int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d
     out->cpus = m->cpus_online;
     out->cpu_hz = m->cpu_max_hz;
     out->dlas = sku->dlas;
-    out->dla_hz = m->dla_hz;
     out->dla = sku->dla;
     if (sku->dlas > 0) {
         out->dla.clock_hz = m->dla_hz;
         out->dla.layer_overhead_s = sku->dla.layer_overhead_falcon_cycles / m->dla_falcon_hz;
     }
     out->pvas = sku->pvas;
-    out->pva_hz = m->pva_vps_hz;
     out->pva = sku->pva;
     out->pva.vps_hz = m->pva_vps_hz;
     if (sku->pva_axi_max_hz > 0)   /* the DMA engines run on the AXI clock (U, docs/pva.md) */

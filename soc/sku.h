@@ -78,11 +78,9 @@ typedef struct soc_config {
     int cpus;
     double cpu_hz;
     int dlas;
-    double dla_hz;
     dla_spec_t dla;           /* clock_hz = mode's DLA core cap; layer_overhead_s from the
                                * mode's Falcon cap */
     int pvas;
-    double pva_hz;
     pva_spec_t pva;           /* vps_hz = mode VPS cap; dram_Bps scaled by the mode's AXI cap */
     power_spec_t power;       /* the SKU's power and thermal model (models/power.h) */
 } soc_config_t;

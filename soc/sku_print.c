@@ -82,20 +82,20 @@ void sku_print(FILE *out, const soc_config_t *c)
     fprintf(out, "  DRAM     peak %.1f GB/s, achievable %.1f GB/s (efficiency %.3f)\n",
             peak / 1e9, peak * c->dram.efficiency / 1e9, c->dram.efficiency);
     if (c->dlas > 0) {
-        mhz(a, sizeof a, c->dla_hz);
+        mhz(a, sizeof a, c->dla.clock_hz);
         mhz(b, sizeof b, m->dla_falcon_hz);
         fprintf(out, "  DLA      %d, core %s, falcon %s\n", c->dlas, a, b);
         /* MACs x 2 ops x clock, per DLA; 2:4 sparsity doubles the INT8 rate. */
         fprintf(out, "           peak INT8 %.1f TOPS dense, %.1f sparse; FP16 %.1f TFLOPS "
                      "(all DLAs)\n",
-                c->dlas * c->dla.int8_macs_per_clk * 2 * c->dla_hz / 1e12,
-                c->dlas * c->dla.int8_macs_per_clk * 2 * c->dla.sparse_factor * c->dla_hz / 1e12,
-                c->dlas * c->dla.fp16_macs_per_clk * 2 * c->dla_hz / 1e12);
+                c->dlas * c->dla.int8_macs_per_clk * 2 * c->dla.clock_hz / 1e12,
+                c->dlas * c->dla.int8_macs_per_clk * 2 * c->dla.sparse_factor * c->dla.clock_hz / 1e12,
+                c->dlas * c->dla.fp16_macs_per_clk * 2 * c->dla.clock_hz / 1e12);
     } else {
         fprintf(out, "  DLA      none\n");
     }
     if (c->pvas > 0) {
-        mhz(a, sizeof a, c->pva_hz);
+        mhz(a, sizeof a, c->pva.vps_hz);
         mhz(b, sizeof b, m->pva_axi_hz);
         fprintf(out, "  PVA      %d, VPS %s, AXI %s\n", c->pvas, a, b);
     } else {

@@ -510,7 +510,7 @@ START_TEST(test_config_every_module)
         resolve(with[i], NULL, &s, &c);
         ck_assert_int_eq(c.pvas, 1);
         ck_assert_int_eq(c.pva.vps, 2);
-        ck_assert(c.pva.vps_hz == c.pva_hz && c.pva.vps_hz > 0 && c.pva.dram_Bps > 0);
+        ck_assert(c.pva.vps_hz > 0 && c.pva.dram_Bps > 0);
         for (int k = 0; k < PVA_VPU; k++)
             ck_assert(c.pva.cycles_per_pixel[k] > 0);
     }

@@ -127,8 +127,8 @@ START_TEST(shipped_skus_load_and_every_mode_resolves)
             ck_assert(c.dram.emc_hz > 0 && c.dram.emc_hz <= s.dram.emc_hz);
             ck_assert(c.cpus >= 1 && c.cpus <= s.cpus);
             ck_assert(c.cpu_hz > 0 && c.cpu_hz <= s.cpu_max_hz);
-            ck_assert(c.dla_hz <= s.dla_max_hz && (s.dlas == 0) == (c.dla_hz == 0));
-            ck_assert(c.pva_hz <= s.pva_max_hz && (s.pvas == 0) == (c.pva_hz == 0));
+            ck_assert(c.dla.clock_hz <= s.dla_max_hz && (s.dlas == 0) == (c.dla.clock_hz == 0));
+            ck_assert(c.pva.vps_hz <= s.pva_max_hz && (s.pvas == 0) == (c.pva.vps_hz == 0));
         }
         resolve_ok(&s, NULL, &c);
         ck_assert_ptr_eq(c.mode, &s.modes[s.default_mode]);
@@ -157,7 +157,7 @@ START_TEST(agx64_maxn_peaks)
     near(soc_peak_dram_Bps(&c), 204.8e9, 1e-3);
     ck_assert_int_eq(c.cpus, 12);
     ck_assert_int_eq(c.dlas, 2);
-    ck_assert(c.dla_hz == 1600e6);
+    ck_assert(c.dla.clock_hz == 1600e6);
 }
 END_TEST
 
@@ -225,7 +225,7 @@ START_TEST(super_modes_raise_the_ceilings)
     /* Original MAXN is held at the original ceilings: 918 MHz GPU, 614.4 MHz DLA. */
     resolve_ok(&s, "MAXN", &c);
     ck_assert(c.gpu.clock_hz == 918e6);
-    ck_assert(c.dla_hz == 614.4e6);
+    ck_assert(c.dla.clock_hz == 614.4e6);
 }
 END_TEST
 
@@ -241,7 +241,7 @@ START_TEST(industrial_total_is_248_tops)
     near(gpu, 157.29e12, 1e-3);
     /* DLA: 16384 dense INT8 ops/clk per DLA (105 TOPS = 2 x 16384 x 2 x 1.6 GHz on agx64,
      * orin-facts §1c), doubled by 2:4 sparsity: 2 x 16384 x 2 x 1.4e9 = 91.75e12. */
-    dla = c.dlas * 16384.0 * 2 * c.dla_hz;
+    dla = c.dlas * 16384.0 * 2 * c.dla.clock_hz;
     near(dla, 91.75e12, 1e-3);
     /* 157.3 + 91.8 = 249.0 TOPS against the published 248: within 2 %. */
     near(gpu + dla, 248e12, 0.02);
@@ -264,7 +264,7 @@ START_TEST(mode_caps_apply)
     near(soc_peak_flops(&c, DT_FP32, 0, 0), 0.626688e12, 1e-9);
     ck_assert_int_eq(c.cpus, 4);
     ck_assert(c.cpu_hz == 1113.6e6);
-    ck_assert(c.dla_hz == 614.4e6 && c.pva_hz == 307.2e6);
+    ck_assert(c.dla.clock_hz == 614.4e6 && c.pva.vps_hz == 307.2e6);
     /* The hardware description itself is untouched by resolving. */
     ck_assert_int_eq(s.gpu.sms, 16);
 }
