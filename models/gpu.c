@@ -87,6 +87,8 @@ struct gpu {
     int sms_busy;
     gpu_sm_fn observer;
     void *observer_ctx;
+    gpu_ctx_fn ctx_observer;
+    void *ctx_observer_ctx;
     gpu_stats_t stats;
     /* Time-slicing between contexts. */
     int ctx;                     /* context that holds the GPU (-1 before the first) */
@@ -356,6 +358,8 @@ static void switch_done(sim_t *s, void *ctx, uint64_t tag)
     g->switching = 0;
     g->ctx = g->next_ctx;
     g->slice_start = sim_now(g->sim);
+    if (g->ctx_observer)
+        g->ctx_observer(g->ctx_observer_ctx, g->ctx, g->slice_start);
     g->idle = !has_runs(g, g->ctx, 1);
     g->idle_since = g->slice_start;
     for (int i = 0; i < g->spec.sms; i++)
@@ -377,6 +381,8 @@ static void begin_switch(gpu_t *g)
     g->next_ctx = r->k.context;
     g->stats.context_switches++;
     g->stats.switch_s += g->spec.context_switch_s;
+    if (g->ctx_observer)
+        g->ctx_observer(g->ctx_observer_ctx, -1, sim_now(g->sim));
     if (sim_schedule(g->sim, (sim_time_t)llround(g->spec.context_switch_s * 1e12), switch_done,
                      g, 0) == 0)
         switch_done(g->sim, g, 0);   /* out of memory: switch at once rather than stall */
@@ -486,6 +492,8 @@ static void kernel_ready(sim_t *s, void *ctx, uint64_t tag)
     if (g->ctx < 0) {            /* the first kernel: its context takes the idle GPU */
         g->ctx = r->k.context;
         g->slice_start = sim_now(g->sim);
+        if (g->ctx_observer)
+            g->ctx_observer(g->ctx_observer_ctx, g->ctx, g->slice_start);
     }
     if (r->k.context == g->ctx) {
         g->idle = 0;
@@ -560,6 +568,12 @@ void gpu_set_observer(gpu_t *g, gpu_sm_fn fn, void *ctx)
 {
     g->observer = fn;
     g->observer_ctx = ctx;
+}
+
+void gpu_set_context_observer(gpu_t *g, gpu_ctx_fn fn, void *ctx)
+{
+    g->ctx_observer = fn;
+    g->ctx_observer_ctx = ctx;
 }
 
 void gpu_set_clock(gpu_t *g, double hz)

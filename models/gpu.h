@@ -74,6 +74,10 @@ int gpu_launch(gpu_t *g, const gpu_kernel_t *k, gpu_done_fn done, void *ctx, uin
  * (timelines). */
 typedef void (*gpu_sm_fn)(void *ctx, int sm, int busy, const char *kernel, sim_time_t now);
 void gpu_set_observer(gpu_t *g, gpu_sm_fn fn, void *ctx);
+/* Be told when the GPU changes hands between contexts: `context` now holds it, or -1
+ * while a context switch is under way (timelines). */
+typedef void (*gpu_ctx_fn)(void *ctx, int context, sim_time_t now);
+void gpu_set_context_observer(gpu_t *g, gpu_ctx_fn fn, void *ctx);
 /* Change the GPU clock at the current time (power modes, DVFS). */
 void gpu_set_clock(gpu_t *g, double hz);
 

@@ -127,6 +127,9 @@ typedef struct replay {
     int *sm_lane;                 /* per SM: its lane, busy-stretch start and kernel */
     sim_time_t *sm_start;
     char (*sm_kernel)[64];
+    int ctx_lane;                 /* GPU contexts lane, -1 with one process */
+    int ctx_holder;               /* context holding the GPU, -1 in a switch, -2 none yet */
+    sim_time_t ctx_since;
     int dram_counter;
 } replay_t;
 
@@ -458,6 +461,28 @@ static void sm_tap(void *ctx, int sm, int busy, const char *kernel, sim_time_t n
     }
 }
 
+/* The process that holds the GPU, or "context switch". */
+static const char *context_name(const replay_t *r, int context)
+{
+    if (context < 0)
+        return "context switch";
+    for (int i = 0; i < r->ntasks; i++)
+        if (r->trace->tasks[i].context == context)
+            return r->trace->tasks[i].process[0] ? r->trace->tasks[i].process : r->trace->name;
+    return "?";
+}
+
+/* Who holds the GPU, as stretches on one lane (traces with several processes). */
+static void ctx_tap(void *ctx, int context, sim_time_t now)
+{
+    replay_t *r = ctx;
+    if (r->ctx_holder != -2 && now > r->ctx_since)
+        timeline_slice(r->tl, r->ctx_lane, context_name(r, r->ctx_holder), -1, -1, r->ctx_since,
+                       now, 0, 0);
+    r->ctx_holder = context;
+    r->ctx_since = now;
+}
+
 /* Each hardware layer a DLA ran (fused layers under the first one's label). */
 static void dla_layer_tap(void *ctx, int first, int count, sim_time_t start, sim_time_t end,
                           double bytes, double macs)
@@ -510,6 +535,14 @@ static void timeline_setup(replay_t *r)
         }
     r->dram_counter = timeline_counter(r->tl, "DRAM", "GB/s");
     dram_set_tap(&r->dram, dram_tap, r);
+    r->ctx_lane = -1;
+    r->ctx_holder = -2;
+    for (int i = 1; i < r->ntasks; i++)
+        if (r->trace->tasks[i].context != r->trace->tasks[0].context) {
+            r->ctx_lane = timeline_lane(r->tl, TL_GPU, "gpu contexts");
+            gpu_set_context_observer(r->gpu, ctx_tap, r);
+            break;
+        }
 }
 
 static int queue_push(queue_t *q, request_t req)
@@ -964,6 +997,8 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     }
     if (r.stopped)
         out->end = sim_now(r.sim);
+    if (r.tl && r.ctx_lane >= 0 && r.ctx_holder >= 0 && out->end > r.ctx_since)
+        ctx_tap(&r, -2, out->end);   /* the last holder's stretch ends with the run */
     out->frames_done = r.completed;
     if (r.completed < 1)
         out->first_done = out->end;

@@ -344,6 +344,40 @@ START_TEST(camera_pipeline_has_every_engine)
 }
 END_TEST
 
+/* Three processes (the contention trace): a "gpu contexts" lane shows who holds the GPU,
+ * its stretches back to back with a 25 us "context switch" between holders; a trace of one
+ * process has no such lane. */
+START_TEST(gpu_contexts_lane)
+{
+    run_t *r = record(SRC "/traces/validation/contention-conv-together.yaml", "agx64", 3);
+    int lane = -1, n = 0, switches = 0;
+    sim_time_t last_end = 0;
+    for (int i = 0; i < r->tl->nlanes; i++)
+        if (strcmp(timeline_name(r->tl, r->tl->lanes[i].name), "gpu contexts") == 0)
+            lane = i;
+    ck_assert_int_ge(lane, 0);
+    for (size_t i = 0; i < r->tl->nslices; i++) {
+        const tl_slice_t *s = &r->tl->slices[i];
+        if (s->lane != lane)
+            continue;
+        if (n++ > 0)
+            ck_assert(s->start == last_end);   /* the lane has no gaps once the GPU is held */
+        last_end = s->end;
+        if (strcmp(timeline_name(r->tl, s->name), "context switch") == 0) {
+            ck_assert(s->end - s->start == 25000000);   /* configs/agx64.yaml: 25 us */
+            switches++;
+        }
+    }
+    ck_assert_int_gt(switches, 0);
+    run_free(r);
+
+    r = record(SRC "/traces/camera-detector.yaml", "agx64", 2);
+    for (int i = 0; i < r->tl->nlanes; i++)
+        ck_assert_str_ne(timeline_name(r->tl, r->tl->lanes[i].name), "gpu contexts");
+    run_free(r);
+}
+END_TEST
+
 /* Times are exact to the picosecond: 1 ps = 0.000001 us; the same run exports the same
  * bytes; strings are escaped. */
 START_TEST(exact_deterministic_escaped)
@@ -414,6 +448,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, every_trace_exports_for_perfetto);
     tcase_add_test(tc, camera_pipeline_has_every_engine);
+    tcase_add_test(tc, gpu_contexts_lane);
     tcase_add_test(tc, exact_deterministic_escaped);
     tcase_add_test(tc, overlap_is_refused);
     tcase_add_test(tc, unwritable_path_is_an_error);
