@@ -217,6 +217,18 @@ static void run_inline(const soc_config_t *cfg, const char *yaml, uint64_t *kern
     trace_free(&tr);
 }
 
+/* The same GPU work split over two processes is never faster than in one: kernels of two
+ * contexts cannot share the SMs, and each switch costs time. */
+START_TEST(test_two_processes_never_faster)
+{
+    double one = trace_mean_s("nano8", "15W", "traces/processes/two-nodes-one-process.yaml",
+                              NULL);
+    double two = trace_mean_s("nano8", "15W", "traces/processes/two-nodes-two-processes.yaml",
+                              NULL);
+    ck_assert_msg(two >= one, "two processes %.6g s < one process %.6g s", two, one);
+}
+END_TEST
+
 START_TEST(test_io_dtype_reformats)
 {
     setup_t *s = config("agx64", "MAXN");
@@ -355,6 +367,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sparse_never_slower);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_io_dtype_reformats);
+    tcase_add_test(tc, test_two_processes_never_faster);
     suite_add_tcase(s, tc);
     tc = tcase_create("validation");
     tcase_set_timeout(tc, 120);
