@@ -19,11 +19,12 @@
  *   - Each launch pays a fixed overhead before its CTAs can be dispatched.
  *   - Kernels of different CUDA contexts (processes) never share the GPU: the scheduler
  *     gives one context the SMs for a time slice. At the end of a slice, if another
- *     context has kernels waiting, the running one stops dispatching, its resident CTAs
- *     finish (preemption approximated by a drain), the switch costs a fixed time, and
- *     the context with the oldest waiting kernel takes over. A context that runs out of
- *     work keeps the GPU to the end of its slice. Kernels of one context (the default)
- *     never switch.
+ *     context has kernels waiting, the running one is preempted: its resident CTAs stop
+ *     where they are (their flows' remaining work is kept) and leave the SMs, the switch
+ *     costs a fixed time, and the context with the oldest waiting kernel takes over. A
+ *     preempted CTA resumes, before any new CTA of its kernel, when its context gets the
+ *     GPU back. A context that runs out of work keeps the GPU to the end of its slice.
+ *     Kernels of one context (the default) never switch.
  *
  * What it ignores
  *   - Warp scheduling, instruction mix within a CTA, shared-memory bank conflicts, L1
@@ -64,13 +65,18 @@ typedef struct gpu_run {
     uint64_t tag;
     struct gpu_run *next;        /* active list, oldest first */
     int active;
+    struct gpu_cta *parked;      /* preempted CTAs waiting to resume */
 } gpu_run_t;
 
 typedef struct gpu_cta {
     gpu_run_t *run;
     int sm;
     int parts;                   /* flows still running: math and/or DRAM */
-    struct gpu_cta *free_next;
+    sim_flow_t *math, *mem;      /* those flows (NULL once done) */
+    sim_evid_t instant;          /* a CTA with no work: its end event, pending */
+    double math_left, mem_left;  /* while parked: the work still to do */
+    struct gpu_cta *res_prev, *res_next;   /* resident list */
+    struct gpu_cta *free_next;   /* free list, or a run's parked list */
 } gpu_cta_t;
 
 struct gpu {
@@ -94,7 +100,8 @@ struct gpu {
     int ctx;                     /* context that holds the GPU (-1 before the first) */
     int next_ctx;                /* during a switch: the one coming in */
     int switching;               /* a context switch is under way */
-    int draining;                /* the slice ended: resident CTAs finish, then switch */
+    int preempting;              /* the slice ended: preemption is scheduled for this instant */
+    gpu_cta_t *res_head;         /* resident CTAs */
     sim_time_t slice_start;      /* slices run back to back from here */
     int idle;                    /* `ctx` has no kernels left ... */
     sim_time_t idle_since;       /* ... since then */
@@ -230,17 +237,18 @@ static void set_levels(gpu_t *g)
 
 static void cta_part_done(sim_t *s, void *ctx, uint64_t tag);
 
-static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
+/* Place CTA `c` of `r` on SM `smi` with `cycles` of math and `bytes` of DRAM traffic to
+ * do (a new CTA, or a preempted one resuming). */
+static void place_cta(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles,
+                      double bytes)
 {
     gpu_sm_t *sm = &g->sms[smi];
-    gpu_cta_t *c = cta_alloc(g);
     double clock = g->spec.clock_hz;
-    if (c == NULL)
-        return -1;
     c->run = r;
     c->sm = smi;
     c->parts = 2;
-    r->next_cta++;
+    c->math = c->mem = NULL;
+    c->instant = 0;
     if (sm->ctas == 0) {
         g->sms_busy++;
         if (g->observer)
@@ -251,30 +259,69 @@ static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
     sm->regs += r->regs_per_cta;
     sm->smem += r->smem_per_cta;
     g->resident++;
+    c->res_prev = NULL;
+    c->res_next = g->res_head;
+    if (g->res_head)
+        g->res_head->res_prev = c;
+    g->res_head = c;
 
-    if (r->cycles_per_cta > 0)
-        sim_flow_start(sm->math, r->cycles_per_cta, clock * r->math_ceiling_frac, 1.0,
-                       cta_part_done, c, 0);
+    if (cycles > 0)
+        c->math = sim_flow_start(sm->math, cycles, clock * r->math_ceiling_frac, 1.0,
+                                 cta_part_done, c, 0);
     else
         c->parts--;
-    if (r->k.dram_bytes > 0)
-        dram_transfer(g->dram, r->k.dram_bytes,
-                      g->spec.sm_dram_bytes_per_clk * clock * r->math_ceiling_frac, 1.0,
-                      cta_part_done, c, 1);
+    if (bytes > 0)
+        c->mem = dram_transfer(g->dram, bytes,
+                               g->spec.sm_dram_bytes_per_clk * clock * r->math_ceiling_frac, 1.0,
+                               cta_part_done, c, 1);
     else
         c->parts--;
     if (c->parts == 0) {
         /* A CTA with no work still occupies its slot for an instant. */
         c->parts = 1;
-        sim_schedule(g->sim, 0, (sim_handler_fn)cta_part_done, c, 0);
+        c->instant = sim_schedule(g->sim, 0, (sim_handler_fn)cta_part_done, c, 2);
     }
+}
+
+static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
+{
+    gpu_cta_t *c = cta_alloc(g);
+    if (c == NULL)
+        return -1;
+    r->next_cta++;
+    place_cta(g, smi, r, c, r->cycles_per_cta, r->k.dram_bytes);
     return 0;
+}
+
+/* Give CTA `c`'s slot on its SM back (it ended or was preempted). */
+static void leave_sm(gpu_t *g, gpu_cta_t *c)
+{
+    gpu_run_t *r = c->run;
+    gpu_sm_t *sm = &g->sms[c->sm];
+    sm->ctas--;
+    sm->threads -= r->k.threads;
+    sm->regs -= r->regs_per_cta;
+    sm->smem -= r->smem_per_cta;
+    if (sm->smem < 1e-6)
+        sm->smem = 0;
+    if (sm->ctas == 0) {
+        g->sms_busy--;
+        if (g->observer)
+            g->observer(g->observer_ctx, c->sm, 0, NULL, sim_now(g->sim));
+    }
+    g->resident--;
+    if (c->res_prev)
+        c->res_prev->res_next = c->res_next;
+    else
+        g->res_head = c->res_next;
+    if (c->res_next)
+        c->res_next->res_prev = c->res_prev;
 }
 
 /* May `r` dispatch CTAs now: its context holds the GPU and no switch is pending. */
 static int eligible(const gpu_t *g, const gpu_run_t *r)
 {
-    return !g->switching && !g->draining && r->k.context == g->ctx;
+    return !g->switching && !g->preempting && r->k.context == g->ctx;
 }
 
 /* Fill SM `smi` from the oldest kernels first. */
@@ -283,6 +330,11 @@ static void fill_sm(gpu_t *g, int smi)
     for (gpu_run_t *r = g->head; r; r = r->next) {
         if (!eligible(g, r))
             continue;
+        while (r->parked && fits(g, &g->sms[smi], r)) {
+            gpu_cta_t *c = r->parked;
+            r->parked = c->free_next;
+            place_cta(g, smi, r, c, c->math_left, c->mem_left);
+        }
         while (r->next_cta < r->k.ctas && fits(g, &g->sms[smi], r))
             if (start_cta(g, smi, r) != 0)
                 return;
@@ -349,6 +401,7 @@ static sim_time_t slice_end(const gpu_t *g, sim_time_t t)
 }
 
 static void schedule_slice(gpu_t *g);
+static void preempt(sim_t *s, void *ctx, uint64_t tag);
 
 static void switch_done(sim_t *s, void *ctx, uint64_t tag)
 {
@@ -376,7 +429,6 @@ static void begin_switch(gpu_t *g)
     while (r && r->k.context == g->ctx)
         r = r->next;
     assert(r != NULL && g->resident == 0);
-    g->draining = 0;
     g->switching = 1;
     g->next_ctx = r->k.context;
     g->stats.context_switches++;
@@ -398,17 +450,50 @@ static void slice_timer(sim_t *s, void *ctx, uint64_t gen)
     schedule_slice(g);
 }
 
+/* The slice is over: stop every resident CTA where it is, keep its remaining work for
+ * when its context gets the GPU back, and switch. */
+static void preempt(sim_t *s, void *ctx, uint64_t tag)
+{
+    gpu_t *g = ctx;
+    (void)s;
+    (void)tag;
+    while (g->res_head) {
+        gpu_cta_t *c = g->res_head;
+        gpu_run_t *r = c->run;
+        c->math_left = c->mem_left = 0;
+        if (c->math) {
+            sim_link_t *l = g->sms[c->sm].math;
+            c->math_left = sim_flow_remaining(l, c->math);
+            sim_flow_cancel(l, c->math);
+        }
+        if (c->mem) {
+            c->mem_left = sim_flow_remaining(g->dram->link, c->mem);
+            sim_flow_cancel(g->dram->link, c->mem);
+        }
+        if (c->instant)
+            sim_cancel(g->sim, c->instant);
+        leave_sm(g, c);
+        c->free_next = r->parked;
+        r->parked = c;
+    }
+    g->preempting = 0;
+    set_levels(g);
+    begin_switch(g);
+}
+
 /* Decide whether the running context must give up the GPU now, or when. */
 static void schedule_slice(gpu_t *g)
 {
     sim_time_t now = sim_now(g->sim), end;
-    if (g->switching || g->draining || !has_runs(g, g->ctx, 0))
+    if (g->switching || g->preempting || !has_runs(g, g->ctx, 0))
         return;
     end = slice_end(g, g->idle ? g->idle_since : now);
     if (end <= now) {
-        g->draining = 1;
-        if (g->resident == 0)
-            begin_switch(g);
+        /* Preempt in an event of its own at this instant, once every flow that ended now
+         * has called back: a flow handle is only valid until then. */
+        g->preempting = 1;
+        if (sim_schedule(g->sim, 0, preempt, g, 0) == 0)
+            preempt(g->sim, g, 0);
         return;
     }
     if (g->timer_armed && g->timer_at == end)
@@ -423,25 +508,17 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
     gpu_cta_t *c = ctx;
     gpu_run_t *r = c->run;
     gpu_t *g = r->gpu;
-    gpu_sm_t *sm;
     (void)s;
-    (void)tag;
 
+    if (tag == 0)
+        c->math = NULL;
+    else if (tag == 1)
+        c->mem = NULL;
+    else
+        c->instant = 0;
     if (--c->parts > 0)
         return;
-    sm = &g->sms[c->sm];
-    sm->ctas--;
-    sm->threads -= r->k.threads;
-    sm->regs -= r->regs_per_cta;
-    sm->smem -= r->smem_per_cta;
-    if (sm->smem < 1e-6)
-        sm->smem = 0;
-    if (sm->ctas == 0) {
-        g->sms_busy--;
-        if (g->observer)
-            g->observer(g->observer_ctx, c->sm, 0, NULL, sim_now(g->sim));
-    }
-    g->resident--;
+    leave_sm(g, c);
     g->stats.ctas++;
     r->done_ctas++;
     int smi = c->sm;
@@ -455,24 +532,17 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
         g->stats.flops += r->k.useful_flops;
         unlink_run(g, r);
         free(r);
-        if (g->draining && g->resident == 0) {
-            begin_switch(g);
-        } else {
-            fill_sm(g, smi);
-            if (!g->idle && !has_runs(g, g->ctx, 1)) {
-                g->idle = 1;
-                g->idle_since = sim_now(g->sim);
-            }
-            schedule_slice(g);
+        fill_sm(g, smi);
+        if (!g->idle && !has_runs(g, g->ctx, 1)) {
+            g->idle = 1;
+            g->idle_since = sim_now(g->sim);
         }
+        schedule_slice(g);
         set_levels(g);
         done(g->sim, dctx, dtag);
         return;
     }
-    if (g->draining && g->resident == 0)
-        begin_switch(g);
-    else
-        fill_sm(g, smi);
+    fill_sm(g, smi);
     set_levels(g);
 }
 

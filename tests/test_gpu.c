@@ -278,10 +278,12 @@ START_TEST(test_time_slicing)
     /* Slice 1 ms, switch 25 us. Kernel A (context 0): 640 CTAs of 75 us, one per SM
      * (occupancy 1) = 40 waves, 3 ms alone. Kernel B (context 1): 16 CTAs of 200 us, ready
      * at the same instant but after A, so A's context holds the GPU first.
-     *   A's slice ends at 1 ms, mid-wave 14 (975-1050 us): the drain ends at 1.050 ms;
-     *   switch -> B starts at 1.075 ms and ends at 1.275 ms;
-     *   B's context, idle, keeps the GPU to the end of its slice, 1.075 + 1 = 2.075 ms;
-     *   switch -> A resumes at 2.100 ms with 26 waves left: 26 x 75 us = 1.95 ms -> 4.050 ms.
+     *   A's slice ends at 1 ms, 25 us into wave 14 (975-1050 us): its 16 CTAs are
+     *   preempted with 50 us of work left each;
+     *   switch -> B starts at 1.025 ms and ends at 1.225 ms;
+     *   B's context, idle, keeps the GPU to the end of its slice, 1.025 + 1 = 2.025 ms;
+     *   switch -> A resumes at 2.050 ms: the preempted CTAs end at 2.100 ms, then 26 waves
+     *   of 75 us = 1.95 ms -> 4.050 ms (no work is lost: 3 ms of A + 1.05 ms away).
      * Two switches. */
     gpu_kernel_t a = kernel(640, 256, 2048.0 * 97500.0, 0);
     gpu_kernel_t b = kernel(16, 256, 2048.0 * 260000.0, 0);
@@ -294,7 +296,7 @@ START_TEST(test_time_slicing)
     gpu_launch(f.gpu, &b, on_done, &f, 1);
     sim_run(f.sim, SIM_TIME_MAX);
     ck_assert_int_eq(f.done, 2);
-    ck_assert(near((double)f.t_done[1], 1.275e9, 1e-6));
+    ck_assert(near((double)f.t_done[1], 1.225e9, 1e-6));
     ck_assert(near((double)f.t_done[0], 4.050e9, 1e-6));
     ck_assert_uint_eq(gpu_stats(f.gpu)->context_switches, 2);
     fx_free(&f);
