@@ -21,7 +21,7 @@ static void op_bytes(const trace_op_t *op, double *weights, double *kv, double *
     switch (op->kind) {
     case OP_GEMM:
         if (op->u.gemm.weights)
-            *weights = (double)op->u.gemm.k * op->u.gemm.n * dtype_bytes(op->u.gemm.weight_dtype);
+            *weights = (double)op->u.gemm.k * op->u.gemm.n * trace_gemm_b_bytes(op);
         *act = (double)op->u.gemm.batch * op->u.gemm.m *
                ((double)op->u.gemm.k + (double)op->u.gemm.n) * e;
         if (!op->u.gemm.weights)

@@ -147,7 +147,7 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
     switch (op->kind) {
     case OP_GEMM: {
         kern_gemm_t g = {op->u.gemm.m, op->u.gemm.n, op->u.gemm.k, op->u.gemm.batch, op->dtype,
-                         op->sparse, dtype_bytes(op->u.gemm.weight_dtype)};
+                         op->sparse, trace_gemm_b_bytes(op)};
         out->in_bytes = (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.k * elt;
         out->out_bytes = (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.n * elt;
         return kern_gemm(&env, &g, &out->kernel, why, len);

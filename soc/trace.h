@@ -99,6 +99,7 @@ typedef struct trace_op {
         struct {
             int64_t m, n, k, batch;
             dtype_t weight_dtype;             /* storage of B (default: dtype) */
+            int64_t quant_group;              /* B's weights per scale (0: none) */
             int weights;                      /* B is a weight matrix (default 1) */
         } gemm;
         struct {
@@ -203,6 +204,10 @@ typedef struct trace {
     int *topo;                    /* task indices in a topological order */
     budget_list_t budgets;        /* the top-level `budgets:` list (soc/budget.h) */
 } trace_t;
+
+/* Bytes a gemm's B takes per element: its weight_dtype, plus with quant_group one scale of
+ * the math dtype per group of quant_group weights along k (group-wise quantisation). */
+double trace_gemm_b_bytes(const trace_op_t *op);
 
 /* Parse a trace file / an in-memory buffer (`name` is used in messages). On error the
  * trace is left empty (safe to trace_free) and d names file:line:column. */

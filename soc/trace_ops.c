@@ -73,7 +73,7 @@ int trace__op_kind(parser_t *p, const yaml_node_t *m, const char *s)
 
 static const char *const *const OP_KEYS[OP_KIND_COUNT] = {
     [OP_GEMM] = (const char *const[]){"op", "name", "m", "n", "k", "batch", "dtype", "sparsity",
-                                      "weight_dtype", "weights", NULL},
+                                      "weight_dtype", "quant_group", "weights", NULL},
     [OP_CONV] = (const char *const[]){"op", "name", "input", "filters", "kernel", "stride",
                                       "padding", "dilation", "groups", "dtype", "sparsity", NULL},
     [OP_ATTENTION] = (const char *const[]){"op", "name", "batch", "heads", "seq_q", "seq_kv",
@@ -542,10 +542,28 @@ static int gemm_extras(parser_t *p, const yaml_node_t *m, trace_op_t *op)
                               "stored narrower and widened for the math, not the reverse)",
                               ydoc_str(v), dtype_name(op->dtype));
     }
+    if ((v = ydoc_get(&p->y, m, "quant_group"))) {
+        if (trace__int_field(p, m, "gemm", "quant_group", 1, op->u.gemm.k, NULL,
+                             &op->u.gemm.quant_group) != 0)
+            return DIAG_ERR;
+        if (op->u.gemm.weight_dtype == op->dtype)
+            return ydoc_error(&p->y, v, p->d,
+                              "gemm quant_group needs quantised weights: a weight_dtype "
+                              "narrower than the math dtype %s", dtype_name(op->dtype));
+    }
     if ((v = ydoc_get(&p->y, m, "weights")) &&
         ydoc_bool(&p->y, v, "gemm weights", &op->u.gemm.weights, p->d))
         return DIAG_ERR;
     return 0;
+}
+
+double trace_gemm_b_bytes(const trace_op_t *op)
+{
+    double b = dtype_bytes(op->u.gemm.weight_dtype);
+    int64_t g = op->u.gemm.quant_group, k = op->u.gemm.k;
+    if (g > 0)
+        b += dtype_bytes(op->dtype) * (double)((k + g - 1) / g) / (double)k;
+    return b;
 }
 
 /* ---- network layers ---- */

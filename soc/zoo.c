@@ -24,8 +24,8 @@
 #define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT)
 #define O_BERT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SEQ)
 #define O_VIT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY)
-#define O_DECODE (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_CONTEXT)
-#define O_PREFILL (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_PROMPT)
+#define O_DECODE (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_CONTEXT | ZOO_OPT_GROUP)
+#define O_PREFILL (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_PROMPT | ZOO_OPT_GROUP)
 #define O_PIPE (O_COMMON | ZOO_OPT_SPARSITY)
 
 #define V8 "ultralytics/cfg/models/v8/yolov8.yaml (Ultralytics 8.3), scale "
@@ -154,6 +154,7 @@ static const char *opt_name(unsigned opt)
     case ZOO_OPT_CONTEXT: return "--context";
     case ZOO_OPT_PROMPT: return "--prompt";
     case ZOO_OPT_SPLIT: return "--split";
+    case ZOO_OPT_GROUP: return "--group";
     default: return "?";
     }
 }
@@ -161,7 +162,7 @@ static const char *opt_name(unsigned opt)
 static void opt_list(unsigned opts, char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (unsigned bit = 1; bit <= ZOO_OPT_SPLIT; bit <<= 1) {
+    for (unsigned bit = 1; bit <= ZOO_OPT_GROUP; bit <<= 1) {
         if (opts & bit) {
             size_t l = strlen(buf);
             snprintf(buf + l, len - l, "%s%s", l ? " " : "", opt_name(bit));
@@ -183,6 +184,7 @@ static unsigned opts_given(const zoo_options_t *o)
     g |= o->context ? ZOO_OPT_CONTEXT : 0;
     g |= o->prompt ? ZOO_OPT_PROMPT : 0;
     g |= o->split_set ? ZOO_OPT_SPLIT : 0;
+    g |= o->group ? ZOO_OPT_GROUP : 0;
     return g;
 }
 
@@ -269,6 +271,17 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
                               o->context ? o->context : o->prompt);
         p->r.context = o->context ? o->context : 1024;
         p->r.prompt = o->prompt ? o->prompt : 512;
+        /* Group-wise quantisation: int4 weights carry an fp16 scale per group, 128 by
+         * default (AWQ, GPTQ); MLC's q4f16_1 uses 32. INT8 weights have per-channel scales
+         * (a group of the whole k), left out unless --group asks. */
+        if (o->group && !p->r.has_wdtype)
+            return diag_error(d, NULL, 0, 0, "%s: --group is for quantised weights (--dtype "
+                              "int4 or int8)", nm);
+        if (o->group && !in_range(o->group, 1, 4096))
+            return diag_error(d, NULL, 0, 0, "%s: --group must be 1..4096 weights per scale, "
+                              "got %" PRId64, nm, o->group);
+        p->r.group = o->group ? o->group
+                              : (p->r.has_wdtype && p->r.wdtype == DT_INT4 ? 128 : 0);
     }
 
     /* the MLPerf Offline split */
@@ -407,6 +420,8 @@ static void zoo_usage(FILE *out)
             "  --seq N             BERT sequence length (384)\n"
             "  --context N         LLM decode: tokens already in the KV cache (1024)\n"
             "  --prompt N          LLM prefill: prompt tokens (512)\n"
+            "  --group N           LLM int4 / int8 weights: weights per fp16 scale (int4: 128,\n"
+            "                      as AWQ and GPTQ; MLC's q4f16_1 is 32)\n"
             "  --frames N          releases of the task graph (1; camera-pipeline 300)\n"
             "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n");
 }
@@ -518,6 +533,8 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
             count = &o.context;
         } else if (strcmp(a, "--prompt") == 0) {
             count = &o.prompt;
+        } else if (strcmp(a, "--group") == 0) {
+            count = &o.group;
         } else {
             return zoo_bad("unknown option '%s'", a);
         }

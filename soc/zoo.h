@@ -91,6 +91,7 @@ typedef struct zoo_op {
     int64_t m, gn, gk, batch;     /* gemm (batch also for attention) */
     int has_wdtype;               /* gemm: weight_dtype given */
     dtype_t wdtype;
+    int64_t quant_group;          /* gemm: weights per scale (0: none) */
     int64_t heads, kv_heads, seq_q, seq_kv, head_dim;
     int causal;
     int64_t elements, outputs;    /* elementwise */
@@ -148,6 +149,7 @@ typedef struct zoo_options {
     char period[32];              /* a duration as written, e.g. "33.333ms" */
     int sparse;
     int64_t seq, context, prompt;
+    int64_t group;                /* LLM quantised weights: weights per scale */
     int split_set;
     int64_t split[3];             /* samples per frame on gpu, dla0, dla1 */
 } zoo_options_t;
@@ -163,7 +165,8 @@ enum {
     ZOO_OPT_SEQ = 1 << 6,
     ZOO_OPT_CONTEXT = 1 << 7,
     ZOO_OPT_PROMPT = 1 << 8,
-    ZOO_OPT_SPLIT = 1 << 9
+    ZOO_OPT_SPLIT = 1 << 9,
+    ZOO_OPT_GROUP = 1 << 10
 };
 
 typedef struct zoo_info {

@@ -207,6 +207,7 @@ zoo_op_t *zb_gemm(zoo_net_t *net, const zoo_resolved_t *r, int64_t m, int64_t n,
     if (weights && r->has_wdtype) {
         op->has_wdtype = 1;
         op->wdtype = r->wdtype;
+        op->quant_group = r->group;
     }
     op->macs = (double)m * n * k;
     op->params = weights ? (double)k * n + (bias ? (double)n : 0) : 0;

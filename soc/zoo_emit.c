@@ -173,6 +173,8 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         fprintf(f, ", dtype: %s", dtype_name(op->dtype));
         if (op->has_wdtype)
             fprintf(f, ", weight_dtype: %s", dtype_name(op->wdtype));
+        if (op->quant_group)
+            fprintf(f, ", quant_group: %" PRId64, op->quant_group);
         if (!op->inputs)
             fprintf(f, ", weights: false");
         if (op->sparse)
@@ -292,6 +294,8 @@ static void canonical(const zoo_entry_t *e, const zoo_plan_t *p, char *buf, size
         CAT(" --context %" PRId64, p->r.context);
     if (o & ZOO_OPT_PROMPT)
         CAT(" --prompt %" PRId64, p->r.prompt);
+    if ((o & ZOO_OPT_GROUP) && p->r.group)
+        CAT(" --group %" PRId64, p->r.group);
     CAT(" --frames %" PRId64, p->frames);
     if (p->period[0])
         CAT(" --period %s", p->period);

@@ -20,8 +20,9 @@ typedef struct zt {
 /* The options a builder sees: the user's, with every default filled in. */
 typedef struct zoo_resolved {
     dtype_t dtype;                /* layers, or the activations/math of an LLM */
-    int has_wdtype;               /* LLM: weights stored in wdtype */
+    int has_wdtype;               /* LLM: weights stored in wdtype ... */
     dtype_t wdtype;
+    int64_t group;                /* ... with a scale per `group` weights (0: none) */
     int sparse;
     int64_t batch, seq, context, prompt;
 } zoo_resolved_t;

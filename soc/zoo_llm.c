@@ -161,9 +161,13 @@ int zoo_build_llama(zoo_net_t *net, const zoo_resolved_t *r, int variant)
     else
         zb_note(net, "One decode step: a new token attends to %d cached tokens (K/V in the KV "
                      "cache); one frame = one token.", (int)r->context);
-    if (r->has_wdtype)
-        zb_note(net, "Weights stored as %s, fp16 math (weight-only quantisation, as AWQ / "
-                     "MLC q4f16 / W8A16 kernels).", dtype_name(r->wdtype));
+    if (r->has_wdtype && r->group)
+        zb_note(net, "Weights stored as %s with an fp16 scale per %d weights along k, fp16 "
+                     "math (weight-only group quantisation, as AWQ / GPTQ (128) or MLC q4f16_1 "
+                     "(32) kernels).", dtype_name(r->wdtype), (int)r->group);
+    else if (r->has_wdtype)
+        zb_note(net, "Weights stored as %s, fp16 math (weight-only quantisation, as W8A16 "
+                     "kernels; per-channel scales left out).", dtype_name(r->wdtype));
     if (!m->tied)
         zb_note(net, "memory: the fp16 embedding table (%d x %d), which no op reads whole.",
                 (int)m->vocab, (int)h);

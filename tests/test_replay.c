@@ -217,6 +217,24 @@ static void run_inline(const soc_config_t *cfg, const char *yaml, uint64_t *kern
     trace_free(&tr);
 }
 
+/* A batch-1 GEMV streams its weights once: int4 with an fp16 scale per 32 weights moves
+ * n x k x 2 / 32 = 4096 x 4096 / 16 = 1,048,576 B more than int4 alone. */
+START_TEST(test_quant_group_scales_are_read)
+{
+    setup_t *s = config("agx64", "MAXN");
+    uint64_t k0, k1;
+    double b0, b1;
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    ops:\n"
+               "      - {op: gemm, m: 1, n: 4096, k: 4096, weight_dtype: int4}\n", &k0, &b0);
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    ops:\n"
+               "      - {op: gemm, m: 1, n: 4096, k: 4096, weight_dtype: int4, quant_group: 32}\n",
+               &k1, &b1);
+    ck_assert_uint_eq(k0, k1);
+    ck_assert_msg(within(b1 - b0, 1048576.0, 1e-6), "%.1f B more", b1 - b0);
+    free(s);
+}
+END_TEST
+
 /* The same GPU work split over two processes is never faster than in one: kernels of two
  * contexts cannot share the SMs, and each switch costs time. */
 START_TEST(test_two_processes_never_faster)
@@ -368,6 +386,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_io_dtype_reformats);
     tcase_add_test(tc, test_two_processes_never_faster);
+    tcase_add_test(tc, test_quant_group_scales_are_read);
     suite_add_tcase(s, tc);
     tc = tcase_create("validation");
     tcase_set_timeout(tc, 120);

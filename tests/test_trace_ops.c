@@ -96,7 +96,16 @@ START_TEST(gpu_op_extensions)
     trace_op_t o = one("gpu", "{op: gemm, m: 1, n: 4096, k: 4096, weight_dtype: int4}");
     ck_assert_int_eq(o.u.gemm.weight_dtype, DT_INT4);
     ck_assert_int_eq(o.u.gemm.weights, 1);
+    /* Group-wise quantisation: an fp16 scale per 32 int4 weights along k adds 2 / 32 B per
+     * weight: 0.5 + 0.0625 = 0.5625 B. With k = 100, ceil(100 / 32) = 4 groups per column:
+     * 0.5 + 2 x 4 / 100 = 0.58 B. */
+    o = one("gpu", "{op: gemm, m: 1, n: 4096, k: 4096, weight_dtype: int4, quant_group: 32}");
+    ck_assert_int_eq(o.u.gemm.quant_group, 32);
+    ck_assert_double_eq_tol(trace_gemm_b_bytes(&o), 0.5625, 1e-12);
+    o = one("gpu", "{op: gemm, m: 1, n: 8, k: 100, weight_dtype: int4, quant_group: 32}");
+    ck_assert_double_eq_tol(trace_gemm_b_bytes(&o), 0.58, 1e-12);
     o = one("gpu", "{op: gemm, m: 64, n: 64, k: 64, weights: false}");
+    ck_assert_double_eq_tol(trace_gemm_b_bytes(&o), 2.0, 1e-12);   /* fp16, no scales */
     ck_assert_int_eq(o.u.gemm.weight_dtype, DT_FP16);   /* defaults to dtype */
     ck_assert_int_eq(o.u.gemm.weights, 0);
     o = one("gpu", "{op: attention, heads: 64, kv_heads: 8, seq_q: 1, seq_kv: 512, head_dim: 128}");
@@ -186,6 +195,10 @@ START_TEST(errors)
                  "expected [width, height]");
     expect_error(TASK("gpu", "", "{op: gemm, m: 1, n: 8, k: 8, dtype: int8, weight_dtype: fp16}"),
                  6, 65, "wider than the math dtype");
+    expect_error(TASK("gpu", "", "{op: gemm, m: 1, n: 8, k: 8, quant_group: 4}"), 6, 51,
+                 "quant_group needs quantised weights");
+    expect_error(TASK("gpu", "", "{op: gemm, m: 1, n: 8, k: 8, weight_dtype: int4, quant_group: 9}"),
+                 6, 71, "quant_group = 9 is out of range (expected 1 to 8)");
     expect_error(TASK("gpu", "", "{op: attention, heads: 32, kv_heads: 5, seq_q: 1, head_dim: 64}"),
                  6, 46, "must divide heads");
     expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4], kernel: 2, sparsity: \"2:4\"}"),
