@@ -4,7 +4,8 @@
  * Orin's DRAM is shared by the CPU, GPU and accelerators, and a model that does not fit is
  * the commonest reason to choose a bigger module. For each task the footprint is:
  *
- *   weights      sum over its ops: gemm B (k x n, at weight_dtype; unless weights: false),
+ *   weights      sum over its ops: gemm B (k x n, at weight_dtype with its quant_group scales;
+ *                unless weights: false),
  *                conv/deconv filters (K x C/groups x kh x kw), fc (outputs x features);
  *   kv_cache     sum over attention ops: 2 x batch x kv_heads x seq_kv x head_dim;
  *   activations  the largest input + output of any one op (buffers are reused between
