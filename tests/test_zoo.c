@@ -857,6 +857,9 @@ START_TEST(bad_options)
     expect_refused("resnet50 --period 33", "--period");
     expect_refused("llama2-7b-decode --context 5000", "1..4096");
     expect_refused("llama3.2-1b-decode --dtype fp32", "not offered");
+    expect_refused("llama3.2-1b-decode --dtype fp16 --group 32", "--group is for quantised");
+    expect_refused("llama3.2-1b-decode --dtype int4 --group 5000", "--group must be 1..4096");
+    expect_refused("resnet50 --group 32", "takes no --group");
     expect_refused("bert-base --seq 513", "1..512");
     expect_refused("camera-pipeline --engine gpu+2dla", "gpu+2dla");
     expect_refused("resnet50 --frames", "needs a value");
