@@ -188,6 +188,7 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
             gpu_kernel_t k;
             int occ;
             double kper = ceil_div(s->k, split);
+            double kpad = ceil_div(kper, kslice) * kslice;   /* MMA work per K slice */
             if (split > 1 && (base >= g->sms || kper < 4 * kslice))
                 break;
             memset(&k, 0, sizeof k);
@@ -197,11 +198,12 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
             k.regs = tile_regs(t);
             k.smem = (t->mt + t->nt) * kslice * elt * t->stages;
             k.sparse = sparse;
-            /* Padded tile: full MMA work even on edge tiles. */
+            /* Padded tile: full MMA work even on edge tiles, and K rounded up to whole K slices
+             * (an MMA main loop step consumes a full slice: 32 fp16 or 64 int8 values). */
             if (tensor)
-                k.tensor_flops[dt] = 2.0 * t->mt * t->nt * kper;
+                k.tensor_flops[dt] = 2.0 * t->mt * t->nt * kpad;
             else
-                k.cuda_flops[DT_FP32] = 2.0 * t->mt * t->nt * kper;
+                k.cuda_flops[DT_FP32] = 2.0 * t->mt * t->nt * kpad;
             occ = gpu_occupancy(g, &k, NULL, 0);
             if (occ < 1)
                 continue;

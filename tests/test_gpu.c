@@ -340,6 +340,36 @@ START_TEST(test_gemm_roofline)
 }
 END_TEST
 
+/* K is padded to whole K slices of the MMA main loop: 64 B, so 32 fp16 or 64 int8 values.
+ * A tile's math at K = 33 fp16 is that at K = 64 (two slices), and K = 65 takes three
+ * (96): 1.5x. In int8, K = 65 takes two slices of 64 (128), twice K = 64. Large M and N keep
+ * the split-K search out of it (tiles >= SMs), so the tile is the same in each pair. */
+START_TEST(test_gemm_k_padded_to_slices)
+{
+    gpu_spec_t s = agx_spec();
+    dram_spec_t d = agx_dram();
+    kern_env_t env = {&s, dram_achievable_Bps(&d)};
+    char why[128];
+    gpu_kernel_t a, b, c;
+    kern_gemm_t g = {4096, 4096, 33, 1, DT_FP16, 0, 0};
+    ck_assert_int_eq(kern_gemm(&env, &g, &a, why, sizeof why), 0);
+    g.k = 64;
+    ck_assert_int_eq(kern_gemm(&env, &g, &b, why, sizeof why), 0);
+    g.k = 65;
+    ck_assert_int_eq(kern_gemm(&env, &g, &c, why, sizeof why), 0);
+    ck_assert(a.ctas == b.ctas && b.ctas == c.ctas && a.threads == c.threads);
+    ck_assert(near(a.tensor_flops[DT_FP16], b.tensor_flops[DT_FP16], 1e-12));
+    ck_assert(near(c.tensor_flops[DT_FP16], 1.5 * b.tensor_flops[DT_FP16], 1e-12));
+    g.dtype = DT_INT8;
+    g.k = 64;
+    ck_assert_int_eq(kern_gemm(&env, &g, &b, why, sizeof why), 0);
+    g.k = 65;
+    ck_assert_int_eq(kern_gemm(&env, &g, &c, why, sizeof why), 0);
+    ck_assert(b.ctas == c.ctas);
+    ck_assert(near(c.tensor_flops[DT_INT8], 2.0 * b.tensor_flops[DT_INT8], 1e-12));
+}
+END_TEST
+
 START_TEST(test_gemv_memory_bound)
 {
     gpu_spec_t s = agx_spec();
@@ -440,6 +470,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_concurrent_kernels_share);
     tcase_add_test(tc, test_launch_overhead);
     tcase_add_test(tc, test_time_slicing);
+    tcase_add_test(tc, test_gemm_k_padded_to_slices);
     suite_add_tcase(s, tc);
     tc = tcase_create("lowering");
     tcase_add_test(tc, test_gemm_roofline);
