@@ -73,6 +73,9 @@ void sku_print(FILE *out, const soc_config_t *c)
         snprintf(l2, sizeof l2, "%.0f MiB", g->l2_bytes / 1048576);
     fprintf(out, "           L2 %s, shared memory %.0f KiB/SM, %d threads/SM\n", l2,
             g->smem_sm / 1024, g->max_threads_sm);
+    fprintf(out, "           launch %.0f us; between processes: %.0f us time slice, %.0f us "
+                 "per context switch\n",
+            g->launch_overhead_s * 1e6, g->timeslice_s * 1e6, g->context_switch_s * 1e6);
     mhz(a, sizeof a, c->cpu_hz);
     mhz(b, sizeof b, s->cpu_max_hz);
     fprintf(out, "  CPU      %d of %d cores online, %s (max %s)\n", c->cpus, s->cpus, a, b);
