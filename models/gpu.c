@@ -105,9 +105,8 @@ struct gpu {
     sim_time_t slice_start;      /* slices run back to back from here */
     int idle;                    /* `ctx` has no kernels left ... */
     sim_time_t idle_since;       /* ... since then */
-    uint64_t timer_gen;          /* the armed slice timer (older ones are stale) */
-    sim_time_t timer_at;
-    int timer_armed;
+    sim_evid_t slice_ev;         /* the pending end-of-slice check, 0 if none ... */
+    sim_time_t slice_ev_at;      /* ... and when it fires */
 };
 
 /* ---- occupancy ---- */
@@ -432,7 +431,6 @@ static void begin_switch(gpu_t *g)
     g->switching = 1;
     g->next_ctx = r->k.context;
     g->stats.context_switches++;
-    g->stats.switch_s += g->spec.context_switch_s;
     if (g->ctx_observer)
         g->ctx_observer(g->ctx_observer_ctx, -1, sim_now(g->sim));
     if (sim_schedule(g->sim, (sim_time_t)llround(g->spec.context_switch_s * 1e12), switch_done,
@@ -440,13 +438,12 @@ static void begin_switch(gpu_t *g)
         switch_done(g->sim, g, 0);   /* out of memory: switch at once rather than stall */
 }
 
-static void slice_timer(sim_t *s, void *ctx, uint64_t gen)
+static void slice_timer(sim_t *s, void *ctx, uint64_t tag)
 {
     gpu_t *g = ctx;
     (void)s;
-    if (gen != g->timer_gen)
-        return;
-    g->timer_armed = 0;
+    (void)tag;
+    g->slice_ev = 0;
     schedule_slice(g);
 }
 
@@ -496,11 +493,12 @@ static void schedule_slice(gpu_t *g)
             preempt(g->sim, g, 0);
         return;
     }
-    if (g->timer_armed && g->timer_at == end)
+    if (g->slice_ev && g->slice_ev_at == end)
         return;
-    g->timer_gen++;
-    g->timer_at = end;
-    g->timer_armed = sim_schedule_at(g->sim, end, slice_timer, g, g->timer_gen) != 0;
+    if (g->slice_ev)
+        sim_cancel(g->sim, g->slice_ev);
+    g->slice_ev_at = end;
+    g->slice_ev = sim_schedule_at(g->sim, end, slice_timer, g, 0);
 }
 
 static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)

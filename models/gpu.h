@@ -86,8 +86,7 @@ typedef struct gpu_stats {
     double flops;                             /* useful work completed */
     sim_util_t busy;                          /* 1 while any CTA is resident */
     sim_util_t sms_active;                    /* SMs with at least one CTA */
-    uint64_t context_switches;
-    double switch_s;                          /* time spent switching contexts */
+    uint64_t context_switches;                /* each costs spec.context_switch_s */
 } gpu_stats_t;
 
 const gpu_stats_t *gpu_stats(gpu_t *g);
