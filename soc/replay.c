@@ -1,13 +1,9 @@
 /*
  * replay: the SoC assembled from models, driven by a trace. See replay.h.
  *
- * Before the run, every task becomes a program of steps (soc/lower.c did the per-op
- * work): a GPU kernel, a CPU op, a PVA op, or a DLA segment (consecutive layers submitted
- * to a DLA as one task). A DLA or PVA task places each op on its engine; with
- * `fallback: gpu`, ops the engine cannot run (or every op, on a module without the
- * engine) become GPU kernels. Where a tensor crosses between the DLA and the GPU, and
- * around a DLA task whose I/O is not in the DLA's native format, a reformat kernel runs
- * on the GPU, as TensorRT inserts them.
+ * Before the run, every task becomes a program of steps (soc/program.c): a GPU kernel, a
+ * CPU op, a PVA op, or a DLA segment (consecutive layers submitted to a DLA as one task),
+ * with GPU reformat kernels where TensorRT inserts them.
  *
  * The run then only moves pointers: a task instance (task, frame) walks its steps, and
  * each completion callback starts the next step or finishes the task. GPU kernels and
@@ -35,29 +31,10 @@
 #include "sim/sim.h"
 #include "soc/footprint.h"
 #include "soc/lower.h"
+#include "soc/program.h"
 #include "soc/timeline.h"
 
 enum { MAX_DLAS = 2 };
-
-typedef struct step {
-    lower_engine_t on;
-    int op;                       /* GPU, CPU, PVA: index into the task's lowered ops */
-    const char *name;             /* for the timeline: op label or kind */
-    dla_layer_t *layers;          /* DLA: its segment */
-    char (*labels)[64];           /* DLA: each layer's label, for the timeline */
-    int nlayers;
-} step_t;
-
-typedef struct program {
-    lowered_op_t *ops;
-    int nops, cap;
-    step_t *steps;
-    int nsteps, scap;
-    int *dependents;              /* tasks that wait for this one */
-    int ndependents;
-    int dla;                      /* DLA index for dla0/dla1, -1 for either */
-    int lane[4];                  /* timeline lanes by lower_engine_t (DLA: unused) */
-} program_t;
 
 typedef struct instance {
     int64_t frame;
@@ -68,6 +45,13 @@ typedef struct instance {
     sim_time_t ready;
     sim_time_t step_start;        /* for the timeline */
 } instance_t;
+
+typedef struct task_state {       /* a trace task: its program and the run's links */
+    program_t prog;
+    int *dependents;              /* tasks that wait for this one */
+    int ndependents;
+    int lane[4];                  /* timeline lanes by lower_engine_t (DLA: unused) */
+} task_state_t;
 
 typedef struct slot {
     int64_t frame;                /* -1 when free */
@@ -99,7 +83,7 @@ typedef struct replay {
     queue_t dla_queue[MAX_DLAS + 1];   /* per DLA, and [MAX_DLAS] for either */
     uint64_t seq;
     pva_t *pva;
-    program_t *prog;
+    task_state_t *task;
     int ntasks;
     slot_t *slots;
     int64_t nslots;
@@ -133,249 +117,6 @@ typedef struct replay {
     int dram_counter;
 } replay_t;
 
-/* ---- programs ---- */
-
-static int push_op(program_t *p, const lowered_op_t *op)
-{
-    if (p->nops == p->cap) {
-        int cap = p->cap ? 2 * p->cap : 16;
-        lowered_op_t *v = realloc(p->ops, (size_t)cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        p->ops = v;
-        p->cap = cap;
-    }
-    p->ops[p->nops++] = *op;
-    return 0;
-}
-
-static int push_step(program_t *p, lower_engine_t on, int op)
-{
-    if (p->nsteps == p->scap) {
-        int cap = p->scap ? 2 * p->scap : 16;
-        step_t *v = realloc(p->steps, (size_t)cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        p->steps = v;
-        p->scap = cap;
-    }
-    p->steps[p->nsteps].on = on;
-    p->steps[p->nsteps].op = op;
-    p->steps[p->nsteps].layers = NULL;
-    p->steps[p->nsteps].labels = NULL;
-    p->steps[p->nsteps].nlayers = 0;
-    p->steps[p->nsteps].name = NULL;
-    p->nsteps++;
-    return 0;
-}
-
-static int has_engine(const soc_config_t *cfg, trace_engine_t e)
-{
-    switch (e) {
-    case ENG_DLA0:
-    case ENG_DLA:
-        return cfg->dlas >= 1;
-    case ENG_DLA1:
-        return cfg->dlas >= 2;
-    case ENG_PVA:
-        return cfg->pvas >= 1;
-    default:
-        return 1;
-    }
-}
-
-static int check_engine(const soc_config_t *cfg, const trace_t *t, const trace_task_t *task,
-                        diag_t *d)
-{
-    const char *eng = trace_engine_name(task->engine);
-    const char *what = task->engine == ENG_PVA ? "PVA" : "DLA";
-    if (has_engine(cfg, task->engine) || task->fallback == FALLBACK_GPU)
-        return 0;
-    if (task->engine == ENG_DLA1 && cfg->dlas == 1)
-        return diag_error(d, t->path, task->engine_pos.line, task->engine_pos.col,
-                          "task '%s' asks for engine 'dla1', but %s (%s) has only one DLA "
-                          "(use dla0 or dla, or fallback: gpu)", task->id, cfg->sku->name,
-                          cfg->sku->title);
-    return diag_error(d, t->path, task->engine_pos.line, task->engine_pos.col,
-                      "task '%s' asks for engine '%s', but %s (%s) has no %s (add fallback: gpu "
-                      "to run it on the GPU)", task->id, eng, cfg->sku->name, cfg->sku->title,
-                      what);
-}
-
-/* A reformat kernel on the GPU: reads `in` bytes of tensor, writes `out`. */
-static int push_reformat(const soc_config_t *cfg, program_t *p, double in, double out)
-{
-    lowered_op_t op;
-    if (in <= 0 && out <= 0)
-        return 0;
-    if (lower_reformat(cfg, in, out, &op) != 0 || push_op(p, &op) != 0)
-        return -1;
-    return push_step(p, ON_GPU, p->nops - 1);
-}
-
-/* `bytes` of op `op`'s data as the task's I/O type holds it (io_dtype), or as is. */
-static double io_bytes(const trace_task_t *task, const trace_op_t *op, double bytes)
-{
-    if (!task->has_io_dtype)
-        return bytes;
-    return bytes / dtype_bytes(op->dtype) * dtype_bytes(task->io_dtype);
-}
-
-/* A GPU op at the task's entry or exit converts its tensor from or to io_dtype when that
- * differs from the op's type (TensorRT's I/O reformat layers). */
-static int io_convert(const soc_config_t *cfg, const trace_task_t *task, program_t *p,
-                      const trace_op_t *op, double bytes, int entry)
-{
-    if (!task->has_io_dtype || task->io_dtype == op->dtype ||
-        (task->io_dtype == DT_FP32 && op->dtype == DT_TF32))
-        return 0;
-    return entry ? push_reformat(cfg, p, io_bytes(task, op, bytes), bytes)
-                 : push_reformat(cfg, p, bytes, io_bytes(task, op, bytes));
-}
-
-/* Group consecutive DLA ops into segments and put reformat kernels at the hand-offs. */
-static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, program_t *p,
-                           const lowered_op_t *ops, int n)
-{
-    const trace_op_t *tops = task->ops;
-    int i = 0;
-    while (i < n) {
-        if (ops[i].fused) {       /* part of the kernel before it (lower_fuse_gpu) */
-            i++;
-            continue;
-        }
-        if (ops[i].on != ON_DLA) {
-            int last = i + 1;
-            while (last < n && ops[last].fused)
-                last++;
-            if (i == 0 && ops[i].on == ON_GPU &&
-                io_convert(cfg, task, p, &tops[i], ops[i].in_bytes, 1) != 0)
-                return -1;
-            if (push_op(p, &ops[i]) != 0 || push_step(p, ops[i].on, p->nops - 1) != 0)
-                return -1;
-            if (last == n && ops[i].on == ON_GPU &&
-                io_convert(cfg, task, p, &tops[n - 1], ops[n - 1].out_bytes, 0) != 0)
-                return -1;
-            i++;
-            continue;
-        }
-        int j = i;
-        while (j < n && ops[j].on == ON_DLA)
-            j++;
-        /* Entering the DLA: from the task's input (unless native I/O) or from a GPU op. */
-        if (i == 0 && !task->io_native) {
-            if (push_reformat(cfg, p, io_bytes(task, &tops[i], ops[i].in_bytes),
-                              ops[i].in_bytes) != 0)
-                return -1;
-        } else if (i > 0 && ops[i - 1].on == ON_GPU) {
-            if (push_reformat(cfg, p, ops[i].in_bytes, ops[i].in_bytes) != 0)
-                return -1;
-        }
-        if (push_step(p, ON_DLA, -1) != 0)
-            return -1;
-        step_t *s = &p->steps[p->nsteps - 1];
-        s->layers = calloc((size_t)(j - i), sizeof *s->layers);
-        s->labels = calloc((size_t)(j - i), sizeof *s->labels);
-        if (s->layers == NULL || s->labels == NULL)
-            return -1;
-        for (int k = i; k < j; k++) {
-            s->layers[k - i] = ops[k].layer;
-            memcpy(s->labels[k - i], ops[k].label, sizeof s->labels[k - i]);
-        }
-        s->nlayers = j - i;
-        /* Leaving the DLA: to the task's output (unless native) or to a GPU op. */
-        if (j == n && !task->io_native) {
-            if (push_reformat(cfg, p, ops[j - 1].out_bytes,
-                              io_bytes(task, &tops[j - 1], ops[j - 1].out_bytes)) != 0)
-                return -1;
-        } else if (j < n && ops[j].on == ON_GPU) {
-            if (push_reformat(cfg, p, ops[j - 1].out_bytes, ops[j - 1].out_bytes) != 0)
-                return -1;
-        }
-        i = j;
-    }
-    return 0;
-}
-
-static int build_program(const soc_config_t *cfg, const trace_t *t, int ti, program_t *p,
-                         diag_t *d)
-{
-    const trace_task_t *task = &t->tasks[ti];
-    int on_engine = has_engine(cfg, task->engine);
-    lowered_op_t *ops;
-    int rc = 0;
-
-    if (check_engine(cfg, t, task, d) != 0)
-        return DIAG_ERR;
-    p->dla = task->engine == ENG_DLA0 ? 0 : task->engine == ENG_DLA1 ? 1 : -1;
-    ops = calloc((size_t)task->nops, sizeof *ops);
-    if (ops == NULL)
-        return diag_error(d, t->path, 0, 0, "out of memory");
-    for (int j = 0; j < task->nops && rc == 0; j++) {
-        const trace_op_t *op = &task->ops[j];
-        char why[200] = "";
-        int placed = -1;
-        switch (task->engine) {
-        case ENG_CPU:
-            lower_cpu(cfg, op, &ops[j]);
-            placed = 0;
-            break;
-        case ENG_DLA0:
-        case ENG_DLA1:
-        case ENG_DLA:
-            if (on_engine)
-                placed = lower_dla(cfg, op, &ops[j], why, sizeof why);
-            break;
-        case ENG_PVA:
-            if (on_engine)
-                placed = lower_pva(cfg, op, &ops[j], why, sizeof why);
-            break;
-        default:
-            break;
-        }
-        if (placed == 0) {
-            snprintf(ops[j].label, sizeof ops[j].label, "%s",
-                     op->name[0] ? op->name : trace_op_name(op->kind));
-            continue;
-        }
-        if (task->engine != ENG_GPU && task->fallback != FALLBACK_GPU)
-            rc = diag_error(d, t->path, op->pos.line, op->pos.col,
-                            "%s op of task '%s' cannot run on %s: %s (add fallback: gpu to run "
-                            "it on the GPU)", trace_op_name(op->kind), task->id,
-                            trace_engine_name(task->engine), why);
-        else
-            rc = lower_gpu(cfg, t, op, &ops[j], d);
-        snprintf(ops[j].label, sizeof ops[j].label, "%s",
-                 op->name[0] ? op->name : ops[j].kernel.name);
-    }
-    if (rc == 0)
-        lower_fuse_gpu(task->ops, ops, task->nops);
-    if (rc == 0 && build_dla_steps(cfg, task, p, ops, task->nops) != 0)
-        rc = diag_error(d, t->path, 0, 0, "out of memory");
-    free(ops);
-    /* Slice names: an op's label (its `name:`, else its kind or kernel); a DLA segment
-     * is named by its task. */
-    for (int s = 0; rc == 0 && s < p->nsteps; s++) {
-        step_t *st = &p->steps[s];
-        st->name = st->on == ON_DLA ? task->id : p->ops[st->op].label;
-    }
-    /* Its kernels run in its process's CUDA context (models/gpu.c time-slices them). */
-    for (int k = 0; rc == 0 && k < p->nops; k++)
-        p->ops[k].kernel.context = task->context;
-    return rc;
-}
-
-static void free_program(program_t *p)
-{
-    for (int i = 0; i < p->nsteps; i++) {
-        free(p->steps[i].layers);
-        free(p->steps[i].labels);
-    }
-    free(p->steps);
-    free(p->ops);
-    free(p->dependents);
-}
-
 int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
 {
     footprint_t fp;
@@ -383,8 +124,8 @@ int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
         program_t p;
         int rc;
         memset(&p, 0, sizeof p);
-        rc = build_program(cfg, t, i, &p, d);
-        free_program(&p);
+        rc = program_build(cfg, t, i, &p, d);
+        program_free(&p);
         if (rc != 0)
             return DIAG_ERR;
     }
@@ -412,25 +153,25 @@ static void fail(replay_t *r)
 
 static int first_lane(const replay_t *r, int64_t si, int ti)
 {
-    const program_t *p = &r->prog[ti];
-    const step_t *st = &p->steps[0];
+    const task_state_t *ts = &r->task[ti];
+    const step_t *st = &ts->prog.steps[0];
     if (st->on == ON_DLA)
         return r->dla_lane[0];
     (void)si;
-    return p->lane[st->on];
+    return ts->lane[st->on];
 }
 
 static void record_step(replay_t *r, int64_t si, int ti, const step_t *st)
 {
     const instance_t *in = &r->slots[si].inst[ti];
-    const program_t *p = &r->prog[ti];
+    const task_state_t *ts = &r->task[ti];
     double bytes = 0, flops = 0;
     int lane;
     if (st->on == ON_DLA) {
         lane = r->dla_lane[in->dla];
     } else {
-        const lowered_op_t *op = &p->ops[st->op];
-        lane = p->lane[st->on];
+        const lowered_op_t *op = &ts->prog.ops[st->op];
+        lane = ts->lane[st->on];
         if (st->on == ON_GPU) {
             bytes = op->kernel.dram_bytes * (double)op->kernel.ctas;
             flops = op->kernel.useful_flops;
@@ -491,7 +232,7 @@ static void dla_layer_tap(void *ctx, int first, int count, sim_time_t start, sim
     replay_t *r = tap->r;
     int k = tap->k, ti = r->dla_task[k];
     const instance_t *in = &r->slots[r->dla_slot[k]].inst[ti];
-    const step_t *st = &r->prog[ti].steps[in->step];
+    const step_t *st = &r->task[ti].prog.steps[in->step];
     (void)count;
     timeline_slice(r->tl, r->dla_layer_lane[k], st->labels[first], ti, in->frame, start, end,
                    bytes, 2.0 * macs);
@@ -526,12 +267,12 @@ static void timeline_setup(replay_t *r)
     for (int i = 0; i < r->ntasks; i++)
         for (int e = 0; e < 4; e++) {
             int used = 0;
-            for (int s = 0; s < r->prog[i].nsteps; s++)
-                used |= (int)r->prog[i].steps[s].on == e;
+            for (int s = 0; s < r->task[i].prog.nsteps; s++)
+                used |= (int)r->task[i].prog.steps[s].on == e;
             if (!used || e == ON_DLA)
                 continue;
             snprintf(name, sizeof name, "%s: %s", PREFIX[e], r->trace->tasks[i].id);
-            r->prog[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
+            r->task[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
         }
     r->dram_counter = timeline_counter(r->tl, "DRAM", "GB/s");
     dram_set_tap(&r->dram, dram_tap, r);
@@ -574,7 +315,7 @@ static request_t queue_pop(queue_t *q)
 
 static void dla_run(replay_t *r, int k, int64_t si, int ti)
 {
-    const step_t *s = &r->prog[ti].steps[r->slots[si].inst[ti].step];
+    const step_t *s = &r->task[ti].prog.steps[r->slots[si].inst[ti].step];
     r->dla_running[k] = 1;
     r->dla_slot[k] = si;
     r->dla_task[k] = ti;
@@ -604,7 +345,7 @@ static void dla_next(replay_t *r, int k)
 
 static void dla_request(replay_t *r, int64_t si, int ti)
 {
-    int want = r->prog[ti].dla;
+    int want = r->task[ti].prog.dla;
     request_t req = {r->seq++, si, ti};
     for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
         if ((want < 0 || want == k) && !r->dla_running[k]) {
@@ -617,7 +358,7 @@ static void dla_request(replay_t *r, int64_t si, int ti)
 
 static void start_step(replay_t *r, int64_t si, int ti)
 {
-    program_t *p = &r->prog[ti];
+    program_t *p = &r->task[ti].prog;
     const step_t *s = &p->steps[r->slots[si].inst[ti].step];
     r->slots[si].inst[ti].step_start = sim_now(r->sim);
     const lowered_op_t *op = s->op >= 0 ? &p->ops[s->op] : NULL;
@@ -690,7 +431,8 @@ static void task_done(replay_t *r, int64_t si, int ti)
 {
     slot_t *sl = &r->slots[si];
     instance_t *in = &sl->inst[ti];
-    const program_t *p = &r->prog[ti];
+    const task_state_t *ts = &r->task[ti];
+    const program_t *p = &ts->prog;
     sim_time_t now = sim_now(r->sim);
 
     sim_dist_add(&r->res->tasks[ti].latency, now - in->ready);
@@ -703,12 +445,12 @@ static void task_done(replay_t *r, int64_t si, int ti)
             break;
         }
     }
-    for (int j = 0; j < p->ndependents; j++) {
-        int dj = p->dependents[j];
+    for (int j = 0; j < ts->ndependents; j++) {
+        int dj = ts->dependents[j];
         instance_t *dep = &sl->inst[dj];
         if (r->tl) {
             const step_t *last = &p->steps[p->nsteps - 1];
-            int from = last->on == ON_DLA ? r->dla_lane[in->dla] : p->lane[last->on];
+            int from = last->on == ON_DLA ? r->dla_lane[in->dla] : ts->lane[last->on];
             timeline_flow(r->tl, from, now, first_lane(r, si, dj), now, in->frame);
         }
         if (--dep->deps_left == 0) {
@@ -726,14 +468,14 @@ static void step_done(sim_t *s, void *ctx, uint64_t tag)
     int64_t si = (int64_t)(tag / (uint64_t)r->ntasks);
     int ti = (int)(tag % (uint64_t)r->ntasks);
     instance_t *in = &r->slots[si].inst[ti];
-    const step_t *st = &r->prog[ti].steps[in->step];
+    const step_t *st = &r->task[ti].prog.steps[in->step];
     (void)s;
     if (r->tl)
         record_step(r, si, ti, st);
     if (st->on == ON_DLA)
         dla_next(r, in->dla);
     in->step++;
-    if (in->step < r->prog[ti].nsteps)
+    if (in->step < r->task[ti].prog.nsteps)
         start_step(r, si, ti);
     else
         task_done(r, si, ti);
@@ -798,9 +540,11 @@ static void arrival(sim_t *s, void *ctx, uint64_t f)
 
 static void replay_free(replay_t *r)
 {
-    for (int i = 0; r->prog && i < r->ntasks; i++)
-        free_program(&r->prog[i]);
-    free(r->prog);
+    for (int i = 0; r->task && i < r->ntasks; i++) {
+        program_free(&r->task[i].prog);
+        free(r->task[i].dependents);
+    }
+    free(r->task);
     for (int64_t i = 0; r->slots && i < r->nslots; i++)
         free(r->slots[i].inst);
     free(r->slots);
@@ -831,22 +575,22 @@ static int build(replay_t *r, diag_t *d)
     cpu_spec_t cs;
 
     r->ntasks = t->ntasks;
-    r->prog = calloc((size_t)t->ntasks, sizeof *r->prog);
+    r->task = calloc((size_t)t->ntasks, sizeof *r->task);
     r->nslots = t->max_in_flight;
     r->slots = calloc((size_t)r->nslots, sizeof *r->slots);
     r->next_frame = calloc((size_t)t->ntasks, sizeof *r->next_frame);
-    if (!r->prog || !r->slots || !r->next_frame)
+    if (!r->task || !r->slots || !r->next_frame)
         return diag_error(d, t->path, 0, 0, "out of memory");
     for (int i = 0; i < t->ntasks; i++) {
-        if (build_program(cfg, t, i, &r->prog[i], d) != 0)
+        if (program_build(cfg, t, i, &r->task[i].prog, d) != 0)
             return DIAG_ERR;
-        r->prog[i].dependents = calloc((size_t)t->ntasks, sizeof(int));
-        if (r->prog[i].dependents == NULL)
+        r->task[i].dependents = calloc((size_t)t->ntasks, sizeof(int));
+        if (r->task[i].dependents == NULL)
             return diag_error(d, t->path, 0, 0, "out of memory");
     }
     for (int i = 0; i < t->ntasks; i++)
         for (int j = 0; j < t->tasks[i].nafter; j++) {
-            program_t *up = &r->prog[t->tasks[i].after[j]];
+            task_state_t *up = &r->task[t->tasks[i].after[j]];
             up->dependents[up->ndependents++] = i;
         }
     for (int64_t i = 0; i < r->nslots; i++) {
@@ -931,8 +675,8 @@ static void collect(replay_t *r, replay_result_t *out)
     for (int i = 0; i < t->ntasks; i++) {
         if (t->tasks[i].engine == ENG_GPU || t->tasks[i].engine == ENG_CPU)
             out->engines[t->tasks[i].engine].present = 1;
-        for (int s = 0; s < r->prog[i].nsteps; s++)
-            if (r->prog[i].steps[s].on == ON_GPU)
+        for (int s = 0; s < r->task[i].prog.nsteps; s++)
+            if (r->task[i].prog.steps[s].on == ON_GPU)
                 out->engines[ENG_GPU].present = 1;
     }
     out->dram_bytes = dram_bytes_moved(&r->dram);
