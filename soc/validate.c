@@ -48,7 +48,9 @@ static int get_str(ydoc_t *y, const yaml_node_t *map, const char *key, char *out
     return ydoc_string(y, n, key, out, len, d);
 }
 
-static int load_case(ydoc_t *y, const yaml_node_t *m, int scored, validate_case_t *c, diag_t *d)
+/* kind: 1 a published case (scored), 2 a cross-check (published, not scored), 0 an
+ * experiment (no published value). */
+static int load_case(ydoc_t *y, const yaml_node_t *m, int kind, validate_case_t *c, diag_t *d)
 {
     static const char *const KEYS[] = {"id",     "group",  "zoo",  "trace",    "sku",
                                        "mode",   "metric", "stat", "task",     "per_frame",
@@ -58,8 +60,11 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int scored, validate_case_
     yaml_node_t *n;
     int k;
 
+    int published = kind != 0;
+
     memset(c, 0, sizeof *c);
-    c->scored = scored;
+    c->scored = kind == 1;
+    c->cross = kind == 2;
     c->per_frame = 1;
     c->dram_scale = 1;
     c->line = ydoc_line(m);
@@ -75,7 +80,7 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int scored, validate_case_
         get_str(y, m, "stat", c->stat, sizeof c->stat, 0, "", d) != 0 ||
         get_str(y, m, "task", c->task, sizeof c->task, 0, "", d) != 0 ||
         get_str(y, m, "unit", c->unit, sizeof c->unit, 1, "a validation case", d) != 0 ||
-        get_str(y, m, "source", c->source, sizeof c->source, scored, "a validation case", d) !=
+        get_str(y, m, "source", c->source, sizeof c->source, published, "a validation case", d) !=
             0 ||
         get_str(y, m, "miss", c->miss, sizeof c->miss, 0, "", d) != 0 ||
         get_str(y, m, "io_format", io, sizeof io, 0, "", d) != 0)
@@ -128,22 +133,23 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int scored, validate_case_
     if ((n = ydoc_get(y, m, "dram_scale")) != NULL &&
         ydoc_double(y, n, "dram_scale", 0.01, 100, &c->dram_scale, d) != 0)
         return DIAG_ERR;
-    n = scored ? ydoc_require(y, m, "published", "a validation case", d)
-               : ydoc_get(y, m, "published");
-    if (scored && n == NULL)
+    n = published ? ydoc_require(y, m, "published", "a validation case", d)
+                  : ydoc_get(y, m, "published");
+    if (published && n == NULL)
         return DIAG_ERR;
-    if (n != NULL && !scored)
+    if (n != NULL && !published)
         return ydoc_error(y, n, d, "an experiment has no published value");
     if (n != NULL && ydoc_double(y, n, "published", 1e-12, 1e12, &c->published, d) != 0)
         return DIAG_ERR;
     return 0;
 }
 
-static int load_list(ydoc_t *y, const yaml_node_t *seq, int scored, validate_registry_t *r,
+static int load_list(ydoc_t *y, const yaml_node_t *seq, int kind, validate_registry_t *r,
                      diag_t *d)
 {
+    static const char *const LISTS[] = {"experiments", "cases", "cross_checks"};
     size_t len;
-    if (ydoc_expect_seq(y, seq, scored ? "cases" : "experiments", d) != 0)
+    if (ydoc_expect_seq(y, seq, LISTS[kind], d) != 0)
         return DIAG_ERR;
     len = ydoc_seq_len(seq);
     validate_case_t *grown = realloc(r->cases, (size_t)(r->n + (int)len + 1) * sizeof *grown);
@@ -152,7 +158,7 @@ static int load_list(ydoc_t *y, const yaml_node_t *seq, int scored, validate_reg
     r->cases = grown;
     for (size_t i = 0; i < len; i++) {
         validate_case_t *c = &r->cases[r->n];
-        if (load_case(y, ydoc_seq_at(y, seq, i), scored, c, d) != 0)
+        if (load_case(y, ydoc_seq_at(y, seq, i), kind, c, d) != 0)
             return DIAG_ERR;
         for (int j = 0; j < r->n; j++)
             if (strcmp(r->cases[j].id, c->id) == 0)
@@ -164,7 +170,8 @@ static int load_list(ydoc_t *y, const yaml_node_t *seq, int scored, validate_reg
 
 int validate_load(const char *path, validate_registry_t *r, diag_t *d)
 {
-    static const char *const KEYS[] = {"mape_bound", "case_bound", "cases", "experiments", NULL};
+    static const char *const KEYS[] = {"mape_bound", "case_bound", "cases", "cross_checks",
+                                       "experiments", NULL};
     ydoc_t y;
     yaml_node_t *root, *n;
     const char *slash;
@@ -191,6 +198,8 @@ int validate_load(const char *path, validate_registry_t *r, diag_t *d)
         goto out;
     if ((n = ydoc_require(&y, root, "cases", "the validation registry", d)) == NULL ||
         load_list(&y, n, 1, r, d) != 0)
+        goto out;
+    if ((n = ydoc_get(&y, root, "cross_checks")) != NULL && load_list(&y, n, 2, r, d) != 0)
         goto out;
     if ((n = ydoc_get(&y, root, "experiments")) != NULL && load_list(&y, n, 0, r, d) != 0)
         goto out;
@@ -366,7 +375,7 @@ int validate_case(const validate_registry_t *r, const validate_case_t *c, valida
     if (replay_check(&cfg, &t, d) != 0 || replay_run(&cfg, &t, &ro, &res, d) != 0)
         goto out;
     rc = metric(c, &t, &res, &out->predicted, d);
-    if (rc == 0 && c->scored)
+    if (rc == 0 && (c->scored || c->cross))
         out->error = (out->predicted - c->published) / c->published;
     replay_result_free(&res);
 out:
@@ -378,12 +387,16 @@ out:
 void validate_summarise(const validate_registry_t *r, const validate_result_t *res,
                         validate_summary_t *s)
 {
-    double sum = 0, worst = -1;
+    double sum = 0, worst = -1, cross_sum = 0;
     memset(s, 0, sizeof *s);
     s->worst = -1;
     for (int i = 0; i < r->n; i++) {
         const validate_case_t *c = &r->cases[i];
         double e = fabs(res[i].error) * 100;
+        if (c->cross) {
+            s->cross++;
+            cross_sum += e;
+        }
         if (!c->scored)
             continue;
         s->scored++;
@@ -400,6 +413,7 @@ void validate_summarise(const validate_registry_t *r, const validate_result_t *r
         }
     }
     s->mape = s->scored ? sum / s->scored : 0;
+    s->cross_mape = s->cross ? cross_sum / s->cross : 0;
 }
 
 /* ---- the command ---- */
@@ -425,6 +439,9 @@ static void print_text(FILE *f, const validate_registry_t *r, const validate_res
                     fabs(res[i].error) * 100 > r->case_bound
                         ? (c->miss[0] ? "  (known miss)" : "  OVER BOUND")
                         : "");
+        else if (c->cross)
+            fprintf(f, "  %-36s %-16s %12.4g %12.4g %+7.1f%%  %s (cross-check)\n", c->id, mod,
+                    c->published, res[i].predicted, res[i].error * 100, c->unit);
         else
             fprintf(f, "  %-36s %-16s %12s %12.4g %8s  %s (experiment)\n", c->id, mod, "-",
                     res[i].predicted, "", c->unit);
@@ -434,6 +451,9 @@ static void print_text(FILE *f, const validate_registry_t *r, const validate_res
                 "%d beyond %.0f%% (%d of them known misses)\n",
                 s->scored, s->mape, r->mape_bound, r->cases[s->worst].id,
                 res[s->worst].error * 100, s->over + s->misses, r->case_bound, s->misses);
+    if (s->cross > 0)
+        fprintf(f, "%d cross-checks (published elsewhere, not in the MAPE): MAPE %.1f%%\n",
+                s->cross, s->cross_mape);
 }
 
 static int print_json(FILE *f, const validate_registry_t *r, const validate_result_t *res,
@@ -453,7 +473,9 @@ static int print_json(FILE *f, const validate_registry_t *r, const validate_resu
         json_object_object_add(o, "metric", json_object_new_string(METRIC_NAMES[c->metric]));
         json_object_object_add(o, "unit", json_object_new_string(c->unit));
         json_object_object_add(o, "predicted", json_object_new_double(res[i].predicted));
-        if (c->scored) {
+        if (c->scored || c->cross) {
+            if (c->cross)
+                json_object_object_add(o, "cross_check", json_object_new_boolean(1));
             json_object_object_add(o, "published", json_object_new_double(c->published));
             json_object_object_add(o, "error_pct", json_object_new_double(res[i].error * 100));
             json_object_object_add(o, "source", json_object_new_string(c->source));
@@ -471,6 +493,8 @@ static int print_json(FILE *f, const validate_registry_t *r, const validate_resu
         json_object_object_add(sum, "case_bound_pct", json_object_new_double(r->case_bound));
         json_object_object_add(sum, "beyond_case_bound", json_object_new_int(s->over + s->misses));
         json_object_object_add(sum, "known_misses", json_object_new_int(s->misses));
+        json_object_object_add(sum, "cross_checks", json_object_new_int(s->cross));
+        json_object_object_add(sum, "cross_check_mape_pct", json_object_new_double(s->cross_mape));
         json_object_object_add(root, "summary", sum);
     }
     fprintf(f, "%s\n",

@@ -24,7 +24,10 @@
  *                      work as long as there is any
  * `stream: true` releases every frame at once (max_in_flight = frames), which task_rate
  * and total_rate need, for a trace (e.g. a zoo one) that does not say so itself.
- * Experiments (`experiments:` in the registry) are computed the same way but carry no
+ * Cross-checks (`cross_checks:`) are published results from outside
+ * shared/reference/published-results.yaml (the same sources on other modules, newer
+ * releases): each shows its error, and they have a MAPE of their own, but they are not in
+ * the scored MAPE. Experiments (`experiments:` in the registry) are computed the same way but carry no
  * published value; they vary the run (io_format: native on every DLA task, dram_scale:
  * the EMC clock multiplied, one_process: every task in one CUDA context) to attribute a
  * published effect to its mechanisms.
@@ -64,7 +67,8 @@ typedef struct validate_case {
     char per_task_id[4][64];   /* total_rate: samples per instance of each task */
     double per_task[4];
     double dram_scale;         /* EMC clock multiplier (1 = as configured) */
-    int scored;                /* 1: a published case; 0: an experiment */
+    int scored;                /* 1: a case of published-results.yaml, in the MAPE */
+    int cross;                 /* 1: a cross-check: published elsewhere, not in the MAPE */
     int line;                  /* in the registry */
 } validate_case_t;
 
@@ -88,6 +92,8 @@ typedef struct validate_summary {
     int worst;                 /* index of the largest |error| */
     int over;                  /* scored cases beyond case_bound that are not known misses */
     int misses;                /* scored cases beyond case_bound recorded as known misses */
+    int cross;                 /* cross-checks run */
+    double cross_mape;         /* %, over the cross-checks */
 } validate_summary_t;
 
 /* The registry path next to the shipped configs (traces/validation/cases.yaml). */

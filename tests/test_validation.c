@@ -287,6 +287,37 @@ START_TEST(registry_within_documented_bounds)
 }
 END_TEST
 
+/* Cross-checks (published results from outside published-results.yaml) carry their own
+ * error and MAPE and never enter the scored MAPE: the 44 cases above stay 44. A
+ * cross-check of the same module, mode and workload as a scored case predicts exactly the
+ * same number (the Nano Super rows of Ultralytics' later tables against the scored ones). */
+START_TEST(cross_checks_are_not_scored)
+{
+    validate_summary_t s;
+    double sum = 0;
+    int n = 0;
+    validate_summarise(&reg, res, &s);
+    for (int i = 0; i < reg.n; i++) {
+        const validate_case_t *c = &reg.cases[i];
+        if (!c->cross)
+            continue;
+        ck_assert(!c->scored);
+        ck_assert_double_eq_tol(res[i].error, (res[i].predicted - c->published) / c->published,
+                                1e-12);
+        sum += fabs(res[i].error) * 100;
+        n++;
+    }
+    ck_assert_int_eq(s.scored, 44);
+    ck_assert_int_eq(s.cross, n);
+    ck_assert_int_ge(n, 45);
+    ck_assert_double_eq_tol(s.cross_mape, sum / n, 1e-9);
+    ck_assert_double_eq_tol(predicted("yolo11x-int8-nano8-8.3.157"), predicted("yolo11x-int8"),
+                            1e-12);
+    ck_assert_double_eq_tol(predicted("yolo11n-fp16-nano8-8.3.157"), predicted("yolo11n-fp16"),
+                            1e-12);
+}
+END_TEST
+
 /* Issue criteria for the DLA tables: each mode within 20 %. */
 START_TEST(dla_tables_within_20_percent)
 {
@@ -355,10 +386,13 @@ START_TEST(registry_errors)
         " metric: task_rate, zoo: resnet50, published: 1, unit: x, source: s}\n",
         "mape_bound: 10\ncase_bound: 30\ncases: []\nexperiments:\n  - {id: a, group: g, sku: "
         "agx64, mode: MAXN, metric: throughput, zoo: resnet50, published: 1, unit: x}\n",
+        "mape_bound: 10\ncase_bound: 30\ncases: []\ncross_checks:\n  - {id: a, group: g, sku: "
+        "agx64, mode: MAXN, metric: throughput, zoo: resnet50, unit: x, source: s}\n",
     };
     static const char *expect[] = {"unknown metric 'speed'", "exactly one of 'zoo' and 'trace'",
-                                   "task_rate needs 'task'", "no published value"};
-    for (int i = 0; i < 4; i++) {
+                                   "task_rate needs 'task'", "no published value",
+                                   "missing required field 'published'"};
+    for (int i = 0; i < 5; i++) {
         char path[] = "/tmp/orinsim-registry-XXXXXX";
         int fd = mkstemp(path);
         FILE *f;
@@ -418,6 +452,7 @@ static Suite *suite(void)
     tcase_set_timeout(r, 60);
     tcase_add_test(r, registry_within_documented_bounds);
     tcase_add_test(r, dla_tables_within_20_percent);
+    tcase_add_test(r, cross_checks_are_not_scored);
     tcase_add_test(r, retinanet_sparse_speedup_in_range_and_grows_at_low_power);
     tcase_add_test(r, contention_attribution_is_consistent);
     suite_add_tcase(s, m);
