@@ -9,31 +9,21 @@
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include "fuzz_file.h"
 #include "soc/sku.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[256];
     static sku_t sku;
     soc_config_t cfg;
     diag_t d;
-    FILE *f;
-    if (path[0] == '\0') {
-        const char *dir = getenv("TMPDIR");
-        snprintf(path, sizeof path, "%s/orinsim-fuzz-sku-%d.yaml", dir ? dir : "/tmp",
-                 (int)getpid());
-    }
-    f = fopen(path, "wb");
-    if (f == NULL)
+    const char *path = fuzz_write_input("sku", data, size);
+    if (path == NULL)
         return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
     diag_clear(&d);
     if (sku_load(path, &sku, &d) == 0)
         for (int i = 0; i < sku.nmodes; i++) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Build the trace fuzzer with clang + libFuzzer and run it.
+# Build a fuzzer (the trace parser by default) with clang + libFuzzer and run it.
 #
 #   tests/fuzz/run-fuzz.sh [seconds]      fuzz for `seconds` (default 300; 0 = only build)
-#   FUZZER=sku tests/fuzz/run-fuzz.sh ... the SKU config loader instead of the trace parser
+#   FUZZER=sku tests/fuzz/run-fuzz.sh ... the SKU config loader instead of the trace parser;
+#                                         FUZZER=measured: `orinsim compare`'s measurement
+#                                         files; FUZZER=registry: `orinsim validate`'s registry
 #   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
 #                                         ... then add to tests/fuzz/corpus/trace/ the
 #                                         inputs found that reach new coverage (-merge=1)
@@ -15,11 +17,12 @@ set -euo pipefail
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-fuzzer="${FUZZER:-trace}"          # trace | sku
+fuzzer="${FUZZER:-trace}"          # trace | sku | measured | registry
 seeds="$root/tests/fuzz/corpus/$fuzzer"
 work="$build/corpus/$fuzzer"
 artifacts="$build/artifacts"
 dict="$root/tests/fuzz/$fuzzer.dict"
+[ -f "$dict" ] || dict=""
 export ORINSIM_CONFIG_DIR="$root/configs"
 maxlen=4096
 [ "$fuzzer" = sku ] && maxlen=24576   # whole SKU files are ~20 KB
@@ -31,7 +34,7 @@ cmake --build "$build" --target "fuzz_$fuzzer" -j "${JOBS:-2}"
 mkdir -p "$work" "$artifacts"
 if [ "$secs" -gt 0 ]; then
     "$build/fuzz_$fuzzer" "$work" "$seeds" \
-        -dict="$dict" \
+        ${dict:+-dict="$dict"} \
         -max_total_time="$secs" -max_len="$maxlen" -timeout=5 \
         -artifact_prefix="$artifacts/" -print_final_stats=1
 fi
