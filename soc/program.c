@@ -85,24 +85,27 @@ static int push_reformat(const soc_config_t *cfg, program_t *p, double in, doubl
     return push_step(p, ON_GPU, p->nops - 1);
 }
 
-/* `bytes` of op `op`'s data as the task's I/O type holds it (io_dtype), or as is. */
-static double io_bytes(const trace_task_t *task, const trace_op_t *op, double bytes)
+/* `bytes` of op `op`'s data as the task's input (entry) or output type holds it
+ * (input_dtype / output_dtype), or as is. */
+static double io_bytes(const trace_task_t *task, const trace_op_t *op, double bytes, int entry)
 {
-    if (!task->has_io_dtype)
+    if (entry ? !task->has_in_dtype : !task->has_out_dtype)
         return bytes;
-    return bytes / dtype_bytes(op->dtype) * dtype_bytes(task->io_dtype);
+    return bytes / dtype_bytes(op->dtype) *
+           dtype_bytes(entry ? task->in_dtype : task->out_dtype);
 }
 
-/* A GPU op at the task's entry or exit converts its tensor from or to io_dtype when that
- * differs from the op's type (TensorRT's I/O reformat layers). */
+/* A GPU op at the task's entry or exit converts its tensor from the input type or to the
+ * output type when that differs from the op's type (TensorRT's I/O reformat layers). */
 static int io_convert(const soc_config_t *cfg, const trace_task_t *task, program_t *p,
                       const trace_op_t *op, double bytes, int entry)
 {
-    if (!task->has_io_dtype || task->io_dtype == op->dtype ||
-        (task->io_dtype == DT_FP32 && op->dtype == DT_TF32))
+    int has = entry ? task->has_in_dtype : task->has_out_dtype;
+    dtype_t t = entry ? task->in_dtype : task->out_dtype;
+    if (!has || t == op->dtype || (t == DT_FP32 && op->dtype == DT_TF32))
         return 0;
-    return entry ? push_reformat(cfg, p, io_bytes(task, op, bytes), bytes)
-                 : push_reformat(cfg, p, bytes, io_bytes(task, op, bytes));
+    return entry ? push_reformat(cfg, p, io_bytes(task, op, bytes, 1), bytes)
+                 : push_reformat(cfg, p, bytes, io_bytes(task, op, bytes, 0));
 }
 
 /* Group consecutive DLA ops into segments and put reformat kernels at the hand-offs. */
@@ -136,7 +139,7 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
             j++;
         /* Entering the DLA: from the task's input (unless native I/O) or from a GPU op. */
         if (i == 0 && !task->io_native) {
-            if (push_reformat(cfg, p, io_bytes(task, &tops[i], ops[i].in_bytes),
+            if (push_reformat(cfg, p, io_bytes(task, &tops[i], ops[i].in_bytes, 1),
                               ops[i].in_bytes) != 0)
                 return -1;
         } else if (i > 0 && ops[i - 1].on == ON_GPU) {
@@ -158,7 +161,7 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
         /* Leaving the DLA: to the task's output (unless native) or to a GPU op. */
         if (j == n && !task->io_native) {
             if (push_reformat(cfg, p, ops[j - 1].out_bytes,
-                              io_bytes(task, &tops[j - 1], ops[j - 1].out_bytes)) != 0)
+                              io_bytes(task, &tops[j - 1], ops[j - 1].out_bytes, 0)) != 0)
                 return -1;
         } else if (j < n && ops[j].on == ON_GPU) {
             if (push_reformat(cfg, p, ops[j - 1].out_bytes, ops[j - 1].out_bytes) != 0)

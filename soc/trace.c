@@ -50,7 +50,8 @@ static const char *const ENGINE_NAMES[ENG_COUNT] = {"gpu", "dla0", "dla1", "dla"
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
                                        "tasks", "budgets", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
-                                        "memory", "process", "io_dtype", NULL};
+                                        "memory", "process", "io_dtype", "input_dtype",
+                                        "output_dtype", NULL};
 static const char *const MEMORY_KEYS[] = {"weights", "activations", "kv_cache", "buffers", NULL};
 static const char *const REPEAT_KEYS[] = {"op", "name", "count", "ops", NULL};
 const char *trace_engine_name(trace_engine_t e)
@@ -285,7 +286,26 @@ static int valid_id(const char *s)
     return 1;
 }
 
-/* fallback, io_format, io_dtype and memory: what a task asks of its engine. */
+/* A task's io_dtype, input_dtype or output_dtype `key` in `v`: the type its host tensors
+ * are held in. */
+static int parse_io_dtype(parser_t *p, const yaml_node_t *v, const char *key,
+                          const trace_task_t *task, dtype_t *out)
+{
+    int dla = task->engine == ENG_DLA0 || task->engine == ENG_DLA1 || task->engine == ENG_DLA;
+    char what[32];
+    snprintf(what, sizeof what, "task %s", key);
+    if (ydoc_expect_scalar(&p->y, v, what, p->d) != 0)
+        return DIAG_ERR;
+    if (dtype_parse(ydoc_str(v), out) != 0 || *out == DT_TF32)
+        return ydoc_error(&p->y, v, p->d, "unknown %s '%s' (expected fp32, fp16, bf16, int8 or "
+                          "int4)", key, ydoc_str(v));
+    if (!dla && task->engine != ENG_GPU)
+        return ydoc_error(&p->y, v, p->d, "%s applies to gpu and dla tasks, not to engine %s",
+                          key, trace_engine_name(task->engine));
+    return 0;
+}
+
+/* fallback, io_format, the I/O types and memory: what a task asks of its engine. */
 static int parse_task_options(parser_t *p, const yaml_node_t *m, trace_task_t *task)
 {
     yaml_node_t *v;
@@ -319,15 +339,21 @@ static int parse_task_options(parser_t *p, const yaml_node_t *m, trace_task_t *t
                               trace_engine_name(task->engine));
     }
     if ((v = ydoc_get(&p->y, m, "io_dtype"))) {
-        if (ydoc_expect_scalar(&p->y, v, "task io_dtype", p->d) != 0)
+        if (parse_io_dtype(p, v, "io_dtype", task, &task->in_dtype) != 0)
             return DIAG_ERR;
-        if (dtype_parse(ydoc_str(v), &task->io_dtype) != 0 || task->io_dtype == DT_TF32)
-            return ydoc_error(&p->y, v, p->d, "unknown io_dtype '%s' (expected fp32, fp16, bf16, "
-                              "int8 or int4)", ydoc_str(v));
-        if (!dla && task->engine != ENG_GPU)
-            return ydoc_error(&p->y, v, p->d, "io_dtype applies to gpu and dla tasks, not to "
-                              "engine %s", trace_engine_name(task->engine));
-        task->has_io_dtype = 1;
+        task->out_dtype = task->in_dtype;
+        task->has_in_dtype = task->has_out_dtype = 1;
+    }
+    for (int out = 0; out < 2; out++) {   /* input_dtype, output_dtype: one side each */
+        const char *key = out ? "output_dtype" : "input_dtype";
+        if ((v = ydoc_get(&p->y, m, key)) == NULL)
+            continue;
+        if (ydoc_get(&p->y, m, "io_dtype"))
+            return ydoc_error(&p->y, v, p->d, "%s and io_dtype both given (io_dtype sets the "
+                              "input and the output type)", key);
+        if (parse_io_dtype(p, v, key, task, out ? &task->out_dtype : &task->in_dtype) != 0)
+            return DIAG_ERR;
+        *(out ? &task->has_out_dtype : &task->has_in_dtype) = 1;
     }
     if ((v = ydoc_get(&p->y, m, "memory"))) {
         double *f[] = {&task->memory.weights, &task->memory.activations, &task->memory.kv_cache,

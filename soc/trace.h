@@ -179,8 +179,10 @@ typedef struct trace_task {
     trace_engine_t engine;
     trace_fallback_t fallback;    /* DLA / PVA task: what runs where the engine cannot */
     int io_native;                /* DLA task: native I/O formats, no GPU reformat kernels */
-    int has_io_dtype;             /* io_dtype given: the task's I/O tensors are held ... */
-    dtype_t io_dtype;             /* ... in this type, converted at entry and exit */
+    int has_in_dtype;             /* input_dtype (or io_dtype) given: the task's input ... */
+    dtype_t in_dtype;             /* ... is held in this type, converted at entry */
+    int has_out_dtype;            /* output_dtype (or io_dtype) given: its output ... */
+    dtype_t out_dtype;            /* ... is held in this type, converted at exit */
     char process[TRACE_ID_LEN];   /* OS process; "" = the trace's own */
     int context;                  /* its CUDA context: 0 for the trace's own process */
     trace_memory_t memory;

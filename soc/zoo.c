@@ -21,7 +21,7 @@
 /* ---------------------------------------------------------------- registry */
 
 #define O_COMMON (ZOO_OPT_DTYPE | ZOO_OPT_ENGINE | ZOO_OPT_FRAMES | ZOO_OPT_PERIOD)
-#define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT)
+#define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT | ZOO_OPT_IO)
 #define O_BERT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SEQ)
 #define O_VIT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY)
 #define O_DECODE (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_CONTEXT | ZOO_OPT_GROUP)
@@ -155,6 +155,7 @@ static const char *opt_name(unsigned opt)
     case ZOO_OPT_PROMPT: return "--prompt";
     case ZOO_OPT_SPLIT: return "--split";
     case ZOO_OPT_GROUP: return "--group";
+    case ZOO_OPT_IO: return "--io-dtype";
     default: return "?";
     }
 }
@@ -162,7 +163,7 @@ static const char *opt_name(unsigned opt)
 static void opt_list(unsigned opts, char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (unsigned bit = 1; bit <= ZOO_OPT_GROUP; bit <<= 1) {
+    for (unsigned bit = 1; bit <= ZOO_OPT_IO; bit <<= 1) {
         if (opts & bit) {
             size_t l = strlen(buf);
             snprintf(buf + l, len - l, "%s%s", l ? " " : "", opt_name(bit));
@@ -185,6 +186,7 @@ static unsigned opts_given(const zoo_options_t *o)
     g |= o->prompt ? ZOO_OPT_PROMPT : 0;
     g |= o->split_set ? ZOO_OPT_SPLIT : 0;
     g |= o->group ? ZOO_OPT_GROUP : 0;
+    g |= o->io_set ? ZOO_OPT_IO : 0;
     return g;
 }
 
@@ -217,6 +219,17 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
                               "%s cannot run on --engine %s: its gemm, attention and "
                               "normalisation ops have no DLA form (use --engine gpu)",
                               nm, ENGINE_NAMES[p->engine]);
+    }
+    if (o->io_set) {
+        if (p->engine != ZOO_ENG_GPU)
+            return diag_error(d, NULL, 0, 0,
+                              "%s: --io-dtype is for --engine gpu (a DLA task's I/O is set by "
+                              "io_format in the trace)", nm);
+        if (o->io_dtype == DT_TF32 || o->io_dtype == DT_INT4)
+            return diag_error(d, NULL, 0, 0, "%s: --io-dtype takes fp32, fp16, bf16 or int8, "
+                              "not %s", nm, dtype_name(o->io_dtype));
+        p->io_set = 1;
+        p->io_dtype = o->io_dtype;
     }
     if (e->family == FAM_PIPELINE && p->engine == ZOO_ENG_GPU_2DLA)
         return diag_error(d, NULL, 0, 0,
@@ -422,6 +435,9 @@ static void zoo_usage(FILE *out)
             "  --prompt N          LLM prefill: prompt tokens (512)\n"
             "  --group N           LLM int4 / int8 weights: weights per fp16 scale (int4: 128,\n"
             "                      as AWQ and GPTQ; MLC's q4f16_1 is 32)\n"
+            "  --io-dtype T        --engine gpu: the network's input and output tensors are\n"
+            "                      held in T, converted at entry and exit (Ultralytics'\n"
+            "                      TensorRT engines: fp32)\n"
             "  --frames N          releases of the task graph (1; camera-pipeline 300)\n"
             "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n");
 }
@@ -535,6 +551,10 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
             count = &o.prompt;
         } else if (strcmp(a, "--group") == 0) {
             count = &o.group;
+        } else if (strcmp(a, "--io-dtype") == 0) {
+            if (dtype_parse(v, &o.io_dtype) != 0)
+                return zoo_bad("--io-dtype: unknown type '%s' (fp32 fp16 bf16 int8)", v);
+            o.io_set = 1;
         } else {
             return zoo_bad("unknown option '%s'", a);
         }

@@ -152,6 +152,8 @@ typedef struct zoo_options {
     int64_t group;                /* LLM quantised weights: weights per scale */
     int split_set;
     int64_t split[3];             /* samples per frame on gpu, dla0, dla1 */
+    int io_set;                   /* --io-dtype: the network's input and output held ... */
+    dtype_t io_dtype;             /* ... in this type (an ONNX exported in FP32) */
 } zoo_options_t;
 
 /* Options a network accepts (zoo_info.options). */
@@ -166,7 +168,8 @@ enum {
     ZOO_OPT_CONTEXT = 1 << 7,
     ZOO_OPT_PROMPT = 1 << 8,
     ZOO_OPT_SPLIT = 1 << 9,
-    ZOO_OPT_GROUP = 1 << 10
+    ZOO_OPT_GROUP = 1 << 10,
+    ZOO_OPT_IO = 1 << 11
 };
 
 typedef struct zoo_info {

@@ -296,6 +296,8 @@ static void canonical(const zoo_entry_t *e, const zoo_plan_t *p, char *buf, size
         CAT(" --prompt %" PRId64, p->r.prompt);
     if ((o & ZOO_OPT_GROUP) && p->r.group)
         CAT(" --group %" PRId64, p->r.group);
+    if (p->io_set)
+        CAT(" --io-dtype %s", dtype_name(p->io_dtype));
     CAT(" --frames %" PRId64, p->frames);
     if (p->period[0])
         CAT(" --period %s", p->period);
@@ -351,6 +353,8 @@ typedef struct instance {
     int64_t passes;
     const zoo_net_t *odd;         /* and a batch-1 pass for an odd share, or NULL */
     int native_io;
+    int io_set;                   /* --io-dtype: the network's input and output type */
+    dtype_t io_dtype;
 } instance_t;
 
 static void emit_task(FILE *f, const instance_t *in, int s)
@@ -382,6 +386,15 @@ static void emit_task(FILE *f, const instance_t *in, int s)
         fprintf(f, "    fallback: gpu\n");
     if (on_dla && in->native_io)
         fprintf(f, "    io_format: native   # MLPerf feeds the DLAs int8 CHW4 tensors\n");
+    if (in->io_set) {             /* the network's input enters its first task, ... */
+        int first = s == 0, last = s == in->whole->nstages - 1;
+        if (first && last)
+            fprintf(f, "    io_dtype: %s\n", dtype_name(in->io_dtype));
+        else if (first)
+            fprintf(f, "    input_dtype: %s\n", dtype_name(in->io_dtype));
+        else if (last)            /* ... and its output leaves the last */
+            fprintf(f, "    output_dtype: %s\n", dtype_name(in->io_dtype));
+    }
     if (st->weight_bytes > 0)
         fprintf(f, "    memory: {weights: %.0fB}\n", st->weight_bytes);
     fprintf(f, "    ops:\n");
@@ -443,6 +456,8 @@ int zoo_write(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, diag_t *d)
         memset(&inst[0], 0, sizeof inst[0]);
         inst[0].engine = p->engine;
         inst[0].prefix = "";
+        inst[0].io_set = p->io_set;
+        inst[0].io_dtype = p->io_dtype;
         if (zoo_build_with(e, &p->r, &nets[nnets], d) != 0) {
             rc = DIAG_ERR;
             goto out;

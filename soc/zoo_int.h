@@ -113,6 +113,8 @@ typedef struct zoo_plan {
     int64_t split[3];             /* gpu+2dla: samples per frame per engine */
     int64_t max_in_flight;
     char period[32];
+    int io_set;                   /* --io-dtype: input_dtype on the first task, ... */
+    dtype_t io_dtype;             /* ... output_dtype on the last */
 } zoo_plan_t;
 
 /* A DLA instance of gpu+2dla runs its share in passes of this batch (MLPerf's

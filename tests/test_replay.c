@@ -262,6 +262,16 @@ START_TEST(test_io_dtype_reformats)
                "    ops:\n      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k1, &b1);
     ck_assert_uint_eq(k1, k0 + 2);
     ck_assert(within(b1 - b0, 10 * n, 1e-9));
+    /* One side only: input_dtype fp32 converts at entry (4N read, N written), output_dtype
+     * fp32 at exit (N read, 4N written): one more kernel and 5N more bytes each. */
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    input_dtype: fp32\n"
+               "    ops:\n      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k1, &b1);
+    ck_assert_uint_eq(k1, k0 + 1);
+    ck_assert(within(b1 - b0, 5 * n, 1e-9));
+    run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    output_dtype: fp32\n"
+               "    ops:\n      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k1, &b1);
+    ck_assert_uint_eq(k1, k0 + 1);
+    ck_assert(within(b1 - b0, 5 * n, 1e-9));
     /* The same io_dtype as the op's: nothing to convert. */
     run_inline(&s->cfg, "orinsim: 1\ntasks:\n  - id: t\n    engine: gpu\n    io_dtype: int8\n"
                "    ops:\n      - {op: elementwise, elements: 1048576, dtype: int8}\n", &k1, &b1);

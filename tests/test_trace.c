@@ -476,7 +476,7 @@ START_TEST(err_unknown_key_task)
 {
     ERR_AT("orinsim: 1\ntasks:\n  - id: a\n    engin: gpu\n", 4, 5,
            "unknown key 'engin' in task (expected one of: id, engine, after, ops, fallback, "
-           "io_format, memory, process, io_dtype)");
+           "io_format, memory, process, io_dtype, input_dtype, output_dtype)");
 }
 END_TEST
 
@@ -689,6 +689,15 @@ START_TEST(err_names)
            "bytes: 1B}]}\n", 3, 36, "unknown io_dtype 'fp8' (expected fp32, fp16, bf16, int8");
     ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: cpu, io_dtype: fp32, ops: [{op: cpu, "
            "duration: 1ms}]}\n", 3, 36, "io_dtype applies to gpu and dla tasks, not to engine cpu");
+    /* io_dtype sets both sides; input_dtype / output_dtype set one. */
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, io_dtype: fp32, input_dtype: fp16, ops: "
+           "[{op: memcpy, bytes: 1B}]}\n", 3, 55, "input_dtype and io_dtype both given");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, output_dtype: fp32, io_dtype: fp32, ops: "
+           "[{op: memcpy, bytes: 1B}]}\n", 3, 40, "output_dtype and io_dtype both given");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: gpu, output_dtype: tf32, ops: [{op: memcpy, "
+           "bytes: 1B}]}\n", 3, 40, "unknown output_dtype 'tf32' (expected fp32");
+    ERR_AT("orinsim: 1\ntasks:\n  - {id: a, engine: pva, input_dtype: fp32, ops: [{op: memcpy, "
+           "bytes: 1B}]}\n", 3, 39, "input_dtype applies to gpu and dla tasks, not to engine pva");
 }
 END_TEST
 

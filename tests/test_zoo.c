@@ -559,7 +559,8 @@ static int validate(const char *text, vstats_t *st)
     static const char *const top[] = {"orinsim", "name", "frames", "period", "max_in_flight",
                                        "tasks", NULL};
     static const char *const tkeys[] = {"id", "engine", "after", "ops", "fallback",
-                                        "io_format", "memory", NULL};
+                                        "io_format", "memory", "io_dtype", "input_dtype",
+                                        "output_dtype", NULL};
     static const char *const engines[] = {"gpu", "dla0", "dla1", "dla", "pva", "cpu", NULL};
     ydoc_t y;
     vctx_t c;
@@ -769,6 +770,39 @@ START_TEST(fusion_and_fallback)
 }
 END_TEST
 
+/* --io-dtype: the network's input enters its first task and its output leaves its last.
+ * YOLO's detector gets input_dtype and its decode output_dtype; ResNet-50, one task,
+ * gets io_dtype. The option is echoed in the header so the trace says how it was made. */
+START_TEST(io_dtype_marks_the_network_ends)
+{
+    zoo_options_t o;
+    diag_t d;
+    char *text, *det, *dec;
+    vstats_t st;
+    memset(&o, 0, sizeof o);
+    o.io_set = 1;
+    o.io_dtype = DT_FP32;
+    text = emit("yolo11n", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "--io-dtype fp32"));
+    det = strstr(text, "  - id: detector\n");
+    dec = strstr(text, "  - id: decode\n");
+    ck_assert_ptr_nonnull(det);
+    ck_assert_ptr_nonnull(dec);
+    ck_assert_ptr_nonnull(strstr(det, "    input_dtype: fp32\n"));
+    ck_assert(strstr(det, "    input_dtype: fp32\n") < dec);
+    ck_assert_ptr_nonnull(strstr(dec, "    output_dtype: fp32\n"));
+    ck_assert_ptr_null(strstr(text, "io_dtype:"));
+    ck_assert_int_eq(validate(text, &st), 0);
+    free(text);
+    text = emit("resnet50", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "    io_dtype: fp32\n"));
+    ck_assert_int_eq(validate(text, &st), 0);
+    free(text);
+}
+END_TEST
+
 START_TEST(offline_split)
 {
     zoo_options_t o;
@@ -865,6 +899,10 @@ START_TEST(bad_options)
     expect_refused("resnet50 --frames", "needs a value");
     expect_refused("resnet50 --color red", "unknown option '--color'");
     expect_refused("resnet50 yolo11n", "one network at a time");
+    expect_refused("resnet50 --engine dla --io-dtype fp32", "--io-dtype is for --engine gpu");
+    expect_refused("resnet50 --io-dtype tf32", "--io-dtype takes fp32, fp16, bf16 or int8");
+    expect_refused("resnet50 --io-dtype fp64", "--io-dtype: unknown type 'fp64'");
+    expect_refused("bert-base --io-dtype fp32", "takes no --io-dtype");
 }
 END_TEST
 
@@ -905,6 +943,7 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, every_network_on_every_engine_is_well_formed);
     tcase_add_test(t, fusion_and_fallback);
     tcase_add_test(t, offline_split);
+    tcase_add_test(t, io_dtype_marks_the_network_ends);
     suite_add_tcase(s, t);
     t = tcase_create("cli");
     tcase_set_timeout(t, 60);
