@@ -48,9 +48,8 @@ static int get_str(ydoc_t *y, const yaml_node_t *map, const char *key, char *out
     return ydoc_string(y, n, key, out, len, d);
 }
 
-/* kind: 1 a published case (scored), 2 a cross-check (published, not scored), 0 an
- * experiment (no published value). */
-static int load_case(ydoc_t *y, const yaml_node_t *m, int kind, validate_case_t *c, diag_t *d)
+static int load_case(ydoc_t *y, const yaml_node_t *m, validate_kind_t kind, validate_case_t *c,
+                     diag_t *d)
 {
     static const char *const KEYS[] = {"id",     "group",  "zoo",  "trace",    "sku",
                                        "mode",   "metric", "stat", "task",     "per_frame",
@@ -58,13 +57,10 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int kind, validate_case_t 
                                        "dram_scale", "stream", "per_task", "one_process", NULL};
     char metric[32] = "", io[16] = "";
     yaml_node_t *n;
-    int k;
-
-    int published = kind != 0;
+    int k, published = kind != VK_EXPERIMENT;
 
     memset(c, 0, sizeof *c);
-    c->scored = kind == 1;
-    c->cross = kind == 2;
+    c->kind = kind;
     c->per_frame = 1;
     c->dram_scale = 1;
     c->line = ydoc_line(m);
@@ -144,8 +140,8 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, int kind, validate_case_t 
     return 0;
 }
 
-static int load_list(ydoc_t *y, const yaml_node_t *seq, int kind, validate_registry_t *r,
-                     diag_t *d)
+static int load_list(ydoc_t *y, const yaml_node_t *seq, validate_kind_t kind,
+                     validate_registry_t *r, diag_t *d)
 {
     static const char *const LISTS[] = {"experiments", "cases", "cross_checks"};
     size_t len;
@@ -197,11 +193,11 @@ int validate_load(const char *path, validate_registry_t *r, diag_t *d)
         ydoc_double(&y, n, "case_bound", 0, 1000, &r->case_bound, d) != 0)
         goto out;
     if ((n = ydoc_require(&y, root, "cases", "the validation registry", d)) == NULL ||
-        load_list(&y, n, 1, r, d) != 0)
+        load_list(&y, n, VK_CASE, r, d) != 0)
         goto out;
-    if ((n = ydoc_get(&y, root, "cross_checks")) != NULL && load_list(&y, n, 2, r, d) != 0)
+    if ((n = ydoc_get(&y, root, "cross_checks")) != NULL && load_list(&y, n, VK_CROSS, r, d) != 0)
         goto out;
-    if ((n = ydoc_get(&y, root, "experiments")) != NULL && load_list(&y, n, 0, r, d) != 0)
+    if ((n = ydoc_get(&y, root, "experiments")) != NULL && load_list(&y, n, VK_EXPERIMENT, r, d) != 0)
         goto out;
     rc = 0;
 out:
@@ -375,7 +371,7 @@ int validate_case(const validate_registry_t *r, const validate_case_t *c, valida
     if (replay_check(&cfg, &t, d) != 0 || replay_run(&cfg, &t, &ro, &res, d) != 0)
         goto out;
     rc = metric(c, &t, &res, &out->predicted, d);
-    if (rc == 0 && (c->scored || c->cross))
+    if (rc == 0 && c->kind != VK_EXPERIMENT)
         out->error = (out->predicted - c->published) / c->published;
     replay_result_free(&res);
 out:
@@ -393,11 +389,11 @@ void validate_summarise(const validate_registry_t *r, const validate_result_t *r
     for (int i = 0; i < r->n; i++) {
         const validate_case_t *c = &r->cases[i];
         double e = fabs(res[i].error) * 100;
-        if (c->cross) {
+        if (c->kind == VK_CROSS) {
             s->cross++;
             cross_sum += e;
         }
-        if (!c->scored)
+        if (c->kind != VK_CASE)
             continue;
         s->scored++;
         sum += e;
@@ -433,13 +429,13 @@ static void print_text(FILE *f, const validate_registry_t *r, const validate_res
         }
         char mod[80];
         snprintf(mod, sizeof mod, "%s %s", c->sku, c->mode);
-        if (c->scored)
+        if (c->kind == VK_CASE)
             fprintf(f, "  %-36s %-16s %12.4g %12.4g %+7.1f%%  %s%s\n", c->id, mod, c->published,
                     res[i].predicted, res[i].error * 100, c->unit,
                     fabs(res[i].error) * 100 > r->case_bound
                         ? (c->miss[0] ? "  (known miss)" : "  OVER BOUND")
                         : "");
-        else if (c->cross)
+        else if (c->kind == VK_CROSS)
             fprintf(f, "  %-36s %-16s %12.4g %12.4g %+7.1f%%  %s (cross-check)\n", c->id, mod,
                     c->published, res[i].predicted, res[i].error * 100, c->unit);
         else
@@ -473,8 +469,8 @@ static int print_json(FILE *f, const validate_registry_t *r, const validate_resu
         json_object_object_add(o, "metric", json_object_new_string(METRIC_NAMES[c->metric]));
         json_object_object_add(o, "unit", json_object_new_string(c->unit));
         json_object_object_add(o, "predicted", json_object_new_double(res[i].predicted));
-        if (c->scored || c->cross) {
-            if (c->cross)
+        if (c->kind != VK_EXPERIMENT) {
+            if (c->kind == VK_CROSS)
                 json_object_object_add(o, "cross_check", json_object_new_boolean(1));
             json_object_object_add(o, "published", json_object_new_double(c->published));
             json_object_object_add(o, "error_pct", json_object_new_double(res[i].error * 100));

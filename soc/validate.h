@@ -46,6 +46,13 @@ typedef enum validate_metric {
     VM_COUNT
 } validate_metric_t;
 
+/* What a registry entry is; the list it stands in (cases:, cross_checks:, experiments:). */
+typedef enum validate_kind {
+    VK_EXPERIMENT = 0,         /* no published value */
+    VK_CASE,                   /* a result of published-results.yaml, in the MAPE */
+    VK_CROSS                   /* published elsewhere: its error, not in the MAPE */
+} validate_kind_t;
+
 typedef struct validate_case {
     char id[64];
     char group[32];            /* section of docs/validation.md */
@@ -67,8 +74,7 @@ typedef struct validate_case {
     char per_task_id[4][64];   /* total_rate: samples per instance of each task */
     double per_task[4];
     double dram_scale;         /* EMC clock multiplier (1 = as configured) */
-    int scored;                /* 1: a case of published-results.yaml, in the MAPE */
-    int cross;                 /* 1: a cross-check: published elsewhere, not in the MAPE */
+    validate_kind_t kind;
     int line;                  /* in the registry */
 } validate_case_t;
 

@@ -353,11 +353,9 @@ typedef struct instance {
     int64_t passes;
     const zoo_net_t *odd;         /* and a batch-1 pass for an odd share, or NULL */
     int native_io;
-    int io_set;                   /* --io-dtype: the network's input and output type */
-    dtype_t io_dtype;
 } instance_t;
 
-static void emit_task(FILE *f, const instance_t *in, int s)
+static void emit_task(FILE *f, const zoo_plan_t *p, const instance_t *in, int s)
 {
     const zoo_stage_t *st = &in->whole->stages[s];
     int on_dla = st->role == ZOO_ROLE_MAIN && zoo_engine_is_dla(in->engine);
@@ -386,14 +384,14 @@ static void emit_task(FILE *f, const instance_t *in, int s)
         fprintf(f, "    fallback: gpu\n");
     if (on_dla && in->native_io)
         fprintf(f, "    io_format: native   # MLPerf feeds the DLAs int8 CHW4 tensors\n");
-    if (in->io_set) {             /* the network's input enters its first task, ... */
+    if (p->io_set) {              /* the network's input enters its first task, ... */
         int first = s == 0, last = s == in->whole->nstages - 1;
         if (first && last)
-            fprintf(f, "    io_dtype: %s\n", dtype_name(in->io_dtype));
+            fprintf(f, "    io_dtype: %s\n", dtype_name(p->io_dtype));
         else if (first)
-            fprintf(f, "    input_dtype: %s\n", dtype_name(in->io_dtype));
+            fprintf(f, "    input_dtype: %s\n", dtype_name(p->io_dtype));
         else if (last)            /* ... and its output leaves the last */
-            fprintf(f, "    output_dtype: %s\n", dtype_name(in->io_dtype));
+            fprintf(f, "    output_dtype: %s\n", dtype_name(p->io_dtype));
     }
     if (st->weight_bytes > 0)
         fprintf(f, "    memory: {weights: %.0fB}\n", st->weight_bytes);
@@ -456,8 +454,6 @@ int zoo_write(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, diag_t *d)
         memset(&inst[0], 0, sizeof inst[0]);
         inst[0].engine = p->engine;
         inst[0].prefix = "";
-        inst[0].io_set = p->io_set;
-        inst[0].io_dtype = p->io_dtype;
         if (zoo_build_with(e, &p->r, &nets[nnets], d) != 0) {
             rc = DIAG_ERR;
             goto out;
@@ -514,7 +510,7 @@ int zoo_write(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, diag_t *d)
     fprintf(f, "tasks:\n");
     for (int i = 0; i < ninst; i++)
         for (int s = 0; s < inst[i].whole->nstages; s++)
-            emit_task(f, &inst[i], s);
+            emit_task(f, p, &inst[i], s);
     if (ferror(f))
         rc = diag_error(d, NULL, 0, 0, "internal error: writing the trace failed");
 out:
