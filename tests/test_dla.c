@@ -14,31 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "models/dla.h"
 #include "models/dram.h"
 #include "sim/sim.h"
 #include "soc/sku.h"
-
-static dla_spec_t agx_dla(void)
-{
-    dla_spec_t s;
-    memset(&s, 0, sizeof s);
-    s.clock_hz = 1.6e9;
-    s.int8_macs_per_clk = 8192;
-    s.fp16_macs_per_clk = 512;
-    s.atom_c = 64;
-    s.atom_k = 128;
-    s.tap_fold_max = 4;
-    s.sparse_factor = 2;
-    s.sparse_min_c = 64;
-    s.sram_bytes = 1048576;
-    s.sdp_elems_per_clk = 16;
-    s.pdp_elems_per_clk = 8;
-    s.dram_Bps = 64e9;
-    s.layer_overhead_s = 0;       /* overheads are tested on their own */
-    s.task_overhead_s = 0;
-    return s;
-}
 
 /* 256/8 x 2 x 3.2 GHz = 204.8 GB/s, far above one DLA's 64 GB/s port. */
 static const dram_spec_t WIDE_BUS = {256, 3200e6, 1.0, 0};
@@ -176,7 +156,7 @@ START_TEST(test_conv_mac_bound)
      * 8192 MACs: 1.850e9 / 8192 = 225792 cycles = 141.12 us at 1.6 GHz. Its traffic
      * (802816 B in + 802816 B out + 589824 B of weights = 2.20 MB) takes 34.3 us at
      * 64 GB/s, so the layer is MAC-bound. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 256, 256, 56, 3, 1, 1);
     dla_cost_t c = cost_of(&s, &l);
     fixture_t f;
@@ -214,7 +194,7 @@ START_TEST(test_first_conv_low_utilisation)
      * rows packed into the atom (3 channels x 4 rows = 12 of 64 lanes), the 7 rows take
      * ceil(7/4) = 2 operations per column: 112 x 112 x 2 x 7 = 175616 cycles, utilisation
      * 49 x 3 x 64 / (14 x 8192) = 8.2 %: still low. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 3, 64, 224, 7, 2, 3);
     dla_cost_t c = cost_of(&s, &l);
     ck_assert_int_eq(dla_layer_shape(&s, &l, NULL, 0), 0);
@@ -242,7 +222,7 @@ START_TEST(test_depthwise_and_grouped)
      * share an operation block-diagonally, min(64, 128) = 64 of them, so only the
      * diagonal's 64 of 8192 MACs work: utilisation 1/128, and 256 / 64 = 4 operations per
      * pixel and tap: 3136 x 9 x 4 = 112896 cycles. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 256, 256, 56, 3, 1, 1);
     dla_cost_t c;
     l.groups = 256;
@@ -267,7 +247,7 @@ START_TEST(test_fp16_rate)
      * half as many 2-byte values): 3136 x 9 x (256/32) x (256/128) = 451584 operations of
      * 32 x 128 / 512 = 8 cycles = 3612672 cycles, 16x the INT8 layer, at full utilisation
      * of the FP16 rate. Tensors and weights take twice the bytes. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_FP16, 256, 256, 56, 3, 1, 1);
     dla_cost_t c = cost_of(&s, &l);
     ck_assert(c.cycles == 16.0 * 225792);
@@ -278,7 +258,7 @@ END_TEST
 
 START_TEST(test_shapes)
 {
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 64, 64, 56, 3, 1, 2);
     dla_cost_t c;
     /* Dilation 2 spans 5 pixels: (56 + 4 - 5) / 1 + 1 = 56. */
@@ -333,7 +313,7 @@ START_TEST(test_eltwise_bandwidth_bound)
      * = 25165824 B. The SDP needs 4194304 / 16 = 262144 cycles = 163.8 us; the traffic at
      * the DLA's 64 GB/s port takes 393.2 us: bandwidth-bound. On a bus slower than the
      * port, 64 bit x 2 x 2133 MHz = 34.128 GB/s, the bus sets it: 737.4 us. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = pointwise(DLA_ELTWISE, DT_FP16, 256, 128);
     dram_spec_t narrow = {64, 2133e6, 1.0, 0};
     dla_cost_t c = cost_of(&s, &l);
@@ -352,7 +332,7 @@ START_TEST(test_fc_weight_bound)
      * (16777216 + 4096 + 4096) B / 64 GB/s = 262.27 us: weight-bandwidth-bound, and the
      * array is busy 1.28 / 262.27 = 0.49 % of the time. The 4 KiB input stays in the SRAM
      * while the weights stream past once: one pass. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = fc(4096, 4096);
     dla_cost_t c = cost_of(&s, &l);
     fixture_t f;
@@ -377,7 +357,7 @@ START_TEST(test_sram_passes)
      *   B (input bands, weights re-read): the weight window is 9 x 512 x 128 = 589824 B,
      *     P = ceil(1605632 / (1048576 - 589824)) = 4, traffic In + 4 W + Out = 12648448 B.
      * A is cheaper: 3 passes, 8781824 B. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 512, 512, 56, 3, 1, 1);
     dla_cost_t c = cost_of(&s, &l);
     ck_assert_int_eq(c.passes, 3);
@@ -414,7 +394,7 @@ START_TEST(test_sparse_compute_bound)
     /* The MAC-bound 256 -> 256 3x3 conv: sparse atoms hold 128 logical channels, so
      * 225792 / 2 = 112896 cycles = 70.56 us, while its traffic (802816 x 2 + 589824 / 2 B
      * = 1.90 MB) takes 29.7 us: still MAC-bound, a 2x speed-up. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 256, 256, 56, 3, 1, 1);
     dla_cost_t c;
     l.sparse = 1;
@@ -433,7 +413,7 @@ START_TEST(test_sparse_memory_bound)
      * 1605632 + 65536 B = 26.1 us: memory-bound. Sparse halves the math (7.8 us) and the
      * weights, but the activations dominate: 1605632 + 32768 B = 25.6 us, a 1.02x
      * speed-up. This is why NVIDIA's dense-to-sparse gains are only 1.24-1.47x [S2]. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 256, 256, 56, 1, 1, 0);
     near(speedup(&s, l), (1605632.0 + 65536) / (1605632.0 + 32768), 1e-6);
 }
@@ -443,7 +423,7 @@ START_TEST(test_sparse_needs_wide_channels)
 {
     /* C = 64 (not > 64): the weights stay dense and one atom already holds every channel,
      * so cost and time are identical: exactly 1x. So for FP16 (2:4 is an INT8 mode). */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 64, 64, 56, 3, 1, 1);
     dla_cost_t d, c;
     d = cost_of(&s, &l);
@@ -463,7 +443,7 @@ START_TEST(test_sparse_block_between)
     /* A ResNet bottleneck on 56x56 (1x1 256->64, 3x3 64->64, 1x1 64->256, residual sum):
      * only the first layer has C > 64, and the block moves its activations through DRAM,
      * so the task gains far less than 2x but more than nothing. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t b[4];
     double dense, sparse;
     b[0] = conv(DT_INT8, 256, 64, 56, 1, 1, 0);
@@ -484,7 +464,7 @@ START_TEST(test_overheads)
 {
     /* A task of 3 weight-bound FCs (262.272 us each) with 20 us per task and 1.5 us per
      * layer: 20 + 3 x (262.272 + 1.5) = 811.316 us. An empty task costs its overhead. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l[3] = {fc(4096, 4096), fc(4096, 4096), fc(4096, 4096)};
     s.task_overhead_s = 20e-6;
     s.layer_overhead_s = 1.5e-6;
@@ -499,7 +479,7 @@ START_TEST(test_clock_scaling)
     /* At half the clock (800 MHz) the MAC-bound conv takes 2 x 141.12 us; the
      * bandwidth-bound eltwise (393.2 us of traffic, 327.7 us of SDP work at 800 MHz) does
      * not change. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t cv = conv(DT_INT8, 256, 256, 56, 3, 1, 1);
     dla_layer_t ew = pointwise(DLA_ELTWISE, DT_FP16, 256, 128);
     fixture_t f;
@@ -518,7 +498,7 @@ START_TEST(test_two_dlas_share_bus)
     /* Both DLAs run the 25.2 MB eltwise on a bus delivering 256/8 x 2 x 2133 MHz x 0.746 =
      * 101.84 GB/s, less than their two 64 GB/s ports: max-min fairness gives each half,
      * 50.92 GB/s, and both finish together after 494.2 us instead of 393.2 us alone. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = pointwise(DLA_ELTWISE, DT_FP16, 256, 128);
     dram_spec_t bus = {256, 2133e6, 0.746, 0};
     double bw = dram_achievable_Bps(&bus), want = 25165824.0 / (bw / 2);
@@ -542,7 +522,7 @@ START_TEST(test_free_while_running)
 {
     /* Freeing a DLA mid-task withdraws its flows from the shared bus: the other DLA then
      * has the port-limited 64 GB/s to itself for the rest of its traffic. */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = pointwise(DLA_ELTWISE, DT_FP16, 256, 128);
     dram_spec_t bus = {256, 2133e6, 0.746, 0};
     fixture_t f;
@@ -563,7 +543,7 @@ END_TEST
 
 static void rejects(const dla_layer_t *l, const char *want)
 {
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t copy = *l;
     dla_cost_t c;
     char why[256] = "";
@@ -669,7 +649,7 @@ START_TEST(test_supported_edges)
 {
     /* The limits themselves are accepted: batch 4096, a 32x32 kernel, K = 8192, an INT8
      * comparison, PReLU (one slope per channel read as weights). */
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t l = conv(DT_INT8, 16, 8192, 64, 32, 8, 0);
     dla_cost_t c;
     l.n = 4096;

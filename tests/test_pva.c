@@ -20,6 +20,7 @@
 #include "models/dram.h"
 #include "models/pva.h"
 #include "sim/sim.h"
+#include "fixtures.h"
 #include "soc/sku.h"
 
 static pva_spec_t agx_pva(void)
@@ -410,36 +411,14 @@ END_TEST
 
 /* ---- the configs ---- */
 
-static char tmpdir[256];
-static char written[4][512];
-static int nwritten;
-
 static void setup(void)
 {
-    setenv("ORINSIM_CONFIG_DIR", ORINSIM_SOURCE_DIR "/configs", 1);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/orinsim-test-pva-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    nwritten = 0;
+    scratch_setup("pva");
 }
 
 static void teardown(void)
 {
-    for (int i = 0; i < nwritten; i++)
-        unlink(written[i]);
-    rmdir(tmpdir);
-}
-
-static const char *put(const char *name, const char *text)
-{
-    char *path = written[nwritten++];
-    FILE *f;
-    ck_assert_int_le(nwritten, 4);
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    scratch_teardown();
 }
 
 static void resolve(const char *sku, const char *mode, sku_t *s, soc_config_t *c)
@@ -527,7 +506,7 @@ START_TEST(test_config_overrides_and_errors)
     diag_t d;
     char msg[2048], want[600];
     /* A child overrides one entry of one op; the rest is inherited. */
-    const char *p = put("fast-stereo.yaml",
+    const char *p = scratch_put("fast-stereo.yaml",
                         "sku: fast-stereo\n"
                         "title: t\n"
                         "inherits: agx64\n"
@@ -540,7 +519,7 @@ START_TEST(test_config_overrides_and_errors)
     near(c.pva.cycles_per_pixel[PVA_GAUSSIAN], 0.3125, 1e-12);
 
     /* A misspelt key inside an op entry is located. */
-    p = put("typo.yaml",
+    p = scratch_put("typo.yaml",
             "sku: typo\n"
             "title: t\n"
             "inherits: agx64\n"
@@ -554,7 +533,7 @@ START_TEST(test_config_overrides_and_errors)
     ck_assert_msg(strstr(msg, want) != NULL, "'%s' not in: %s", want, msg);
 
     /* Giving a PVA to a module without one needs the whole table. */
-    p = put("nano-pva.yaml",
+    p = scratch_put("nano-pva.yaml",
             "sku: nano-pva\n"
             "title: t\n"
             "inherits: nano8\n"

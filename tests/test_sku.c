@@ -15,39 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "soc/sku.h"
-
-static char tmpdir[256];
-static char written[16][512];
-static int nwritten;
 
 static void setup(void)
 {
-    setenv("ORINSIM_CONFIG_DIR", ORINSIM_SOURCE_DIR "/configs", 1);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/orinsim-test-sku-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    nwritten = 0;
+    scratch_setup("sku");
 }
 
 static void teardown(void)
 {
-    for (int i = 0; i < nwritten; i++)
-        unlink(written[i]);
-    rmdir(tmpdir);
-}
-
-/* Write `text` to tmpdir/name and return the path. */
-static const char *put(const char *name, const char *text)
-{
-    char *path = written[nwritten++];
-    FILE *f;
-    ck_assert_int_le(nwritten, 16);
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    scratch_teardown();
 }
 
 static void load_ok(const char *name, sku_t *s)
@@ -86,11 +64,11 @@ static void load_fails(const char *name, const char *want1, const char *want2)
         ck_assert_msg(strstr(msg, want2) != NULL, "'%s' not in: %s", want2, msg);
 }
 
-/* "path:line:col: error: " for a file written by put(). */
+/* "path:line:col: error: " for a file written by scratch_put(). */
 static const char *where(const char *name, int line, int col)
 {
     static char buf[600];
-    snprintf(buf, sizeof buf, "%s/%s:%d:%d: error: ", tmpdir, name, line, col);
+    snprintf(buf, sizeof buf, "%s/%s:%d:%d: error: ", scratch_dir, name, line, col);
     return buf;
 }
 
@@ -355,7 +333,7 @@ START_TEST(inherits_overrides_fields)
 {
     sku_t s;
     soc_config_t c;
-    const char *p = put("fast.yaml",
+    const char *p = scratch_put("fast.yaml",
                         "sku: agx64-fast\n"
                         "title: AGX Orin 64GB, GPU at 1.1 GHz\n"
                         "inherits: agx64\n"
@@ -382,7 +360,7 @@ END_TEST
 START_TEST(inherits_modes_replace_the_list)
 {
     sku_t s;
-    const char *p = put("one.yaml",
+    const char *p = scratch_put("one.yaml",
                         "sku: agx64-one\n"
                         "title: one mode\n"
                         "inherits: agx64\n"
@@ -395,7 +373,7 @@ START_TEST(inherits_modes_replace_the_list)
     ck_assert_int_eq(s.modes[0].cpus_online, 12);
     ck_assert(s.modes[0].emc_max_hz == 3199e6);
     /* Without default_mode, the inherited default 30W is not in the new list. */
-    p = put("nodefault.yaml",
+    p = scratch_put("nodefault.yaml",
             "sku: agx64-nodef\n"
             "title: one mode\n"
             "inherits: agx64\n"
@@ -431,7 +409,7 @@ END_TEST
 
 START_TEST(error_unknown_key)
 {
-    const char *p = put("typo.yaml",
+    const char *p = scratch_put("typo.yaml",
                         "sku: typo\n"
                         "title: typo\n"
                         "inherits: agx64\n"
@@ -443,7 +421,7 @@ END_TEST
 
 START_TEST(error_missing_unit)
 {
-    const char *p = put("unit.yaml",
+    const char *p = scratch_put("unit.yaml",
                         "sku: unit\n"
                         "title: unit\n"
                         "inherits: agx64\n"
@@ -455,7 +433,7 @@ END_TEST
 
 START_TEST(error_cap_above_maximum)
 {
-    const char *p = put("cap.yaml",
+    const char *p = scratch_put("cap.yaml",
                         "sku: cap\n"
                         "title: cap\n"
                         "inherits: agx64\n"
@@ -468,7 +446,7 @@ START_TEST(error_cap_above_maximum)
     /* 1400 MHz > agx64's 1300 MHz ceiling. */
     load_fails(p, where("cap.yaml", 8, 14),
                "gpu_max = 1400 MHz in mode 'TURBO' is above the hardware maximum 1300 MHz");
-    p = put("tpc.yaml",
+    p = scratch_put("tpc.yaml",
             "sku: tpc\n"
             "title: tpc\n"
             "inherits: nano4\n"
@@ -478,7 +456,7 @@ START_TEST(error_cap_above_maximum)
     /* nano4 has 2 TPCs. */
     load_fails(p, where("tpc.yaml", 5, 40),
                "tpcs = 4 in mode 'BIG' is above the hardware maximum 2");
-    p = put("dla.yaml",
+    p = scratch_put("dla.yaml",
             "sku: dla\n"
             "title: dla\n"
             "inherits: nano8\n"
@@ -506,7 +484,7 @@ START_TEST(error_lowered_maximum_reports_the_inherited_cap)
     ck_assert(found);
     snprintf(want, sizeof want, "configs/agx64.yaml:%d:14: error: gpu_max = 816 MHz in mode '50W'",
              lineno);
-    p = put("slow.yaml",
+    p = scratch_put("slow.yaml",
             "sku: slow\n"
             "title: slow\n"
             "inherits: agx64\n"
@@ -518,18 +496,18 @@ END_TEST
 
 START_TEST(error_inherits_unknown_sku)
 {
-    const char *p = put("orphan.yaml",
+    const char *p = scratch_put("orphan.yaml",
                         "sku: orphan\n"
                         "title: orphan\n"
                         "inherits: agx99\n");
     load_fails(p, where("orphan.yaml", 3, 11), "unknown SKU 'agx99'");
-    p = put("cycle.yaml",
+    p = scratch_put("cycle.yaml",
             "sku: cycle\n"
             "title: cycle\n"
             "inherits: ./cycle.yaml\n");
     load_fails(p, "inherits chain is deeper than", NULL);
     /* A path is relative to the inheriting file. */
-    p = put("lost.yaml",
+    p = scratch_put("lost.yaml",
             "sku: lost\n"
             "title: lost\n"
             "inherits: missing.yaml\n");
@@ -541,21 +519,21 @@ END_TEST
 START_TEST(error_base_file_fields)
 {
     /* Without inherits every field is required: the first missing one is named at the map. */
-    const char *p = put("bare.yaml",
+    const char *p = scratch_put("bare.yaml",
                         "sku: bare\n"
                         "title: bare\n"
                         "gpu:\n"
                         "  tpcs: 4\n");
     load_fails(p, where("bare.yaml", 4, 3), "missing required field 'sms_per_tpc' in gpu section");
     /* Ranges: 65 TPCs is outside 1..64. */
-    p = put("range.yaml",
+    p = scratch_put("range.yaml",
             "sku: range\n"
             "title: range\n"
             "inherits: agx64\n"
             "gpu: {tpcs: 65}\n");
     load_fails(p, where("range.yaml", 4, 13), "tpcs = 65 is out of range (expected 1 to 64)");
     /* Clocks: 6 GHz is outside 1 MHz..5 GHz. */
-    p = put("clock.yaml",
+    p = scratch_put("clock.yaml",
             "sku: clock\n"
             "title: clock\n"
             "inherits: agx64\n"
@@ -563,14 +541,14 @@ START_TEST(error_base_file_fields)
     load_fails(p, where("clock.yaml", 4, 18), "max_clock = 6 GHz is out of range");
     /* Cross-field limits are checked on the merged result: agx64's 163 KiB per-CTA maximum
      * no longer fits a 100 KiB SM, reported where that maximum is written. */
-    p = put("smem.yaml",
+    p = scratch_put("smem.yaml",
             "sku: smem\n"
             "title: smem\n"
             "inherits: agx64\n"
             "gpu: {smem_sm: 100 KiB}\n");
     load_fails(p, "configs/agx64.yaml:", "smem_cta_max = 166912 B is above smem_sm = 102400 B");
     /* A Nano given DLAs must also be given their clocks. */
-    p = put("nanodla.yaml",
+    p = scratch_put("nanodla.yaml",
             "sku: nanodla\n"
             "title: nanodla\n"
             "inherits: nano8\n"
@@ -582,7 +560,7 @@ END_TEST
 START_TEST(error_mode_names)
 {
     /* MODE_15W and 15W are the same name once the prefix is dropped. */
-    const char *p = put("dup.yaml",
+    const char *p = scratch_put("dup.yaml",
                         "sku: dup\n"
                         "title: dup\n"
                         "inherits: agx64\n"
@@ -591,7 +569,7 @@ START_TEST(error_mode_names)
                         "  - {name: MODE_15W, id: 2, bsp: jp5}\n"
                         "default_mode: 15W\n");
     load_fails(p, where("dup.yaml", 6, 12), "mode name 'MODE_15W' repeats '15W'");
-    p = put("num.yaml",
+    p = scratch_put("num.yaml",
             "sku: num\n"
             "title: num\n"
             "inherits: agx64\n"
@@ -599,7 +577,7 @@ START_TEST(error_mode_names)
             "  - {name: 15, id: 1, bsp: jp5}\n"
             "default_mode: 15\n");
     load_fails(p, where("num.yaml", 5, 12), "is a number");
-    p = put("bsp.yaml",
+    p = scratch_put("bsp.yaml",
             "sku: bsp\n"
             "title: bsp\n"
             "inherits: agx64\n"
@@ -613,9 +591,9 @@ END_TEST
 START_TEST(error_shipped_name_must_match_file)
 {
     /* A config directory is taken from $ORINSIM_CONFIG_DIR; a file's sku: must match its name. */
-    put("foo.yaml", "sku: bar\ntitle: bar\ninherits: " ORINSIM_SOURCE_DIR "/configs/agx64.yaml\n");
-    setenv("ORINSIM_CONFIG_DIR", tmpdir, 1);
-    ck_assert_str_eq(sku_config_dir(), tmpdir);
+    scratch_put("foo.yaml", "sku: bar\ntitle: bar\ninherits: " ORINSIM_SOURCE_DIR "/configs/agx64.yaml\n");
+    setenv("ORINSIM_CONFIG_DIR", scratch_dir, 1);
+    ck_assert_str_eq(sku_config_dir(), scratch_dir);
     load_fails("foo", where("foo.yaml", 1, 6),
                "sku: 'bar' does not match the file name 'foo.yaml'");
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "models/dla.h"
 #include "models/kernels.h"
 #include "soc/lower.h"
@@ -24,25 +25,6 @@
 #include "soc/validate.h"
 
 #define SRC ORINSIM_SOURCE_DIR
-
-static dla_spec_t agx_dla(void)
-{
-    dla_spec_t s;
-    memset(&s, 0, sizeof s);
-    s.clock_hz = 1.6e9;
-    s.int8_macs_per_clk = 8192;
-    s.fp16_macs_per_clk = 512;
-    s.atom_c = 64;
-    s.atom_k = 128;
-    s.tap_fold_max = 4;
-    s.sparse_factor = 2;
-    s.sparse_min_c = 64;
-    s.sram_bytes = 1048576;
-    s.sdp_elems_per_clk = 16;
-    s.pdp_elems_per_clk = 8;
-    s.dram_Bps = 64e9;
-    return s;
-}
 
 static dla_layer_t conv1x1(int64_t c, int64_t k)
 {
@@ -81,7 +63,7 @@ static dla_layer_t pointwise(dla_layer_kind_t kind, int64_t c)
  * / 16 per clock = 100,352; fused they overlap: max = 100,352. */
 START_TEST(dla_conv_and_add_are_one_hardware_layer)
 {
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t t[2] = {conv1x1(64, 256), pointwise(DLA_ELTWISE, 256)};
     dla_cost_t c, conv;
     char why[160];
@@ -100,7 +82,7 @@ END_TEST
  * pooling layer, or a point-wise layer after a non-MAC layer does not. */
 START_TEST(dla_fusion_follows_the_tensor)
 {
-    dla_spec_t s = agx_dla();
+    dla_spec_t s = fixture_agx_dla();
     dla_layer_t chain[3] = {conv1x1(64, 256), pointwise(DLA_ACTIVATION, 256),
                             pointwise(DLA_ELTWISE, 256)};
     dla_layer_t other[2] = {conv1x1(64, 256), pointwise(DLA_ELTWISE, 128)};
