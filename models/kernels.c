@@ -109,6 +109,8 @@ typedef struct gemm_shape {
     double m, n, k, batch;
     double ea, eb, ec;          /* bytes per element of A (after compression), B, C */
     double a_scale;             /* A's DRAM footprint relative to m x k (conv: < 1) */
+    double taps;                /* conv: filter taps R x S the K loop steps through, each
+                                 * over the channels in whole K slices (0: a plain GEMM) */
 } gemm_shape_t;
 
 /* DRAM bytes of a tiled GEMM, per the tiling model in the file comment. Tiles are
@@ -189,6 +191,13 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
             int occ;
             double kper = ceil_div(s->k, split);
             double kpad = ceil_div(kper, kslice) * kslice;   /* MMA work per K slice */
+            if (s->taps > 0 && tensor) {
+                /* Implicit-GEMM convolution steps K tap by tap, each tap's channels in
+                 * whole K slices: R x S x ceil(C / slice) slices (CUTLASS's
+                 * implicit_gemm_k_iterations for its analytic and optimized iterators). */
+                double c = s->k / s->taps;
+                kpad = ceil_div(s->taps * ceil_div(c, kslice), split) * kslice;
+            }
             if (split > 1 && (base >= g->sms || kper < 4 * kslice))
                 break;
             memset(&k, 0, sizeof k);
@@ -242,6 +251,7 @@ int kern_gemm(const kern_env_t *env, const kern_gemm_t *op, gpu_kernel_t *out, c
     s.eb = op->weight_bytes > 0 ? op->weight_bytes : elt;
     s.ec = out_bytes(op->dtype);
     s.a_scale = 1.0;
+    s.taps = 0;
     return lower_gemm_shape(env, "gemm", &s, op->dtype, op->sparse, out, why, len);
 }
 
@@ -277,8 +287,10 @@ int kern_conv(const kern_env_t *env, const kern_conv_t *op, gpu_kernel_t *out, c
      * C x R x S (147 for ResNet's 7x7 stem), enough for tensor-core tiles once the
      * channels are padded to the vectorised input layouts TensorRT uses for such
      * layers (int8 kCHW4, 4 channels; kHWC8 for 16-bit types, 8 channels). */
+    int few = 0;
     if (cg < 8 && op->groups == 1 && uses_tensor(g, op->dtype)) {
         cg = op->dtype == DT_INT8 ? ceil_div(cg, 4) * 4 : 8;
+        few = 1;
     } else if (cg < 8) {
         dtype_t ct = cuda_type(g, op->dtype);
         if (op->sparse) {
@@ -303,6 +315,9 @@ int kern_conv(const kern_env_t *env, const kern_conv_t *op, gpu_kernel_t *out, c
     s.a_scale = in_bytes / (s.m * s.k * s.batch * elt);
     if (s.a_scale > 1)
         s.a_scale = 1;
+    /* A padded few-channel input packs several taps into one K slice (CUTLASS's
+     * few-channel iterators); other convolutions step K tap by tap. */
+    s.taps = few ? 0 : (double)op->kh * op->kw;
     /* Sparse weights are the B operand here; the model's sparse flag covers the math. */
     if (lower_gemm_shape(env, "conv", &s, op->dtype, op->sparse, out, why, len) != 0)
         return -1;

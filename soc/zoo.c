@@ -22,6 +22,7 @@
 
 #define O_COMMON (ZOO_OPT_DTYPE | ZOO_OPT_ENGINE | ZOO_OPT_FRAMES | ZOO_OPT_PERIOD)
 #define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT | ZOO_OPT_IO)
+#define O_YOLO (O_CNN | ZOO_OPT_FALLBACK)
 #define O_BERT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SEQ)
 #define O_VIT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY)
 #define O_DECODE (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_CONTEXT | ZOO_OPT_GROUP)
@@ -34,7 +35,7 @@
 #define L3 "Llama 3 (Meta 2024, arXiv:2407.21783); config.json of meta-llama/"
 
 #define YOLO(n, desc, src, v) \
-    {{n, desc, src, O_CNN}, FAM_CNN, zoo_build_yolo, v, DT_FP16}
+    {{n, desc, src, O_YOLO}, FAM_CNN, zoo_build_yolo, v, DT_FP16}
 #define LLAMA(n, model, desc, src)                                                        \
     {{n "-decode", desc ", one decode step (a token at --context)", src, O_DECODE},       \
      FAM_LLM, zoo_build_llama, (model) * 2, DT_FP16},                                     \
@@ -156,6 +157,7 @@ static const char *opt_name(unsigned opt)
     case ZOO_OPT_SPLIT: return "--split";
     case ZOO_OPT_GROUP: return "--group";
     case ZOO_OPT_IO: return "--io-dtype";
+    case ZOO_OPT_FALLBACK: return "--int8-fallback";
     default: return "?";
     }
 }
@@ -163,7 +165,7 @@ static const char *opt_name(unsigned opt)
 static void opt_list(unsigned opts, char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (unsigned bit = 1; bit <= ZOO_OPT_IO; bit <<= 1) {
+    for (unsigned bit = 1; bit <= ZOO_OPT_FALLBACK; bit <<= 1) {
         if (opts & bit) {
             size_t l = strlen(buf);
             snprintf(buf + l, len - l, "%s%s", l ? " " : "", opt_name(bit));
@@ -187,6 +189,7 @@ static unsigned opts_given(const zoo_options_t *o)
     g |= o->split_set ? ZOO_OPT_SPLIT : 0;
     g |= o->group ? ZOO_OPT_GROUP : 0;
     g |= o->io_set ? ZOO_OPT_IO : 0;
+    g |= o->fallback_set ? ZOO_OPT_FALLBACK : 0;
     return g;
 }
 
@@ -239,6 +242,19 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
 
     /* dtypes */
     p->r.dtype = t;
+    /* TensorRT has no int8 softmax: an int8 engine runs it, and the decode after it, in
+     * FP16 when built with the FP16 flag too (the usual build), in FP32 with the INT8
+     * flag alone (`trtexec --int8`; Ultralytics' int8=True export). */
+    p->r.fallback = DT_FP16;
+    if (o->fallback_set) {
+        if (t != DT_INT8)
+            return diag_error(d, NULL, 0, 0, "%s: --int8-fallback is for --dtype int8, not %s",
+                              nm, dtype_name(t));
+        if (o->fallback != DT_FP16 && o->fallback != DT_FP32)
+            return diag_error(d, NULL, 0, 0, "%s: --int8-fallback takes fp16 or fp32, not %s",
+                              nm, dtype_name(o->fallback));
+        p->r.fallback = o->fallback;
+    }
     if (e->family == FAM_LLM) {
         if (t == DT_INT8 || t == DT_INT4) {
             p->r.dtype = DT_FP16;   /* weight-only quantisation: fp16 math */
@@ -438,6 +454,10 @@ static void zoo_usage(FILE *out)
             "  --io-dtype T        --engine gpu: the network's input and output tensors are\n"
             "                      held in T, converted at entry and exit (Ultralytics'\n"
             "                      TensorRT engines: fp32)\n"
+            "  --int8-fallback T   --dtype int8: the type of the layers with no int8 kernel\n"
+            "                      (YOLO's softmax and decode): fp16 (an INT8+FP16 engine,\n"
+            "                      the default) or fp32 (the INT8 flag alone, as\n"
+            "                      `trtexec --int8` and Ultralytics' int8 export)\n"
             "  --frames N          releases of the task graph (1; camera-pipeline 300)\n"
             "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n");
 }
@@ -551,6 +571,10 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
             count = &o.prompt;
         } else if (strcmp(a, "--group") == 0) {
             count = &o.group;
+        } else if (strcmp(a, "--int8-fallback") == 0) {
+            if (dtype_parse(v, &o.fallback) != 0)
+                return zoo_bad("--int8-fallback: unknown type '%s' (fp16 fp32)", v);
+            o.fallback_set = 1;
         } else if (strcmp(a, "--io-dtype") == 0) {
             if (dtype_parse(v, &o.io_dtype) != 0)
                 return zoo_bad("--io-dtype: unknown type '%s' (fp32 fp16 bf16 int8)", v);

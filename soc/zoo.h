@@ -154,6 +154,8 @@ typedef struct zoo_options {
     int64_t split[3];             /* samples per frame on gpu, dla0, dla1 */
     int io_set;                   /* --io-dtype: the network's input and output held ... */
     dtype_t io_dtype;             /* ... in this type (an ONNX exported in FP32) */
+    int fallback_set;             /* --int8-fallback: the type of an int8 network's layers ... */
+    dtype_t fallback;             /* ... that have no int8 kernel (fp16 or fp32) */
 } zoo_options_t;
 
 /* Options a network accepts (zoo_info.options). */
@@ -169,7 +171,8 @@ enum {
     ZOO_OPT_PROMPT = 1 << 8,
     ZOO_OPT_SPLIT = 1 << 9,
     ZOO_OPT_GROUP = 1 << 10,
-    ZOO_OPT_IO = 1 << 11
+    ZOO_OPT_IO = 1 << 11,
+    ZOO_OPT_FALLBACK = 1 << 12
 };
 
 typedef struct zoo_info {

@@ -298,6 +298,8 @@ static void canonical(const zoo_entry_t *e, const zoo_plan_t *p, char *buf, size
         CAT(" --group %" PRId64, p->r.group);
     if (p->io_set)
         CAT(" --io-dtype %s", dtype_name(p->io_dtype));
+    if ((o & ZOO_OPT_FALLBACK) && p->r.dtype == DT_INT8)
+        CAT(" --int8-fallback %s", dtype_name(p->r.fallback));
     CAT(" --frames %" PRId64, p->frames);
     if (p->period[0])
         CAT(" --period %s", p->period);

@@ -25,6 +25,8 @@ typedef struct zoo_resolved {
     int64_t group;                /* ... with a scale per `group` weights (0: none) */
     int sparse;
     int64_t batch, seq, context, prompt;
+    dtype_t fallback;             /* int8 networks: layers with no int8 kernel (softmax and
+                                   * what follows it) run in this type */
 } zoo_resolved_t;
 
 #define ZB_FMT __attribute__((format(printf, 2, 3)))

@@ -421,7 +421,14 @@ int zoo_build_yolo(zoo_net_t *net, const zoo_resolved_t *r, int variant)
     }
     ydetect(net, y, lv, det);
     zb_stage(net, "decode", ZOO_ROLE_GPU, 0);
-    ydecode(net, r->batch, det);
+    {
+        /* The decode starts with a softmax, which has no int8 kernel in TensorRT. */
+        dtype_t layers = net->dtype;
+        if (layers == DT_INT8)
+            net->dtype = r->fallback;
+        ydecode(net, r->batch, det);
+        net->dtype = layers;
+    }
     zb_note(net, "Scale [depth, width, max_channels] = [%.2f, %.2f, %d]; c2 = "
                  "make_divisible(min(c, max) * width, 8).", y->depth, y->width, (int)y->max_ch);
     zb_note(net, "Folded: batch-norm into each conv. SiLU is fused into its conv on the GPU "

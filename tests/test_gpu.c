@@ -370,6 +370,40 @@ START_TEST(test_gemm_k_padded_to_slices)
 }
 END_TEST
 
+/* An implicit-GEMM convolution steps K tap by tap, each tap's channels in whole 64-byte K
+ * slices (CUTLASS's implicit_gemm_k_iterations: R x S x ceil(C / slice)). A 3x3 conv with
+ * 16 fp16 channels therefore does the MMA work of one with 32 (9 taps x 1 slice of 32 =
+ * 288 per output, where K = 144 alone would pad to 160), and one with 33 channels that of
+ * 64 (9 x 2 slices = 576). In int8 (slices of 64 values) 16 channels cost as much as 64.
+ * 512 filters on 256 x 256 keep the tile the same in each pair (asserted). */
+START_TEST(test_conv_k_stepped_per_tap)
+{
+    gpu_spec_t s = agx_spec();
+    dram_spec_t d = agx_dram();
+    kern_env_t env = {&s, dram_achievable_Bps(&d)};
+    char why[128];
+    gpu_kernel_t a, b, c;
+    kern_conv_t cv = {1, 16, 256, 256, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, DT_FP16, 0};
+    ck_assert_int_eq(kern_conv(&env, &cv, &a, why, sizeof why), 0);
+    cv.c = 32;
+    ck_assert_int_eq(kern_conv(&env, &cv, &b, why, sizeof why), 0);
+    cv.c = 33;
+    ck_assert_int_eq(kern_conv(&env, &cv, &c, why, sizeof why), 0);
+    ck_assert(a.ctas == b.ctas && b.ctas == c.ctas && a.threads == c.threads);
+    ck_assert(near(a.tensor_flops[DT_FP16], b.tensor_flops[DT_FP16], 1e-12));
+    ck_assert(near(c.tensor_flops[DT_FP16], 2.0 * b.tensor_flops[DT_FP16], 1e-12));
+    /* The useful work still counts the real channels: 16 is half of 32. */
+    ck_assert(near(a.useful_flops, 0.5 * b.useful_flops, 1e-12));
+    cv.dtype = DT_INT8;
+    cv.c = 16;
+    ck_assert_int_eq(kern_conv(&env, &cv, &a, why, sizeof why), 0);
+    cv.c = 64;
+    ck_assert_int_eq(kern_conv(&env, &cv, &b, why, sizeof why), 0);
+    ck_assert(a.ctas == b.ctas && a.threads == b.threads);
+    ck_assert(near(a.tensor_flops[DT_INT8], b.tensor_flops[DT_INT8], 1e-12));
+}
+END_TEST
+
 START_TEST(test_gemv_memory_bound)
 {
     gpu_spec_t s = agx_spec();
@@ -471,6 +505,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_launch_overhead);
     tcase_add_test(tc, test_time_slicing);
     tcase_add_test(tc, test_gemm_k_padded_to_slices);
+    tcase_add_test(tc, test_conv_k_stepped_per_tap);
     suite_add_tcase(s, tc);
     tc = tcase_create("lowering");
     tcase_add_test(tc, test_gemm_roofline);

@@ -803,6 +803,51 @@ START_TEST(io_dtype_marks_the_network_ends)
 }
 END_TEST
 
+/* --int8-fallback: TensorRT has no int8 softmax, so an int8 YOLO's decode (the DFL
+ * softmax and what follows it) runs in the fallback type: fp16 by default (an INT8+FP16
+ * engine), fp32 when asked (the INT8 flag alone). The detector's layers stay int8, and the
+ * header echoes the choice. */
+START_TEST(int8_fallback_types_the_decode)
+{
+    static const struct {
+        int set;
+        dtype_t t;
+        const char *header, *softmax, *other;
+    } runs[] = {
+        {0, DT_FP16, "--int8-fallback fp16", "input: [1, 16, 4, 8400], dtype: fp16}", "dtype: fp32"},
+        {1, DT_FP32, "--int8-fallback fp32", "input: [1, 16, 4, 8400], dtype: fp32}", "dtype: fp16"},
+    };
+    zoo_options_t o;
+    diag_t d;
+    char *text, *dec;
+    vstats_t st;
+    for (int i = 0; i < 2; i++) {
+        memset(&o, 0, sizeof o);
+        o.dtype_set = 1;
+        o.dtype = DT_INT8;
+        o.fallback_set = runs[i].set;
+        o.fallback = runs[i].t;
+        text = emit("yolov8n", &o, &d);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_ptr_nonnull(strstr(text, runs[i].header));
+        dec = strstr(text, "  - id: decode\n");
+        ck_assert_ptr_nonnull(dec);
+        ck_assert_ptr_nonnull(strstr(dec, runs[i].softmax));
+        ck_assert_ptr_null(strstr(dec, "dtype: int8"));
+        ck_assert_ptr_null(strstr(dec, runs[i].other));
+        ck_assert(strstr(text, "dtype: int8") < dec);   /* the detector's layers */
+        ck_assert_int_eq(validate(text, &st), 0);
+        free(text);
+    }
+    /* Other dtypes neither need nor echo it. */
+    memset(&o, 0, sizeof o);
+    text = emit("yolov8n", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_null(strstr(text, "--int8-fallback"));
+    free(text);
+}
+END_TEST
+
 START_TEST(offline_split)
 {
     zoo_options_t o;
@@ -903,6 +948,10 @@ START_TEST(bad_options)
     expect_refused("resnet50 --io-dtype tf32", "--io-dtype takes fp32, fp16, bf16 or int8");
     expect_refused("resnet50 --io-dtype fp64", "--io-dtype: unknown type 'fp64'");
     expect_refused("bert-base --io-dtype fp32", "takes no --io-dtype");
+    expect_refused("yolo11n --dtype fp16 --int8-fallback fp32", "--int8-fallback is for --dtype int8");
+    expect_refused("yolo11n --dtype int8 --int8-fallback bf16", "--int8-fallback takes fp16 or fp32");
+    expect_refused("yolo11n --dtype int8 --int8-fallback fp64", "--int8-fallback: unknown type");
+    expect_refused("resnet50 --dtype int8 --int8-fallback fp32", "takes no --int8-fallback");
 }
 END_TEST
 
@@ -944,6 +993,7 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, fusion_and_fallback);
     tcase_add_test(t, offline_split);
     tcase_add_test(t, io_dtype_marks_the_network_ends);
+    tcase_add_test(t, int8_fallback_types_the_decode);
     suite_add_tcase(s, t);
     t = tcase_create("cli");
     tcase_set_timeout(t, 60);
