@@ -30,8 +30,8 @@
  *   - Warp scheduling, instruction mix within a CTA, shared-memory bank conflicts, L1
  *     and L2 hit rates beyond what the lowering (models/kernels.c) puts into the DRAM
  *     bytes, and the difference between the first and later waves of a kernel.
- *   - L2 persistence across kernels: Orin invalidates L2 between kernels, so every
- *     kernel's inputs come from DRAM.
+ *   - L2 persistence across kernels: every kernel's inputs are taken to come from DRAM.
+ *     This is an assumption (docs/model.md), not a measured property of Orin's L2.
  *
  * All rates come from gpu_spec_t, filled from configs/ by soc/.
  */

@@ -21,7 +21,7 @@
  *   operand is the input tensor, never materialised: its traffic is scaled by the
  *   input's size over the im2col matrix's. 2:4 sparse A moves half its values plus
  *   the metadata bits per kept element.
- *   L2 is invalidated between kernels on Orin, so nothing is carried over.
+ *   Nothing is assumed to carry over in L2 from one kernel to the next (docs/model.md).
  *
  * Attention is one fused flash-attention kernel: each CTA owns a block of query rows
  * of one head and streams K and V through shared memory; decode (few query rows)
