@@ -7,7 +7,8 @@
  * user would type, or a trace file under traces/validation/. The run uses the shipped
  * SKU config and power mode unchanged; the only variations are an experiment's
  * io_format and dram_scale, which exist to attribute an effect to a mechanism and are
- * never scored. No per-case factor exists anywhere: the published value is read only to
+ * never scored, and a DLA clock the source itself pinned (dla_clock), a condition of the
+ * measurement like its power mode. No per-case factor exists anywhere: the published value is read only to
  * compute the error.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -22,6 +23,7 @@
 #include "soc/replay.h"
 #include "soc/sku.h"
 #include "soc/trace.h"
+#include "soc/units.h"
 #include "soc/ydoc.h"
 #include "soc/zoo.h"
 
@@ -54,8 +56,9 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, validate_kind_t kind, vali
     static const char *const KEYS[] = {"id",     "group",  "zoo",  "trace",    "sku",
                                        "mode",   "metric", "stat", "task",     "per_frame",
                                        "published", "unit", "source", "miss",  "io_format",
-                                       "dram_scale", "stream", "per_task", "one_process", NULL};
-    char metric[32] = "", io[16] = "";
+                                       "dram_scale", "stream", "per_task", "one_process",
+                                       "dla_clock", NULL};
+    char metric[32] = "", io[16] = "", dla_clock[32] = "";
     yaml_node_t *n;
     int k, published = kind != VK_EXPERIMENT;
 
@@ -79,8 +82,16 @@ static int load_case(ydoc_t *y, const yaml_node_t *m, validate_kind_t kind, vali
         get_str(y, m, "source", c->source, sizeof c->source, published, "a validation case", d) !=
             0 ||
         get_str(y, m, "miss", c->miss, sizeof c->miss, 0, "", d) != 0 ||
-        get_str(y, m, "io_format", io, sizeof io, 0, "", d) != 0)
+        get_str(y, m, "io_format", io, sizeof io, 0, "", d) != 0 ||
+        get_str(y, m, "dla_clock", dla_clock, sizeof dla_clock, 0, "", d) != 0)
         return DIAG_ERR;
+    if (dla_clock[0]) {
+        char why[128];
+        if (units_freq_hz(dla_clock, &c->dla_hz, why, sizeof why) != 0 || c->dla_hz <= 0)
+            return ydoc_error(y, ydoc_get(y, m, "dla_clock"), d,
+                              "dla_clock: expected a frequency such as 1152 MHz, got '%s'",
+                              dla_clock);
+    }
     if ((c->zoo[0] != 0) == (c->trace[0] != 0))
         return ydoc_error(y, m, d, "case '%s' needs exactly one of 'zoo' and 'trace'", c->id);
     for (k = 0; k < VM_COUNT; k++)
@@ -353,6 +364,14 @@ int validate_case(const validate_registry_t *r, const validate_case_t *c, valida
     if (sku_load(c->sku, sku, d) != 0 || sku_resolve(sku, c->mode, &cfg, d) != 0)
         goto out;
     cfg.dram.emc_hz *= c->dram_scale;
+    if (c->dla_hz > 0) {
+        if (cfg.dlas == 0 || c->dla_hz > sku->dla_max_hz * (1 + 1e-9)) {
+            diag_error(d, c->id, 0, 0, "dla_clock %.1f MHz: %s has %s", c->dla_hz / 1e6, c->sku,
+                       cfg.dlas == 0 ? "no DLA" : "a lower DLA clock ceiling");
+            goto out;
+        }
+        cfg.dla.clock_hz = c->dla_hz;
+    }
     if (c->zoo[0]) {
         if (zoo_trace(c, &t, d) != 0)
             goto out;

@@ -30,7 +30,9 @@
  * the scored MAPE. Experiments (`experiments:` in the registry) are computed the same way but carry no
  * published value; they vary the run (io_format: native on every DLA task, dram_scale:
  * the EMC clock multiplied, one_process: every task in one CUDA context) to attribute a
- * published effect to its mechanisms.
+ * published effect to its mechanisms. Any entry may pin the DLA core clock with
+ * `dla_clock` (e.g. 1152 MHz) where its source set that clock itself, as NVIDIA's cuDLA
+ * profiling sample does through debugfs; it may not exceed the module's DLA clock.
  */
 #ifndef ORINSIM_VALIDATE_H
 #define ORINSIM_VALIDATE_H
@@ -74,6 +76,7 @@ typedef struct validate_case {
     char per_task_id[4][64];   /* total_rate: samples per instance of each task */
     double per_task[4];
     double dram_scale;         /* EMC clock multiplier (1 = as configured) */
+    double dla_hz;             /* DLA core clock the source pinned (0 = the mode's cap) */
     validate_kind_t kind;
     int line;                  /* in the registry */
 } validate_case_t;

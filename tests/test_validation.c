@@ -370,11 +370,14 @@ START_TEST(registry_errors)
         "agx64, mode: MAXN, metric: throughput, zoo: resnet50, published: 1, unit: x}\n",
         "mape_bound: 10\ncase_bound: 30\ncases: []\ncross_checks:\n  - {id: a, group: g, sku: "
         "agx64, mode: MAXN, metric: throughput, zoo: resnet50, unit: x, source: s}\n",
+        "mape_bound: 10\ncase_bound: 30\ncases:\n  - {id: a, group: g, sku: agx64, mode: MAXN,"
+        " metric: throughput, zoo: resnet50, dla_clock: fast, published: 1, unit: x, source: s}\n",
     };
     static const char *expect[] = {"unknown metric 'speed'", "exactly one of 'zoo' and 'trace'",
                                    "task_rate needs 'task'", "no published value",
-                                   "missing required field 'published'"};
-    for (int i = 0; i < 5; i++) {
+                                   "missing required field 'published'",
+                                   "dla_clock: expected a frequency"};
+    for (int i = 0; i < 6; i++) {
         char path[] = "/tmp/orinsim-registry-XXXXXX";
         int fd = mkstemp(path);
         FILE *f;
@@ -390,6 +393,56 @@ START_TEST(registry_errors)
         ck_assert_int_gt(d.line, 0);
         remove(path);
     }
+}
+END_TEST
+
+/* dla_clock pins the DLA core clock of a run, as a source that set it through debugfs. A
+ * one-layer DLA task whose math dominates (3x3, 256 -> 256 channels on 64 x 64 at batch 1:
+ * 4096 pixels x 9 taps x 4 input atoms x 2 output atoms = 294,912 MAC-array operations,
+ * 184 us at 1.6 GHz, against 2.1 MB of DRAM traffic, 33 us at the port's 64 GB/s) takes
+ * twice as long at half the clock, up to the fixed task and layer overheads (20 us, and
+ * 1000 cycles of the Falcon, whose clock stays): t(800 MHz) - t(1600 MHz) is the MAC time
+ * at 1600 MHz, 294,912 / 1.6e9 = 184.3 us. A clock above the module's DLA ceiling, or on
+ * a module without a DLA, is refused. */
+START_TEST(dla_clock_pins_the_dla)
+{
+    validate_registry_t r;
+    validate_case_t c;
+    validate_result_t fast, slow;
+    diag_t d;
+    scratch_setup("dlaclk");
+    scratch_put("one-conv.yaml",
+                "orinsim: 1\nname: one-conv\nframes: 1\ntasks:\n  - id: d\n    engine: dla0\n"
+                "    io_format: native\n    ops:\n      - {op: conv, input: [1, 256, 64, 64], "
+                "filters: 256, kernel: 3, padding: 1, dtype: int8}\n");
+    memset(&r, 0, sizeof r);
+    snprintf(r.dir, sizeof r.dir, "%s", scratch_dir);
+    memset(&c, 0, sizeof c);
+    snprintf(c.id, sizeof c.id, "t");
+    snprintf(c.sku, sizeof c.sku, "agx64");
+    snprintf(c.mode, sizeof c.mode, "MAXN");
+    snprintf(c.trace, sizeof c.trace, "one-conv.yaml");
+    c.metric = VM_LATENCY_MS;
+    snprintf(c.stat, sizeof c.stat, "mean");
+    c.per_frame = 1;
+    c.dram_scale = 1;
+    c.dla_hz = 1600e6;
+    diag_clear(&d);
+    ck_assert_int_eq(validate_case(&r, &c, &fast, &d), 0);
+    c.dla_hz = 800e6;
+    ck_assert_int_eq(validate_case(&r, &c, &slow, &d), 0);
+    ck_assert_double_eq_tol(slow.predicted - fast.predicted, 294912 / 1.6e9 * 1e3, 1e-6);
+    c.dla_hz = 2000e6;
+    diag_clear(&d);
+    ck_assert_int_ne(validate_case(&r, &c, &slow, &d), 0);
+    ck_assert_msg(strstr(d.msg, "DLA clock ceiling") != NULL, "got: %s", d.msg);
+    snprintf(c.sku, sizeof c.sku, "nano8");
+    snprintf(c.mode, sizeof c.mode, "15W");
+    c.dla_hz = 600e6;
+    diag_clear(&d);
+    ck_assert_int_ne(validate_case(&r, &c, &slow, &d), 0);
+    ck_assert_msg(strstr(d.msg, "no DLA") != NULL, "got: %s", d.msg);
+    scratch_teardown();
 }
 END_TEST
 
@@ -430,6 +483,7 @@ static Suite *suite(void)
     tcase_add_test(m, gpu_narrow_dense_conv_uses_tensor_cores);
     tcase_add_test(m, registry_errors);
     tcase_add_test(m, task_rate_needs_streaming);
+    tcase_add_test(m, dla_clock_pins_the_dla);
     tcase_add_unchecked_fixture(r, run_registry, free_registry);
     tcase_set_timeout(r, 60);
     tcase_add_test(r, registry_within_documented_bounds);
