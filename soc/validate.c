@@ -8,8 +8,8 @@
  * SKU config and power mode unchanged; the only variations are an experiment's
  * io_format and dram_scale, which exist to attribute an effect to a mechanism and are
  * never scored, and a DLA clock the source itself pinned (dla_clock), a condition of the
- * measurement like its power mode. No per-case factor exists anywhere: the published value is read only to
- * compute the error.
+ * measurement like its power mode. No per-case factor exists anywhere: the published
+ * value is read only to compute the error.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "soc/validate.h"
