@@ -814,8 +814,10 @@ START_TEST(int8_fallback_types_the_decode)
         dtype_t t;
         const char *header, *softmax, *other;
     } runs[] = {
-        {0, DT_FP16, "--int8-fallback fp16", "input: [1, 16, 4, 8400], dtype: fp16}", "dtype: fp32"},
-        {1, DT_FP32, "--int8-fallback fp32", "input: [1, 16, 4, 8400], dtype: fp32}", "dtype: fp16"},
+        {0, DT_FP16, "--int8-fallback fp16", "input: [1, 16, 4, 8400], dtype: fp16}",
+         "dtype: fp32"},
+        {1, DT_FP32, "--int8-fallback fp32", "input: [1, 16, 4, 8400], dtype: fp32}",
+         "dtype: fp16"},
     };
     zoo_options_t o;
     diag_t d;
@@ -948,8 +950,10 @@ START_TEST(bad_options)
     expect_refused("resnet50 --io-dtype tf32", "--io-dtype takes fp32, fp16, bf16 or int8");
     expect_refused("resnet50 --io-dtype fp64", "--io-dtype: unknown type 'fp64'");
     expect_refused("bert-base --io-dtype fp32", "takes no --io-dtype");
-    expect_refused("yolo11n --dtype fp16 --int8-fallback fp32", "--int8-fallback is for --dtype int8");
-    expect_refused("yolo11n --dtype int8 --int8-fallback bf16", "--int8-fallback takes fp16 or fp32");
+    expect_refused("yolo11n --dtype fp16 --int8-fallback fp32",
+                   "--int8-fallback is for --dtype int8");
+    expect_refused("yolo11n --dtype int8 --int8-fallback bf16",
+                   "--int8-fallback takes fp16 or fp32");
     expect_refused("yolo11n --dtype int8 --int8-fallback fp64", "--int8-fallback: unknown type");
     expect_refused("resnet50 --dtype int8 --int8-fallback fp32", "takes no --int8-fallback");
 }
