@@ -11,10 +11,7 @@ set -u
 bin=$1
 src=$2
 export ORINSIM_CONFIG_DIR="$src/configs"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
+. "$(dirname "$0")/lib.bash"
 
 # expect NAME RC REGEX -- ARGS...: exit code RC and REGEX somewhere in stdout + stderr.
 expect() {
@@ -82,5 +79,4 @@ expect compare-other-sku 0 'model: +agx64, mode MAXN' -- compare --sku agx64 --m
 sed 's/measured: 200 us/measured: 200/' "$synthetic" > "$tmp/bad-m.yaml"
 expect compare-bad-file 2 'bad-m\.yaml:[0-9]+:15: error: .*measured' -- compare "$tmp/bad-m.yaml"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

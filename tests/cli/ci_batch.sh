@@ -5,12 +5,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-pass() { passes=$((passes + 1)); }
+. "$(dirname "$0")/lib.bash"
 
 cat > "$tmp/gemm.yaml" <<'YAML'
 orinsim: 1
@@ -98,5 +93,4 @@ check_bad threads_zero "--threads expects a whole number from 1 to 1024, got '0'
 check_bad threads_word "--threads expects a whole number" --threads two "$cam"
 check_bad stdout_twice "cannot both write to stdout" --json - --junit - "$cam"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,12 +6,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-pass() { passes=$((passes + 1)); }
+. "$(dirname "$0")/lib.bash"
 
 # expect NAME RC STREAM REGEX -- ARGS...: run, check the exit code and that STREAM
 # (out or err) matches REGEX.
@@ -119,5 +114,4 @@ then pass; else fail "json budgets"; fi
 "$bin" --sku agx32 --json - --frames 2 "$src/traces/camera-detector.yaml" > "$tmp/plain.json"
 if grep -q '"budgets"' "$tmp/plain.json"; then fail "budgets key without budgets"; else pass; fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,12 +6,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-pass() { passes=$((passes + 1)); }
+. "$(dirname "$0")/lib.bash"
 
 cam=$src/traces/camera-detector.yaml
 report() { "$bin" --quiet --frames 30 --json "$tmp/$1.json" "${@:2}" "$cam"; }
@@ -65,5 +60,4 @@ expect three_files 2 'unexpected argument' -- "$tmp/base.json" "$tmp/base.json" 
 expect bad_threshold 2 'percentage' -- --threshold 5 "$tmp/base.json" "$tmp/base.json"
 expect bad_option 2 "unknown option '--thresh'" -- --thresh 5% "$tmp/base.json" "$tmp/base.json"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,12 +6,7 @@
 # exit 3 against a base from faster power modes. Usage: ci_example.sh ORINSIM SOURCE_DIR
 set -u
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-pass() { passes=$((passes + 1)); }
+. "$(dirname "$0")/lib.bash"
 
 # The fenced block that follows "<!-- file: PATH -->" in docs/ci.md is PATH's content.
 for f in docs/ci/orinsim-ci.sh docs/ci/orinsim.yml; do
@@ -88,5 +83,4 @@ for s in ET.parse(sys.argv[1]).getroot().findall("testsuite"):
 PY
 then pass; else fail "failing budget: exit $rc"; tail -20 "$tmp/log"; fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,12 +6,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-pass() { passes=$((passes + 1)); }
+. "$(dirname "$0")/lib.bash"
 
 # A trace whose file and name hold every XML markup character and some UTF-8.
 weird="$tmp/a&b<'c\">.yaml"
@@ -86,5 +81,4 @@ if python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "cannot write the JUnit report" "$tmp/err"; then pass; else fail "unwritable junit: exit $rc"; fi
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -4,10 +4,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
+. "$(dirname "$0")/lib.bash"
 
 # check NAME EXPECTED_RC REGEX -- ARGS...
 check() {
@@ -99,5 +96,4 @@ check bad_option 2 "unknown option" -- --frobnicate "$tmp/good.yaml"
 check bad_frames 2 "frames" -- --frames 0 "$tmp/good.yaml"
 check no_trace 2 "no trace" -- --sku agx64
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,10 +6,7 @@
 # Usage: footprint.sh ORINSIM SOURCE_DIR
 set -u
 bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passes=0
-fails=0
+. "$(dirname "$0")/lib.bash"
 check() {   # check NAME SKU TRACE WANT_RC REGEX
   local out rc
   out=$("$bin" --sku "$2" --quiet --frames 1 "$3" 2>&1)
@@ -28,5 +25,4 @@ check 13b_fp16_fits_agx32 agx32 "$tmp/l13f.yaml" 0 ''
 check 13b_fp16_refused_nano8 nano8 "$tmp/l13f.yaml" 2 "does not fit in nano8's DRAM: it needs 25\.[0-9]+ GiB.*short of the 5\.90 GiB usable"
 check 70b_int4_fits_agx64 agx64 "$tmp/l70i.yaml" 0 ''
 check 70b_fp16_refused_agx64 agx64 "$tmp/l70f.yaml" 2 "does not fit in agx64's DRAM: it needs 128\.[0-9]+ GiB"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -4,10 +4,7 @@
 set -u
 bin=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
+. "$(dirname "$0")/lib.bash"
 trace=$src/traces/power/light-load.yaml
 
 # check NAME EXPECTED_RC REGEX -- ARGS...
@@ -78,5 +75,4 @@ if "$bin" --json - --reproducible "$trace" | grep -q '"power"'; then
   echo "FAIL json: power object without --power"; fails=$((fails + 1))
 else passes=$((passes + 1)); fi
 
-echo "power_errors: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish power_errors
