@@ -232,6 +232,18 @@ static zt_t yc3k(zoo_net_t *net, zt_t x, int shortcut, const char *tag)
     return YCONV(a, x.c, 1, 1, "%s.cv3", tag);
 }
 
+/* Start block idx's n repeated modules and write their name prefix into t: a repeat
+ * "model.idx.m.0-(n-1)" when n > 1, which the caller then closes with zb_end. */
+static void ymodules(zoo_net_t *net, int idx, int n, char *t, size_t len)
+{
+    if (n > 1) {
+        zb_repeat(net, n, "model.%d.m.0-%d", idx, n - 1);
+        snprintf(t, len, "model.%d.m.0-%d", idx, n - 1);
+    } else {
+        snprintf(t, len, "model.%d.m.0", idx);
+    }
+}
+
 /* C2f (YOLOv8) and C3k2 (YOLO11): cv1 1x1 to 2c (c = c2 * e), split in halves, n blocks
  * chained on the second half, concat of the 2 + n tensors, cv2 1x1 to c2. The blocks are
  * 3x3 bottlenecks with e = 1 (C2f), e = 0.5 (C3k2), or C3k (C3k2 with c3k). */
@@ -242,12 +254,7 @@ static zt_t yc2f(zoo_net_t *net, const yolo_t *y, zt_t x, int idx, int64_t c2, i
     char t[128];
     zt_t h = YCONV(x, 2 * c, 1, 1, "model.%d.cv1", idx);
     h.c = c;
-    if (n > 1) {
-        zb_repeat(net, n, "model.%d.m.0-%d", idx, n - 1);
-        snprintf(t, sizeof t, "model.%d.m.0-%d", idx, n - 1);
-    } else {
-        snprintf(t, sizeof t, "model.%d.m.0", idx);
-    }
+    ymodules(net, idx, n, t, sizeof t);
     if (c3k)
         h = yc3k(net, h, shortcut, t);
     else
@@ -285,12 +292,7 @@ static zt_t yc2psa(zoo_net_t *net, zt_t x, int idx, int n)
     char t[128];
     zt_t h = zb_conv(net, x, 2 * c, 1, 1, 1, ZOO_ACT_SILU, "model.%d.cv1", idx), b;
     h.c = c;
-    if (n > 1) {
-        zb_repeat(net, n, "model.%d.m.0-%d", idx, n - 1);
-        snprintf(t, sizeof t, "model.%d.m.0-%d", idx, n - 1);
-    } else {
-        snprintf(t, sizeof t, "model.%d.m.0", idx);
-    }
+    ymodules(net, idx, n, t, sizeof t);
     zb_conv(net, h, 2 * c, 1, 1, 1, ZOO_ACT_NONE, "%s.attn.qkv", t);
     zb_attention(net, x.n, heads, heads, seq, seq, 48, 0, "%s.attn", t);
     zb_conv(net, h, c, 3, 1, c, ZOO_ACT_NONE, "%s.attn.pe", t);

@@ -111,13 +111,7 @@ int draw_init(draw_t *v, const timeline_t *tl, const font_t *font, diag_t *d)
 
 int draw_retarget(draw_t *v, const timeline_t *tl, diag_t *d)
 {
-    viz_index_free(&v->ix);
-    free(v->rows);
-    free(v->agg);
-    free(v->match);
-    v->rows = NULL;
-    v->agg = NULL;
-    v->match = NULL;
+    draw_free(v);
     v->nrows = 0;
     v->sel = -1;
     return setup(v, tl, d);
