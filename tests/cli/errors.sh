@@ -6,27 +6,6 @@ bin=$1
 src=$2
 . "$(dirname "$0")/lib.bash"
 
-# check NAME EXPECTED_RC REGEX -- ARGS...
-check() {
-  local name=$1 want=$2 re=$3
-  shift 4
-  local out rc
-  out=$("$bin" "$@" 2>&1 >/dev/null)
-  rc=$?
-  local lines
-  lines=$(printf '%s' "$out" | grep -c '' || true)
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, expected $want; stderr: $out"; fails=$((fails + 1)); return
-  fi
-  if [ "$want" -ne 0 ] && [ "$lines" -ne 1 ]; then
-    echo "FAIL $name: expected one message line, got $lines: $out"; fails=$((fails + 1)); return
-  fi
-  if [ -n "$re" ] && ! printf '%s' "$out" | grep -Eq -- "$re"; then
-    echo "FAIL $name: message does not match /$re/: $out"; fails=$((fails + 1)); return
-  fi
-  passes=$((passes + 1))
-}
-
 t() { printf '%s' "$2" > "$tmp/$1.yaml"; }
 
 ok='orinsim: 1
@@ -62,38 +41,38 @@ t big $'orinsim: 1\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n      - op: re
 mkdir "$tmp/dir.yaml"
 
 pos='^[^ ]+:[0-9]+:[0-9]+: error: '
-check ok 0 '' -- --sku agx32 "$tmp/good.yaml"
-check example 0 '' -- --sku agx32 "$src/traces/camera-detector.yaml"
-check help 0 '' -- --help
-check syntax 2 "$pos.*YAML syntax" -- "$tmp/syntax.yaml"
-check unknown_key 2 "$pos.*unknown key 'framez'.*expected" -- "$tmp/unknown_key.yaml"
-check unknown_op 2 "${pos}.*matmul.*expected" -- "$tmp/unknown_op.yaml"
-check unknown_engine 2 "${pos}.*tpu.*expected" -- "$tmp/unknown_engine.yaml"
-check unknown_sku 2 "unknown SKU 'nope'.*agx64" -- --sku nope "$tmp/good.yaml"
-check unknown_mode 2 "unknown mode '99W'.*MAXN" -- --sku agx64 --mode 99W "$tmp/good.yaml"
-check missing_field 2 "${pos}.*missing required field 'k'" -- "$tmp/missing_field.yaml"
-check missing_unit 2 "${pos}.*missing unit" -- "$tmp/missing_unit.yaml"
-check wrong_unit 2 "${pos}.*unit" -- "$tmp/wrong_unit.yaml"
-check zero_size 2 "${pos}.*out of range" -- "$tmp/zero_size.yaml"
-check negative_size 2 "${pos}.*negative" -- "$tmp/negative_size.yaml"
-check absurd_size 2 "${pos}.*out of range" -- "$tmp/absurd_size.yaml"
-check cycle 2 "${pos}.*cycle.*a -> b -> a|${pos}.*cycle.*b -> a -> b" -- "$tmp/cycle.yaml"
-check unknown_after 2 "${pos}.*ghost" -- "$tmp/unknown_after.yaml"
-check empty 2 "empty" -- "$tmp/empty.yaml"
-check not_a_file 2 "not a regular file" -- "$tmp/dir.yaml"
-check missing_file 2 "cannot open" -- "$tmp/nope.yaml"
-check dla_on_nano 2 "${pos}.*nano8.*has no DLA" -- --sku nano8 "$tmp/dla.yaml"
-check dla_runs 0 '' -- --sku agx64 "$tmp/dla.yaml"
-check dla_unsupported 2 "${pos}.*attention op of task 'a' cannot run on dla0.*fallback: gpu" -- --sku agx64 "$tmp/dla_attn.yaml"
-check dla_fallback 0 '' -- --sku agx64 "$tmp/dla_attn_fb.yaml"
-check dla_fallback_nano 0 '' -- --sku nano8 "$tmp/dla_attn_fb.yaml"
-check dla1_on_nx8 2 "${pos}.*dla1.*nx8.*only one DLA" -- --sku nx8 "$tmp/dla1.yaml"
-check pva_on_nano 2 "${pos}.*nano4.*has no PVA" -- --sku nano4 "$tmp/pva.yaml"
-check too_big 2 "does not fit in nano8's DRAM.*short" -- --sku nano8 "$tmp/big.yaml"
-check fits_agx32 0 '' -- --sku agx32 "$tmp/big.yaml"
-check kernel_too_big 2 "${pos}.*shared memory" -- "$tmp/big_kernel.yaml"
-check bad_option 2 "unknown option" -- --frobnicate "$tmp/good.yaml"
-check bad_frames 2 "frames" -- --frames 0 "$tmp/good.yaml"
-check no_trace 2 "no trace" -- --sku agx64
+expect_stderr ok 0 '' -- --sku agx32 "$tmp/good.yaml"
+expect_stderr example 0 '' -- --sku agx32 "$src/traces/camera-detector.yaml"
+expect_stderr help 0 '' -- --help
+expect_stderr syntax 2 "$pos.*YAML syntax" -- "$tmp/syntax.yaml"
+expect_stderr unknown_key 2 "$pos.*unknown key 'framez'.*expected" -- "$tmp/unknown_key.yaml"
+expect_stderr unknown_op 2 "${pos}.*matmul.*expected" -- "$tmp/unknown_op.yaml"
+expect_stderr unknown_engine 2 "${pos}.*tpu.*expected" -- "$tmp/unknown_engine.yaml"
+expect_stderr unknown_sku 2 "unknown SKU 'nope'.*agx64" -- --sku nope "$tmp/good.yaml"
+expect_stderr unknown_mode 2 "unknown mode '99W'.*MAXN" -- --sku agx64 --mode 99W "$tmp/good.yaml"
+expect_stderr missing_field 2 "${pos}.*missing required field 'k'" -- "$tmp/missing_field.yaml"
+expect_stderr missing_unit 2 "${pos}.*missing unit" -- "$tmp/missing_unit.yaml"
+expect_stderr wrong_unit 2 "${pos}.*unit" -- "$tmp/wrong_unit.yaml"
+expect_stderr zero_size 2 "${pos}.*out of range" -- "$tmp/zero_size.yaml"
+expect_stderr negative_size 2 "${pos}.*negative" -- "$tmp/negative_size.yaml"
+expect_stderr absurd_size 2 "${pos}.*out of range" -- "$tmp/absurd_size.yaml"
+expect_stderr cycle 2 "${pos}.*cycle.*a -> b -> a|${pos}.*cycle.*b -> a -> b" -- "$tmp/cycle.yaml"
+expect_stderr unknown_after 2 "${pos}.*ghost" -- "$tmp/unknown_after.yaml"
+expect_stderr empty 2 "empty" -- "$tmp/empty.yaml"
+expect_stderr not_a_file 2 "not a regular file" -- "$tmp/dir.yaml"
+expect_stderr missing_file 2 "cannot open" -- "$tmp/nope.yaml"
+expect_stderr dla_on_nano 2 "${pos}.*nano8.*has no DLA" -- --sku nano8 "$tmp/dla.yaml"
+expect_stderr dla_runs 0 '' -- --sku agx64 "$tmp/dla.yaml"
+expect_stderr dla_unsupported 2 "${pos}.*attention op of task 'a' cannot run on dla0.*fallback: gpu" -- --sku agx64 "$tmp/dla_attn.yaml"
+expect_stderr dla_fallback 0 '' -- --sku agx64 "$tmp/dla_attn_fb.yaml"
+expect_stderr dla_fallback_nano 0 '' -- --sku nano8 "$tmp/dla_attn_fb.yaml"
+expect_stderr dla1_on_nx8 2 "${pos}.*dla1.*nx8.*only one DLA" -- --sku nx8 "$tmp/dla1.yaml"
+expect_stderr pva_on_nano 2 "${pos}.*nano4.*has no PVA" -- --sku nano4 "$tmp/pva.yaml"
+expect_stderr too_big 2 "does not fit in nano8's DRAM.*short" -- --sku nano8 "$tmp/big.yaml"
+expect_stderr fits_agx32 0 '' -- --sku agx32 "$tmp/big.yaml"
+expect_stderr kernel_too_big 2 "${pos}.*shared memory" -- "$tmp/big_kernel.yaml"
+expect_stderr bad_option 2 "unknown option" -- --frobnicate "$tmp/good.yaml"
+expect_stderr bad_frames 2 "frames" -- --frames 0 "$tmp/good.yaml"
+expect_stderr no_trace 2 "no trace" -- --sku agx64
 
 finish

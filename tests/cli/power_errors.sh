@@ -7,43 +7,23 @@ src=$2
 . "$(dirname "$0")/lib.bash"
 trace=$src/traces/power/light-load.yaml
 
-# check NAME EXPECTED_RC REGEX -- ARGS...
-check() {
-  local name=$1 want=$2 re=$3
-  shift 4
-  local out rc lines
-  out=$("$bin" "$@" 2>&1 >/dev/null)
-  rc=$?
-  lines=$(printf '%s' "$out" | grep -c '' || true)
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, expected $want; stderr: $out"; fails=$((fails + 1)); return
-  fi
-  if [ "$want" -eq 2 ] && [ "$lines" -ne 1 ]; then
-    echo "FAIL $name: expected one message line, got $lines: $out"; fails=$((fails + 1)); return
-  fi
-  if [ -n "$re" ] && ! printf '%s' "$out" | grep -Eq -- "$re"; then
-    echo "FAIL $name: message does not match /$re/: $out"; fails=$((fails + 1)); return
-  fi
-  passes=$((passes + 1))
-}
-
-check good 0 '' -- --power --quiet "$trace"
-check unknown_mode 2 "unknown mode '99W' for agx64; modes: MAXN" -- --mode 99W --power "$trace"
-check sweep_unknown_mode 2 "unknown mode '99W' for agx64" -- sweep --sku agx64,agx32 --mode MAXN,99W "$trace"
-check below_absolute_zero 2 'below absolute zero' -- --ambient -300C "$trace"
-check ambient_no_unit 2 'expects a temperature' -- --ambient hot "$trace"
-check cap_below_idle 2 'below the idle power of agx64 in mode MAXN' -- --mode MAXN --power-cap 3W "$trace"
-check sweep_cap_below_idle 2 'below the idle power' -- sweep --sku nano8 --mode 7W --power-cap 1W "$trace"
-check cap_zero 2 'above 0 W' -- --power-cap 0W "$trace"
-check bad_clocks 2 "expects 'pinned' or 'dvfs'" -- --clocks turbo "$trace"
-check clocks_no_value 2 'needs a value' -- "$trace" --clocks
+expect_stderr good 0 '' -- --power --quiet "$trace"
+expect_stderr unknown_mode 2 "unknown mode '99W' for agx64; modes: MAXN" -- --mode 99W --power "$trace"
+expect_stderr sweep_unknown_mode 2 "unknown mode '99W' for agx64" -- sweep --sku agx64,agx32 --mode MAXN,99W "$trace"
+expect_stderr below_absolute_zero 2 'below absolute zero' -- --ambient -300C "$trace"
+expect_stderr ambient_no_unit 2 'expects a temperature' -- --ambient hot "$trace"
+expect_stderr cap_below_idle 2 'below the idle power of agx64 in mode MAXN' -- --mode MAXN --power-cap 3W "$trace"
+expect_stderr sweep_cap_below_idle 2 'below the idle power' -- sweep --sku nano8 --mode 7W --power-cap 1W "$trace"
+expect_stderr cap_zero 2 'above 0 W' -- --power-cap 0W "$trace"
+expect_stderr bad_clocks 2 "expects 'pinned' or 'dvfs'" -- --clocks turbo "$trace"
+expect_stderr clocks_no_value 2 'needs a value' -- "$trace" --clocks
 # A module without a power model: the shipped nano4 cut before its power section.
 sed '/^# ---- power and thermal model/,$d' "$src/configs/nano4.yaml" > "$tmp/nopower.yaml"
-check no_power_model 2 'nano4 has no power model' -- --sku "$tmp/nopower.yaml" --power "$trace"
-check sweep_no_power_model 2 'nano4 has no power model' -- sweep --sku "$tmp/nopower.yaml" "$trace"
-check sweep_bad_deadline 2 'expects a duration' -- sweep --deadline 10 "$trace"
-check sweep_bad_threads 2 'from 1 to 1024' -- sweep --threads 0 "$trace"
-check sweep_no_trace 2 'no trace given' -- sweep --sku agx64
+expect_stderr no_power_model 2 'nano4 has no power model' -- --sku "$tmp/nopower.yaml" --power "$trace"
+expect_stderr sweep_no_power_model 2 'nano4 has no power model' -- sweep --sku "$tmp/nopower.yaml" "$trace"
+expect_stderr sweep_bad_deadline 2 'expects a duration' -- sweep --deadline 10 "$trace"
+expect_stderr sweep_bad_threads 2 'from 1 to 1024' -- sweep --threads 0 "$trace"
+expect_stderr sweep_no_trace 2 'no trace given' -- sweep --sku agx64
 
 # A heat sink far too small: the run ends in thermal shutdown, exit code 4, and says so.
 cat > "$tmp/hot.yaml" <<EOT
@@ -52,7 +32,7 @@ title: agx64 with a tiny heat sink
 inherits: agx64
 thermal: {gpu: {r: 15, c: 1}}
 EOT
-check thermal_shutdown 4 '' -- --sku "$tmp/hot.yaml" --mode MAXN --power --quiet \
+expect_stderr thermal_shutdown 4 '' -- --sku "$tmp/hot.yaml" --mode MAXN --power --quiet \
   "$src/traces/power/gpu-heat-30min.yaml"
 out=$("$bin" --sku "$tmp/hot.yaml" --mode MAXN --power --reproducible \
   "$src/traces/power/gpu-heat-30min.yaml" 2>&1)
