@@ -164,6 +164,8 @@ int gpu_occupancy(const gpu_spec_t *s, const gpu_kernel_t *k, char *why, unsigne
     return occ < 0 ? 0 : occ;
 }
 
+/* A CTA's CUDA-core, tensor and special-function work run one after the other (a
+ * CUTLASS kernel's epilogue follows its main loop). */
 double gpu_cta_cycles(const gpu_spec_t *s, const gpu_kernel_t *k)
 {
     double cycles = 0;
@@ -180,6 +182,10 @@ double gpu_cta_cycles(const gpu_spec_t *s, const gpu_kernel_t *k)
             assert(rate > 0);
             cycles += k->tensor_flops[t] / rate;
         }
+    }
+    if (k->sfu_ops > 0) {
+        assert(s->sfu_ops_per_clk > 0);
+        cycles += k->sfu_ops / s->sfu_ops_per_clk;
     }
     return cycles;
 }

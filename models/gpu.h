@@ -22,6 +22,7 @@ typedef struct gpu_spec {
     double sparse_meta_bits;                  /* metadata bits per kept element of a 2:4 operand */
     double tensor_efficiency;                 /* sustained fraction of tensor peak (fitted) */
     double cuda_efficiency;                   /* sustained fraction of CUDA-core peak (fitted) */
+    double sfu_ops_per_clk;                   /* special-function results per SM (exp2, rcp, tanh) */
     int warp_size;
     int max_threads_sm;
     int max_ctas_sm;
@@ -49,6 +50,7 @@ typedef struct gpu_kernel {
     double smem;                              /* bytes per CTA */
     double cuda_flops[DT_COUNT];              /* per CTA, on CUDA cores */
     double tensor_flops[DT_COUNT];            /* per CTA, on tensor cores */
+    double sfu_ops;                           /* per CTA, on the special-function units */
     int sparse;                               /* tensor math at the 2:4 sparse rate */
     int context;                              /* CUDA context (process) that launched it */
     double dram_bytes;                        /* per CTA */

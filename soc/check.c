@@ -44,7 +44,7 @@
 static const char *const TABLE_KEYS[] = {
     "compute_capability", "architecture", "cuda_flops_per_clk", "tensor_flops_per_clk",
     "geforce_tensor_flops_per_clk", "sparse_factor", "sparse_meta_bits", "tensor_efficiency",
-    "cuda_efficiency", "warp_size", "max_threads_sm", "max_ctas_sm", "max_threads_cta",
+    "cuda_efficiency", "sfu_ops_per_clk", "warp_size", "max_threads_sm", "max_ctas_sm", "max_threads_cta",
     "regs_sm", "max_regs_thread", "reg_alloc_unit", "smem_sm", "smem_cta_max",
     "smem_cta_reserved", "warps_full_rate", "sm_dram_per_clk", "launch_overhead",
     "dram_efficiency", "dram_latency", NULL};
@@ -129,6 +129,7 @@ int check_table_load_file(const char *path, check_table_t *out, diag_t *d)
         t_double(&y, root, "sparse_meta_bits", 0, 16, &g->sparse_meta_bits, d) ||
         t_double(&y, root, "tensor_efficiency", 0.01, 1, &g->tensor_efficiency, d) ||
         t_double(&y, root, "cuda_efficiency", 0.01, 1, &g->cuda_efficiency, d) ||
+        t_double(&y, root, "sfu_ops_per_clk", 1, 1024, &g->sfu_ops_per_clk, d) ||
         t_int(&y, root, "warp_size", 1, 64, &g->warp_size, d) ||
         t_int(&y, root, "max_threads_sm", 32, 4096, &g->max_threads_sm, d) ||
         t_int(&y, root, "max_ctas_sm", 1, 64, &g->max_ctas_sm, d) ||
@@ -390,6 +391,8 @@ void check_op_format(const trace_op_t *op, char *buf, size_t len)
             at = put_pair(buf, len, at, "dilation", op->u.conv.dil_h, op->u.conv.dil_w);
         if (op->u.conv.groups != 1)
             at = put(buf, len, at, ", groups: %lld", (long long)op->u.conv.groups);
+        if (op->u.conv.act >= 0)
+            at = put(buf, len, at, ", activation: %s", trace_act_name((trace_act_t)op->u.conv.act));
         break;
     case OP_ATTENTION:
         if (op->u.attn.batch != 1)

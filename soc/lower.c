@@ -31,6 +31,33 @@ static const double ACT_FLOPS[ACT_COUNT] = {
     [ACT_TANH] = 5, [ACT_SILU] = 5, [ACT_GELU] = 8, [ACT_HARDSWISH] = 4};
 enum { SOFTMAX_FLOPS = 5, BATCHNORM_FLOPS = 2, BILINEAR_FLOPS = 8 };
 
+/* Special-function unit operations per element of each activation, as CUTLASS's epilogue
+ * functors compute them (include/cutlass/epilogue/thread/activation.h): sigmoid is
+ * 1 / (1 + exp(-x)), an exp2 and a reciprocal; SiLU is x times that; tanh is one
+ * tanh.approx (sm_75 and later); GELU in its tanh form, one. The rest is CUDA-core
+ * arithmetic, counted in ACT_FLOPS. */
+static const double ACT_SFU[ACT_COUNT] = {[ACT_SIGMOID] = 2, [ACT_TANH] = 1, [ACT_SILU] = 2,
+                                          [ACT_GELU] = 1};
+
+/* Activations the DLA's post-processing unit applies in the conv's own pass: ReLU and
+ * clipping natively, sigmoid and tanh from its lookup table. */
+static int dla_fusable(int act)
+{
+    return act < 0 || act == ACT_RELU || act == ACT_RELU6 || act == ACT_CLIP ||
+           act == ACT_LEAKY_RELU || act == ACT_SIGMOID || act == ACT_TANH;
+}
+
+/* A fused activation in the epilogue of a conv or deconv kernel: its arithmetic on the
+ * CUDA cores (in fp32, CUTLASS's compute type) and its transcendental part on the
+ * special-function units, per output element, spread over the kernel's CTAs. */
+static void add_epilogue(int act, double elements, gpu_kernel_t *k)
+{
+    if (act < 0 || k->ctas < 1)
+        return;
+    k->cuda_flops[DT_FP32] += elements * ACT_FLOPS[act] / (double)k->ctas;
+    k->sfu_ops += elements * ACT_SFU[act] / (double)k->ctas;
+}
+
 /* Vision primitives on the GPU (VPI's CUDA backend): operations per output pixel and the
  * default pixel formats (bytes per pixel in and out).
  *   color_convert  3x3 matrix + offset = 12; NV12 (1.5 B) to RGB8 (3 B)
@@ -108,8 +135,14 @@ static int gpu_layer(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t
     }
     out->in_bytes = in;
     out->out_bytes = outb;
-    return kern_stream(&env, trace_op_name(op->kind), elems, in, outb, flops, t, &out->kernel, why,
-                       len);
+    /* An integer activation dequantises and computes in fp32, as a fused one does. */
+    if (kern_stream(&env, trace_op_name(op->kind), elems, in, outb, flops,
+                    op->kind == OP_ACTIVATION && (t == DT_INT8 || t == DT_INT4) ? DT_FP32 : t, &out->kernel, why,
+                    len) != 0)
+        return -1;
+    if (op->kind == OP_ACTIVATION)
+        out->kernel.sfu_ops = n * ACT_SFU[op->u.layer.function] / (double)out->kernel.ctas;
+    return 0;
 }
 
 static int gpu_vision(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, char *why,
@@ -163,7 +196,10 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
         int64_t q = kern_conv_out(c.w, c.kw, c.stride_w, c.pad_w, c.dil_w);
         out->in_bytes = nchw_bytes(c.n, c.c, c.h, c.w, op->dtype);
         out->out_bytes = nchw_bytes(c.n, c.filters, p, q, op->dtype);
-        return kern_conv(&env, &c, &out->kernel, why, len);
+        if (kern_conv(&env, &c, &out->kernel, why, len) != 0)
+            return -1;
+        add_epilogue(op->u.conv.act, (double)c.n * c.filters * p * q, &out->kernel);
+        return 0;
     }
     case OP_DECONV: {
         /* GEMM (N H W) x (K/g kh kw) x (C/g) per group, then col2im into the output. */
@@ -182,7 +218,11 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
         out->in_bytes = nchw_bytes(op->u.conv.n, op->u.conv.c, op->u.conv.h, op->u.conv.w,
                                    op->dtype);
         out->out_bytes = nchw_bytes(op->u.conv.n, op->u.conv.filters, oh, ow, op->dtype);
-        return kern_gemm(&env, &gm, &out->kernel, why, len);
+        if (kern_gemm(&env, &gm, &out->kernel, why, len) != 0)
+            return -1;
+        add_epilogue(op->u.conv.act, (double)op->u.conv.n * op->u.conv.filters * oh * ow,
+                     &out->kernel);
+        return 0;
     }
     case OP_FC: {
         int64_t features = op->u.layer.c * op->u.layer.h * op->u.layer.w;
@@ -334,6 +374,7 @@ void lower_fuse_gpu(const trace_op_t *tops, lowered_op_t *ops, int n)
                 k->dram_bytes += extra / (double)k->ctas;
             for (int t = 0; t < DT_COUNT; t++)
                 k->cuda_flops[t] += pk->cuda_flops[t] * (double)pk->ctas / (double)k->ctas;
+            k->sfu_ops += pk->sfu_ops * (double)pk->ctas / (double)k->ctas;
             k->useful_flops += pk->useful_flops;
             lo->fused = 1;
             continue;
@@ -415,6 +456,13 @@ int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, 
         l->dil_h = op->u.conv.dil_h;
         l->dil_w = op->u.conv.dil_w;
         l->groups = op->u.conv.groups;
+        if (!dla_fusable(op->u.conv.act)) {
+            snprintf(why, len, "the DLA's post-processing unit has no %s to fuse into a %s "
+                               "(write it as an activation op after the %s)",
+                     trace_act_name(op->u.conv.act), trace_op_name(op->kind),
+                     trace_op_name(op->kind));
+            return -1;
+        }
         break;
     case OP_FC:
         l->kind = DLA_FC;

@@ -73,7 +73,8 @@ static const char *const TOP_KEYS[] = {"sku", "title", "inherits", "gpu", "dram"
                                        "thermal", NULL};
 static const char *const GPU_KEYS[] = {
     "tpcs", "sms_per_tpc", "max_clock", "cuda_flops_per_clk", "tensor_flops_per_clk",
-    "sparse_factor", "sparse_meta_bits", "tensor_efficiency", "cuda_efficiency", "warp_size",
+    "sparse_factor", "sparse_meta_bits", "tensor_efficiency", "cuda_efficiency", "sfu_ops_per_clk",
+    "warp_size",
     "max_threads_sm", "max_ctas_sm", "max_threads_cta", "regs_sm", "max_regs_thread",
     "reg_alloc_unit", "smem_sm", "smem_cta_max", "smem_cta_reserved", "warps_full_rate",
     "l2_size", "sm_dram_per_clk", "launch_overhead", "timeslice", "context_switch", NULL};
@@ -272,6 +273,7 @@ static int parse_gpu(rd_t *r, yaml_node_t *root)
         get_double(r, n, "sparse_meta_bits", w, 0, 16, &g->sparse_meta_bits) ||
         get_double(r, n, "tensor_efficiency", w, 0.01, 1, &g->tensor_efficiency) ||
         get_double(r, n, "cuda_efficiency", w, 0.01, 1, &g->cuda_efficiency) ||
+        get_double(r, n, "sfu_ops_per_clk", w, 1, 1024, &g->sfu_ops_per_clk) ||
         get_int(r, n, "warp_size", w, 1, 64, &g->warp_size) ||
         get_int(r, n, "max_threads_sm", w, 32, 4096, &g->max_threads_sm) ||
         get_int(r, n, "max_ctas_sm", w, 1, 64, &g->max_ctas_sm) ||

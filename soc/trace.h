@@ -110,6 +110,7 @@ typedef struct trace_op {
             int64_t pad_h, pad_w;
             int64_t dil_h, dil_w;
             int64_t groups;
+            int act;                          /* fused activation: trace_act_t, -1 none */
         } conv;                               /* also deconv */
         struct {
             int64_t n, c, h, w;               /* input */

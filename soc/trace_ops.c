@@ -75,7 +75,8 @@ static const char *const *const OP_KEYS[OP_KIND_COUNT] = {
     [OP_GEMM] = (const char *const[]){"op", "name", "m", "n", "k", "batch", "dtype", "sparsity",
                                       "weight_dtype", "quant_group", "weights", NULL},
     [OP_CONV] = (const char *const[]){"op", "name", "input", "filters", "kernel", "stride",
-                                      "padding", "dilation", "groups", "dtype", "sparsity", NULL},
+                                      "padding", "dilation", "groups", "activation", "dtype",
+                                      "sparsity", NULL},
     [OP_ATTENTION] = (const char *const[]){"op", "name", "batch", "heads", "seq_q", "seq_kv",
                                            "head_dim", "kv_heads", "dtype", "causal", NULL},
     [OP_ELEMENTWISE] = (const char *const[]){"op", "name", "elements", "inputs", "outputs",
@@ -87,8 +88,8 @@ static const char *const *const OP_KEYS[OP_KIND_COUNT] = {
     [OP_CPU] = (const char *const[]){"op", "name", "duration", "ref_clock", "instructions", "ipc",
                                      "threads", "bytes", NULL},
     [OP_DECONV] = (const char *const[]){"op", "name", "input", "filters", "kernel", "stride",
-                                        "padding", "dilation", "groups", "dtype", "sparsity",
-                                        NULL},
+                                        "padding", "dilation", "groups", "activation", "dtype",
+                                        "sparsity", NULL},
     [OP_FC] = (const char *const[]){"op", "name", "input", "outputs", "dtype", "sparsity", NULL},
     [OP_POOL] = (const char *const[]){"op", "name", "input", "kernel", "stride", "padding", "mode",
                                       "global", "dtype", NULL},
@@ -357,6 +358,33 @@ static int parse_gemm(parser_t *p, const yaml_node_t *m, trace_op_t *op)
     return trace__dtype_field(p, m, "gemm", &op->dtype) || sparsity_field(p, m, op);
 }
 
+/* A keyword from `names`; absent = def. */
+static int enum_field(parser_t *p, const yaml_node_t *m, const char *ctx, const char *key,
+                      const char *const *names, int def, int *out)
+{
+    char w[96], list[256] = "";
+    yaml_node_t *v = ydoc_get(&p->y, m, key);
+    size_t used = 0;
+    *out = def;
+    if (v == NULL)
+        return 0;
+    trace__what(w, sizeof w, ctx, key);
+    if (ydoc_expect_scalar(&p->y, v, w, p->d) != 0)
+        return DIAG_ERR;
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(ydoc_str(v), names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                 names[i]);
+        if (used >= sizeof list)
+            break;
+    }
+    return ydoc_error(&p->y, v, p->d, "unknown %s '%s' (expected one of: %s)", w, ydoc_str(v),
+                      list);
+}
+
 static int parse_conv(parser_t *p, const yaml_node_t *m, trace_op_t *op)
 {
     yaml_node_t *in = ydoc_require(&p->y, m, "input", "conv op", p->d);
@@ -421,7 +449,8 @@ static int parse_conv(parser_t *p, const yaml_node_t *m, trace_op_t *op)
                           "conv groups = %lld must divide both the input channels (%lld) and "
                           "filters (%lld)", (long long)op->u.conv.groups, (long long)op->u.conv.c,
                           (long long)op->u.conv.filters);
-    return trace__dtype_field(p, m, "conv", &op->dtype) || sparsity_field(p, m, op);
+    return enum_field(p, m, "conv", "activation", ACT_NAMES, -1, &op->u.conv.act) ||
+           trace__dtype_field(p, m, "conv", &op->dtype) || sparsity_field(p, m, op);
 }
 
 static int parse_attention(parser_t *p, const yaml_node_t *m, trace_op_t *op)
@@ -598,33 +627,6 @@ static void set_nchw(trace_op_t *op, const int64_t v[4])
     op->u.layer.c = v[1];
     op->u.layer.h = v[2];
     op->u.layer.w = v[3];
-}
-
-/* A keyword from `names`; absent = def. */
-static int enum_field(parser_t *p, const yaml_node_t *m, const char *ctx, const char *key,
-                      const char *const *names, int def, int *out)
-{
-    char w[96], list[256] = "";
-    yaml_node_t *v = ydoc_get(&p->y, m, key);
-    size_t used = 0;
-    *out = def;
-    if (v == NULL)
-        return 0;
-    trace__what(w, sizeof w, ctx, key);
-    if (ydoc_expect_scalar(&p->y, v, w, p->d) != 0)
-        return DIAG_ERR;
-    for (int i = 0; names[i]; i++) {
-        if (strcmp(ydoc_str(v), names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                 names[i]);
-        if (used >= sizeof list)
-            break;
-    }
-    return ydoc_error(&p->y, v, p->d, "unknown %s '%s' (expected one of: %s)", w, ydoc_str(v),
-                      list);
 }
 
 static int parse_fc(parser_t *p, const yaml_node_t *m, trace_op_t *op)

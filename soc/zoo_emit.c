@@ -6,9 +6,10 @@
  * with the output shape of each conv, pool and resize as a comment.
  *
  * Engine-dependent choices are made here, not in the builders: an activation fused into
- * a conv (act != NONE) is written as a separate `activation` op only when the target
- * engine cannot fuse it (a DLA has no SiLU or GELU in its post-processing unit; the GPU
- * fuses every pointwise activation into the conv epilogue, as TensorRT does). A DLA task
+ * a conv (act != NONE) is the conv's `activation:` key, or a separate `activation` op
+ * when the target engine cannot fuse it (a DLA has no SiLU or GELU in its
+ * post-processing unit; the GPU fuses every pointwise activation into the conv
+ * epilogue, as TensorRT does). A DLA task
  * that holds any op the DLA cannot run gets `fallback: gpu`, and its comment counts them.
  * With gpu+2dla, each engine's instance is its own set of tasks, ids prefixed "gpu.",
  * "dla0.", "dla1.", and a DLA runs its share as a repeat of batch-2 passes.
@@ -119,6 +120,8 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         put_kernel_geom(f, op);
         if (op->groups != 1)
             fprintf(f, ", groups: %" PRId64, op->groups);
+        if (op->act != ZOO_ACT_NONE && (!dla || dla_act(op->act)))
+            fprintf(f, ", activation: %s", act_name(op->act));
         put_tail(f, op);
         fprintf(f, "   # -> %" PRId64 "x%" PRId64 "x%" PRId64, op->k, op->oh, op->ow);
         break;
@@ -228,8 +231,10 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         assert(0 && "not a leaf op");
     }
     fprintf(f, "\n");
-    /* The fused activation: free on the GPU (TensorRT fuses pointwise activations into the
-     * conv / gemm epilogue) and on a DLA when its post-processing unit has it. */
+    /* A conv's fused activation is its `activation:` key above (the GPU runs it in the
+     * kernel's epilogue; a DLA in its post-processing unit when that has it); a DLA
+     * without it runs it as a separate op. The fused activation of an fc or eltwise op
+     * is not written: it is free next to their memory traffic. */
     if (op->act != ZOO_ACT_NONE && op->kind != ZOO_ACTIVATION && dla && !dla_act(op->act)) {
         int64_t c = op->kind == ZOO_ELTWISE ? op->c : op->k;
         int64_t h = op->kind == ZOO_FC ? 1 : op->kind == ZOO_ELTWISE ? op->h : op->oh;

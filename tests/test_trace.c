@@ -490,7 +490,8 @@ START_TEST(err_unknown_key_each_op)
     } C[] = {
         {"{op: gemm, m: 1, n: 1, k: 1, bogus: 1}", "op, name, m, n, k, batch, dtype, sparsity, weight_dtype, quant_group, weights", 0},
         {"{op: conv, input: [1, 1, 4, 4], filters: 1, kernel: 1, bogus: 1}",
-         "op, name, input, filters, kernel, stride, padding, dilation, groups, dtype, sparsity", 0},
+         "op, name, input, filters, kernel, stride, padding, dilation, groups, activation, dtype, "
+         "sparsity", 0},
         {"{op: attention, heads: 1, seq_q: 1, head_dim: 8, bogus: 1}",
          "op, name, batch, heads, seq_q, seq_kv, head_dim, kv_heads, dtype, causal", 0},
         {"{op: elementwise, elements: 1, bogus: 1}",

@@ -177,6 +177,9 @@ START_TEST(errors)
                  "missing unit");
     expect_error(TASK("gpu", "", "{op: activation, input: [1, 8, 4, 4], function: swish}"), 6, 57,
                  "unknown activation function 'swish' (expected one of: relu");
+    expect_error(TASK("gpu", "",
+                      "{op: conv, input: [1, 8, 4, 4], filters: 8, kernel: 1, activation: swish}"),
+                 6, 76, "unknown conv activation 'swish' (expected one of: relu");
     expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4]}"), 6, 9,
                  "missing required field 'kernel'");
     expect_error(TASK("gpu", "", "{op: pool, input: [1, 8, 4, 4], kernel: 9}"), 6, 49,

@@ -159,6 +159,79 @@ START_TEST(gpu_add_folds_into_the_conv_epilogue)
 }
 END_TEST
 
+/* A fused activation in the conv's epilogue. 3x3 conv, 64 -> 64 channels, 56 x 56, INT8:
+ * 64 x 56 x 56 = 200,704 outputs. SiLU per output: 2 special-function operations (exp2
+ * and the reciprocal of 1 + e^-x) and 5 CUDA-core operations. On agx64 (16 SFU results
+ * and 256 x 0.70 = 179.2 CUDA-core FLOP per clock per SM) the kernel's CTAs need
+ * 401,408 / 16 + 1,003,520 / 179.2 = 25,088 + 5,600 = 30,688 more SM cycles in all; the
+ * tile, grid and DRAM bytes stay. The same conv followed by a SiLU activation op costs
+ * the same once the op folds into the conv. ReLU costs no special-function work. */
+START_TEST(gpu_fused_activation_costs_its_epilogue)
+{
+    static const char *yaml =
+        "orinsim: 1\nname: t\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, dtype: int8}\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, activation: silu, dtype: int8}\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, activation: relu, dtype: int8}\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, dtype: int8}\n"
+        "      - {op: activation, input: [1, 64, 56, 56], function: silu, dtype: int8}\n";
+    sku_t *sku;
+    soc_config_t *cfg = agx64(&sku);
+    trace_t t;
+    lowered_op_t ops[5];
+    diag_t d;
+    double ctas, bare, silu, relu, split;
+    parse(yaml, &t);
+    diag_clear(&d);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(lower_gpu(cfg, &t, &t.tasks[0].ops[i], &ops[i], &d), 0);
+    ck_assert_int_eq((int)ops[1].kernel.ctas, (int)ops[0].kernel.ctas);
+    ck_assert_double_eq_tol(ops[1].kernel.dram_bytes, ops[0].kernel.dram_bytes, 1e-9);
+    ctas = (double)ops[0].kernel.ctas;
+    ck_assert_double_eq_tol(ops[1].kernel.sfu_ops * ctas, 401408.0, 1e-6);
+    bare = gpu_cta_cycles(&cfg->gpu, &ops[0].kernel) * ctas;
+    silu = gpu_cta_cycles(&cfg->gpu, &ops[1].kernel) * ctas;
+    relu = gpu_cta_cycles(&cfg->gpu, &ops[2].kernel) * ctas;
+    ck_assert_double_eq_tol(silu - bare, 30688.0, 1e-3);
+    ck_assert(ops[2].kernel.sfu_ops == 0.0);
+    ck_assert_double_eq_tol(relu - bare, 200704.0 / 179.2, 1e-3);
+    lower_fuse_gpu(&t.tasks[0].ops[3], &ops[3], 2);
+    ck_assert_int_eq(ops[4].fused, 1);
+    split = gpu_cta_cycles(&cfg->gpu, &ops[3].kernel) * ctas;
+    ck_assert_double_eq_tol(split, silu, 1e-3);
+    trace_free(&t);
+    free(cfg);
+    free(sku);
+}
+END_TEST
+
+/* The DLA fuses the activations its post-processing unit has (ReLU, clipping, and
+ * sigmoid and tanh from its lookup table) into a conv; a SiLU it has not is refused with
+ * the reason, so a task's fallback can take the conv. */
+START_TEST(dla_conv_fuses_only_what_its_pdp_has)
+{
+    static const char *yaml =
+        "orinsim: 1\nname: t\ntasks:\n  - id: a\n    engine: dla0\n    ops:\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, dtype: int8}\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, activation: relu, dtype: int8}\n"
+        "      - {op: conv, input: [1, 64, 56, 56], filters: 64, kernel: 3, padding: 1, activation: silu, dtype: int8}\n";
+    sku_t *sku;
+    soc_config_t *cfg = agx64(&sku);
+    trace_t t;
+    lowered_op_t ops[3];
+    char why[256] = "";
+    parse(yaml, &t);
+    ck_assert_int_eq(lower_dla(cfg, &t.tasks[0].ops[0], &ops[0], why, sizeof why), 0);
+    ck_assert_int_eq(lower_dla(cfg, &t.tasks[0].ops[1], &ops[1], why, sizeof why), 0);
+    ck_assert_int_eq(memcmp(&ops[0].layer, &ops[1].layer, sizeof ops[0].layer), 0);
+    ck_assert_int_eq(lower_dla(cfg, &t.tasks[0].ops[2], &ops[2], why, sizeof why), -1);
+    ck_assert_ptr_nonnull(strstr(why, "has no silu to fuse into a conv"));
+    trace_free(&t);
+    free(cfg);
+    free(sku);
+}
+END_TEST
+
 /* A point-wise op after something that is not a conv / FC stays a kernel of its own. */
 START_TEST(gpu_fusion_needs_a_producer)
 {
@@ -480,6 +553,8 @@ static Suite *suite(void)
     tcase_add_test(m, dla_fusion_follows_the_tensor);
     tcase_add_test(m, gpu_add_folds_into_the_conv_epilogue);
     tcase_add_test(m, gpu_fusion_needs_a_producer);
+    tcase_add_test(m, gpu_fused_activation_costs_its_epilogue);
+    tcase_add_test(m, dla_conv_fuses_only_what_its_pdp_has);
     tcase_add_test(m, gpu_narrow_dense_conv_uses_tensor_cores);
     tcase_add_test(m, registry_errors);
     tcase_add_test(m, task_rate_needs_streaming);

@@ -275,6 +275,7 @@ typedef struct vstats {
     double ops;                   /* after repeat expansion, whole trace */
     double silu_acts;             /* activation ops with function silu, expanded */
     double activations;           /* all activation ops, expanded */
+    double fused_silu, fused;     /* convs with `activation: silu`, with any, expanded */
     double attention;
     int tasks, dla_tasks, fallbacks, max_depth;
 } vstats_t;
@@ -300,8 +301,8 @@ static int in_list(const char *s, const char *const *list)
 static const char *const *keys_for(const char *kind, int pva)
 {
     static const char *const conv[] = {"op", "name", "input", "filters", "kernel", "stride",
-                                       "padding", "dilation", "groups", "dtype", "sparsity",
-                                       NULL};
+                                       "padding", "dilation", "groups", "activation", "dtype",
+                                       "sparsity", NULL};
     static const char *const fc[] = {"op", "name", "input", "outputs", "dtype", "sparsity", NULL};
     static const char *const pool[] = {"op", "name", "input", "kernel", "global", "stride",
                                        "padding", "mode", "dtype", NULL};
@@ -488,6 +489,19 @@ static int check_op(vctx_t *c, const yaml_node_t *op, double mult, int depth)
             return vfail(c, op, "kernel larger than the padded input", NULL);
         if (pad >= kernel)
             return vfail(c, op, "padding of a whole kernel or more", NULL);
+        if (ydoc_get(c->y, op, "activation")) {
+            /* a fused activation: one a DLA's post-processing unit has, on a DLA */
+            static const char *const any[] = {"relu", "relu6", "clip", "leaky_relu", "sigmoid",
+                                              "tanh", "silu", "gelu", "hardswish", NULL};
+            static const char *const dla[] = {"relu", "relu6", "clip", "leaky_relu", "sigmoid",
+                                              "tanh", NULL};
+            const char *fn = ydoc_str(ydoc_get(c->y, op, "activation"));
+            if (fn == NULL || !in_list(fn, c->dla ? dla : any))
+                return vfail(c, op, "bad fused activation", fn);
+            c->st->fused += mult;
+            if (strcmp(fn, "silu") == 0)
+                c->st->fused_silu += mult;
+        }
     } else if (strcmp(kind, "fc") == 0) {
         if (get_shape(c, op, s) || get_int(c, op, "outputs", 1, &v))
             return -1;
@@ -737,13 +751,17 @@ START_TEST(fusion_and_fallback)
     vstats_t st;
     memset(&o, 0, sizeof o);
     /* ResNet-50 on the GPU or a DLA: every ReLU is fused into its conv or add, nothing
-     * falls back, so no activation op and no fallback key. */
+     * falls back, so no activation op and no fallback key. The convs carry theirs as
+     * `activation: relu`: the stem and each bottleneck's first two convs, 1 + 16 x 2 = 33
+     * (the third conv and the downsampling ones feed the add, which has the ReLU). */
     st = check_emit("resnet50", &o);
     ck_assert_int_eq((int)st.activations, 0);
+    ck_assert_int_eq((int)st.fused, 33);
     o.engine_set = 1;
     o.engine = ZOO_ENG_DLA;
     st = check_emit("resnet50", &o);
     ck_assert_int_eq((int)st.activations, 0);
+    ck_assert_int_eq((int)st.fused, 33);
     ck_assert_int_eq(st.fallbacks, 0);
     ck_assert_int_eq(st.dla_tasks, 1);
     /* YOLOv8n on a DLA: one SiLU per Conv module runs on the GPU. Conv modules: model.0,
@@ -754,11 +772,14 @@ START_TEST(fusion_and_fallback)
     st = check_emit("yolov8n", &o);
     ck_assert_int_eq((int)st.silu_acts, 57);
     ck_assert_int_eq((int)st.activations, 58);
+    ck_assert_int_eq((int)st.fused, 0);
     ck_assert_int_eq(st.fallbacks, 1);
-    /* on the GPU the SiLUs are fused: only the decode's sigmoid is left */
+    /* on the GPU the same 57 SiLUs are fused (`activation: silu` on their convs): only the
+     * decode's sigmoid is left as an op */
     o.engine = ZOO_ENG_GPU;
     st = check_emit("yolov8n", &o);
     ck_assert_int_eq((int)st.activations, 1);
+    ck_assert_int_eq((int)st.fused_silu, 57);
     /* YOLO11l: two PSA blocks, each one attention op */
     st = check_emit("yolo11l", &o);
     ck_assert_int_eq((int)st.attention, 2);
