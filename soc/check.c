@@ -379,6 +379,8 @@ void check_op_format(const trace_op_t *op, char *buf, size_t len)
             at = put(buf, len, at, ", weight_dtype: %s", dtype_name(op->u.gemm.weight_dtype));
         if (!op->u.gemm.weights)
             at = put(buf, len, at, ", weights: false");
+        if (op->u.gemm.act >= 0)
+            at = put(buf, len, at, ", activation: %s", trace_act_name((trace_act_t)op->u.gemm.act));
         break;
     case OP_CONV:
         at = put(buf, len, at, ", input: [%lld, %lld, %lld, %lld], filters: %lld",

@@ -280,16 +280,18 @@ static int measure(const check_opts_t *o, const trace_t *t, const soc_config_t *
             continue;
         }
         for (int i = 0; i < task->nops; i++) {
-            /* cuDNN's convolution call has no fused activation: time and predict the
-             * conv without it, and say so. */
+            /* The library calls have no fused activation: time and predict the conv or
+             * gemm without it, and say so. */
             trace_op_t bare = task->ops[i];
             const trace_op_t *op = &bare;
-            int act = op->kind == OP_CONV ? op->u.conv.act : -1;
+            int act = op->kind == OP_CONV ? op->u.conv.act : op->kind == OP_GEMM ? op->u.gemm.act : -1;
             check_row_t *row;
             diag_t d;
             int rc;
-            if (act >= 0)
+            if (op->kind == OP_CONV)
                 bare.u.conv.act = -1;
+            else if (op->kind == OP_GEMM)
+                bare.u.gemm.act = -1;
             row = check_run_add(run, op);
             if (row == NULL)
                 return EXIT_INTERNAL;
@@ -322,8 +324,8 @@ static int measure(const check_opts_t *o, const trace_t *t, const soc_config_t *
                 row->measured_s = row->min_s = -1;
             if (act >= 0 && row->note[0] == 0)
                 snprintf(row->note, sizeof row->note,
-                         "without its fused %s, in both columns (cuDNN's convolution call has "
-                         "no activation)", trace_act_name((trace_act_t)act));
+                         "without its fused %s, in both columns (the library call has no "
+                         "activation)", trace_act_name((trace_act_t)act));
         }
     }
     return measured ? EXIT_OK : CHECK_EXIT_NOTHING_MEASURED;

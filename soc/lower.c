@@ -47,7 +47,7 @@ static int dla_fusable(int act)
            act == ACT_LEAKY_RELU || act == ACT_SIGMOID || act == ACT_TANH;
 }
 
-/* A fused activation in the epilogue of a conv or deconv kernel: its arithmetic on the
+/* A fused activation in the epilogue of a conv, deconv or gemm kernel: its arithmetic on the
  * CUDA cores (in fp32, CUTLASS's compute type) and its transcendental part on the
  * special-function units, per output element, spread over the kernel's CTAs. */
 static void add_epilogue(int act, double elements, gpu_kernel_t *k)
@@ -183,7 +183,11 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
                          op->sparse, trace_gemm_b_bytes(op)};
         out->in_bytes = (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.k * elt;
         out->out_bytes = (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.n * elt;
-        return kern_gemm(&env, &g, &out->kernel, why, len);
+        if (kern_gemm(&env, &g, &out->kernel, why, len) != 0)
+            return -1;
+        add_epilogue(op->u.gemm.act, (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.n,
+                     &out->kernel);
+        return 0;
     }
     case OP_CONV: {
         kern_conv_t c = {op->u.conv.n,        op->u.conv.c,        op->u.conv.h,
@@ -479,6 +483,12 @@ int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, 
         if (op->u.gemm.weight_dtype != op->dtype) {
             snprintf(why, len, "the DLA has no mixed-precision weights (weight_dtype %s)",
                      dtype_name(op->u.gemm.weight_dtype));
+            return -1;
+        }
+        if (!dla_fusable(op->u.gemm.act)) {
+            snprintf(why, len, "the DLA's post-processing unit has no %s to fuse into a gemm "
+                               "(write it as an activation op after the gemm)",
+                     trace_act_name(op->u.gemm.act));
             return -1;
         }
         l->kind = DLA_FC;

@@ -101,6 +101,7 @@ typedef struct trace_op {
             dtype_t weight_dtype;             /* storage of B (default: dtype) */
             int64_t quant_group;              /* B's weights per scale (0: none) */
             int weights;                      /* B is a weight matrix (default 1) */
+            int act;                          /* fused activation: trace_act_t, -1 none */
         } gemm;
         struct {
             int64_t n, c, h, w;               /* input NCHW */

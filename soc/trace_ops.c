@@ -73,7 +73,8 @@ int trace__op_kind(parser_t *p, const yaml_node_t *m, const char *s)
 
 static const char *const *const OP_KEYS[OP_KIND_COUNT] = {
     [OP_GEMM] = (const char *const[]){"op", "name", "m", "n", "k", "batch", "dtype", "sparsity",
-                                      "weight_dtype", "quant_group", "weights", NULL},
+                                      "weight_dtype", "quant_group", "weights", "activation",
+                                      NULL},
     [OP_CONV] = (const char *const[]){"op", "name", "input", "filters", "kernel", "stride",
                                       "padding", "dilation", "groups", "activation", "dtype",
                                       "sparsity", NULL},
@@ -848,7 +849,8 @@ static int parse_memcpy(parser_t *p, const yaml_node_t *m, trace_op_t *op)
 
 static int parse_gemm_all(parser_t *p, const yaml_node_t *m, trace_op_t *op)
 {
-    return parse_gemm(p, m, op) || gemm_extras(p, m, op);
+    return parse_gemm(p, m, op) || gemm_extras(p, m, op) ||
+           enum_field(p, m, "gemm", "activation", ACT_NAMES, -1, &op->u.gemm.act);
 }
 
 static int parse_attention_all(parser_t *p, const yaml_node_t *m, trace_op_t *op)

@@ -180,6 +180,8 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
             fprintf(f, ", quant_group: %" PRId64, op->quant_group);
         if (!op->inputs)
             fprintf(f, ", weights: false");
+        if (op->act != ZOO_ACT_NONE)
+            fprintf(f, ", activation: %s", act_name(op->act));
         if (op->sparse)
             fprintf(f, ", sparsity: \"2:4\"");
         fprintf(f, "}");

@@ -7,10 +7,11 @@
  * `elementwise` ops for embeddings, normalisation, activations and residual adds.
  * Following TensorRT / the LLM runtimes, the Q, K and V projections are one gemm, a
  * residual add and the layer norm after it are one elementwise op (BERT's skip-layernorm),
- * and Llama's gate and up projections are one gemm followed by one SiLU-and-multiply.
+ * the feed-forward GELU is fused into the gemm before it (`activation: gelu`), and
+ * Llama's gate and up projections are one gemm followed by one SiLU-and-multiply.
  *
  * Elementwise costs (flops_per_element) are estimates: a layer norm ~8 (mean, variance,
- * scale, shift), an RMS norm ~4, GELU ~8 (tanh form), rotary embedding ~6, SiLU x up ~6.
+ * scale, shift), an RMS norm ~4, rotary embedding ~6, SiLU x up ~6.
  *
  * Architectures come from the published configs (config.json on the model hub for each
  * Llama; the BERT and ViT papers); the parameter counts they give are checked by
@@ -40,15 +41,15 @@ int zoo_build_bert(zoo_net_t *net, const zoo_resolved_t *r, int variant)
     zb_attention(net, r->batch, heads, heads, r->seq, r->seq, 64, 0, "%s.attention", l);
     zb_gemm(net, r, t, hidden, hidden, 1, 1, "%s.attention.output.dense", l);
     zb_elementwise(net, t * hidden, 2, 8, 2.0 * hidden, "%s.attention.output.add_layernorm", l);
-    zb_gemm(net, r, t, ffn, hidden, 1, 1, "%s.intermediate.dense", l);
-    zb_elementwise(net, t * ffn, 1, 8, 0, "%s.intermediate.gelu", l);
+    zb_gemm(net, r, t, ffn, hidden, 1, 1, "%s.intermediate.dense", l)->act = ZOO_ACT_GELU;
     zb_gemm(net, r, t, hidden, ffn, 1, 1, "%s.output.dense", l);
     zb_elementwise(net, t * hidden, 2, 8, 2.0 * hidden, "%s.output.add_layernorm", l);
     zb_end(net);
     zb_gemm(net, r, t, 2, hidden, 1, 1, "qa_outputs");
     zb_note(net, "Hidden %d, %d layers, %d heads of 64, feed-forward %d; sequence %d tokens.",
             (int)hidden, (int)layers, (int)heads, (int)ffn, (int)r->seq);
-    zb_note(net, "Fused as TensorRT does: Q, K, V in one gemm; residual add + layer norm in one op.");
+    zb_note(net, "Fused as TensorRT does: Q, K, V in one gemm; GELU in the feed-forward gemm; "
+                 "residual add + layer norm in one op.");
     return 0;
 }
 
@@ -75,8 +76,7 @@ int zoo_build_vit(zoo_net_t *net, const zoo_resolved_t *r, int variant)
     zb_gemm(net, r, t, hidden, hidden, 1, 1, "%s.attn.proj", l);
     zb_elementwise(net, t * hidden, 2, 1, 0, "%s.add_attn", l);
     zb_elementwise(net, t * hidden, 1, 8, 2.0 * hidden, "%s.norm2", l);
-    zb_gemm(net, r, t, 4 * hidden, hidden, 1, 1, "%s.mlp.fc1", l);
-    zb_elementwise(net, t * 4 * hidden, 1, 8, 0, "%s.mlp.gelu", l);
+    zb_gemm(net, r, t, 4 * hidden, hidden, 1, 1, "%s.mlp.fc1", l)->act = ZOO_ACT_GELU;
     zb_gemm(net, r, t, hidden, 4 * hidden, 1, 1, "%s.mlp.fc2", l);
     zb_elementwise(net, t * hidden, 2, 1, 0, "%s.add_mlp", l);
     zb_end(net);

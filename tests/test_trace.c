@@ -488,7 +488,7 @@ START_TEST(err_unknown_key_each_op)
         const char *op, *keys;
         int cpu;
     } C[] = {
-        {"{op: gemm, m: 1, n: 1, k: 1, bogus: 1}", "op, name, m, n, k, batch, dtype, sparsity, weight_dtype, quant_group, weights", 0},
+        {"{op: gemm, m: 1, n: 1, k: 1, bogus: 1}", "op, name, m, n, k, batch, dtype, sparsity, weight_dtype, quant_group, weights, activation", 0},
         {"{op: conv, input: [1, 1, 4, 4], filters: 1, kernel: 1, bogus: 1}",
          "op, name, input, filters, kernel, stride, padding, dilation, groups, activation, dtype, "
          "sparsity", 0},

@@ -195,6 +195,27 @@ START_TEST(gpu_fused_activation_costs_its_epilogue)
     ck_assert_double_eq_tol(silu - bare, 30688.0, 1e-3);
     ck_assert(ops[2].kernel.sfu_ops == 0.0);
     ck_assert_double_eq_tol(relu - bare, 200704.0 / 179.2, 1e-3);
+    /* A gemm's GELU (tanh form): 1 special-function and 8 CUDA-core operations per output.
+     * 384 x 3072 = 1,179,648 outputs: 1,179,648 / 16 + 9,437,184 / 179.2 = 73,728 +
+     * 52,662.9 = 126,390.9 more SM cycles. */
+    {
+        static const char *g =
+            "orinsim: 1\nname: g\ntasks:\n  - id: a\n    engine: gpu\n    ops:\n"
+            "      - {op: gemm, m: 384, n: 3072, k: 768, dtype: fp16}\n"
+            "      - {op: gemm, m: 384, n: 3072, k: 768, dtype: fp16, activation: gelu}\n";
+        trace_t tg;
+        lowered_op_t go[2];
+        double gc;
+        parse(g, &tg);
+        for (int i = 0; i < 2; i++)
+            ck_assert_int_eq(lower_gpu(cfg, &tg, &tg.tasks[0].ops[i], &go[i], &d), 0);
+        gc = (double)go[0].kernel.ctas;
+        ck_assert_int_eq((int)go[1].kernel.ctas, (int)go[0].kernel.ctas);
+        ck_assert_double_eq_tol((gpu_cta_cycles(&cfg->gpu, &go[1].kernel) -
+                                 gpu_cta_cycles(&cfg->gpu, &go[0].kernel)) * gc,
+                                126390.9, 0.1);
+        trace_free(&tg);
+    }
     lower_fuse_gpu(&t.tasks[0].ops[3], &ops[3], 2);
     ck_assert_int_eq(ops[4].fused, 1);
     split = gpu_cta_cycles(&cfg->gpu, &ops[3].kernel) * ctas;

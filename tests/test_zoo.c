@@ -276,6 +276,8 @@ typedef struct vstats {
     double silu_acts;             /* activation ops with function silu, expanded */
     double activations;           /* all activation ops, expanded */
     double fused_silu, fused;     /* convs with `activation: silu`, with any, expanded */
+    double fused_gelu;            /* gemms with `activation: gelu`, expanded */
+    double gelu_ops;              /* elementwise ops named *.gelu, expanded */
     double attention;
     int tasks, dla_tasks, fallbacks, max_depth;
 } vstats_t;
@@ -313,7 +315,8 @@ static const char *const *keys_for(const char *kind, int pva)
                                       "dtype", NULL};
     static const char *const smx[] = {"op", "name", "input", "axis", "dtype", NULL};
     static const char *const gemm[] = {"op", "name", "m", "n", "k", "batch", "dtype",
-                                       "sparsity", "weight_dtype", "weights", NULL};
+                                       "sparsity", "weight_dtype", "weights", "activation",
+                                       NULL};
     static const char *const attn[] = {"op", "name", "batch", "heads", "kv_heads", "seq_q",
                                        "seq_kv", "head_dim", "causal", "dtype", NULL};
     static const char *const ew[] = {"op", "name", "elements", "inputs", "outputs",
@@ -533,9 +536,14 @@ static int check_op(vctx_t *c, const yaml_node_t *op, double mult, int depth)
         if (get_shape(c, op, s))
             return -1;
     } else if (strcmp(kind, "gemm") == 0) {
+        const char *fn = ydoc_str(ydoc_get(c->y, op, "activation"));
         if (get_int(c, op, "m", 1, &v) || get_int(c, op, "n", 1, &v) ||
             get_int(c, op, "k", 1, &v))
             return -1;
+        if (fn && strcmp(fn, "gelu") == 0)
+            c->st->fused_gelu += mult;
+        else if (fn)
+            return vfail(c, op, "unexpected fused activation on a gemm", fn);
     } else if (strcmp(kind, "attention") == 0) {
         int64_t heads, kvh;
         if (get_int(c, op, "heads", 1, &heads) || get_int(c, op, "seq_q", 1, &v) ||
@@ -548,8 +556,12 @@ static int check_op(vctx_t *c, const yaml_node_t *op, double mult, int depth)
             return vfail(c, op, "kv_heads must divide heads", NULL);
         c->st->attention += mult;
     } else if (strcmp(kind, "elementwise") == 0) {
+        const char *name = ydoc_str(ydoc_get(c->y, op, "name"));
+        size_t n = name ? strlen(name) : 0;
         if (get_int(c, op, "elements", 1, &v))
             return -1;
+        if (n > 5 && strcmp(name + n - 5, ".gelu") == 0)
+            c->st->gelu_ops += mult;
     } else if (strcmp(kind, "kernel") == 0) {
         if (!ydoc_get(c->y, op, "grid") || !ydoc_get(c->y, op, "block"))
             return vfail(c, op, "kernel without grid / block", NULL);
@@ -780,6 +792,14 @@ START_TEST(fusion_and_fallback)
     st = check_emit("yolov8n", &o);
     ck_assert_int_eq((int)st.activations, 1);
     ck_assert_int_eq((int)st.fused_silu, 57);
+    /* BERT-base and ViT-B/16: the feed-forward GELU of each of 12 layers is fused into
+     * its first gemm, with no GELU op of its own */
+    st = check_emit("bert-base", &o);
+    ck_assert_int_eq((int)st.fused_gelu, 12);
+    ck_assert_int_eq((int)st.gelu_ops, 0);
+    st = check_emit("vit-b16", &o);
+    ck_assert_int_eq((int)st.fused_gelu, 12);
+    ck_assert_int_eq((int)st.gelu_ops, 0);
     /* YOLO11l: two PSA blocks, each one attention op */
     st = check_emit("yolo11l", &o);
     ck_assert_int_eq((int)st.attention, 2);
