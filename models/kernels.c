@@ -366,8 +366,9 @@ int kern_attention(const kern_env_t *env, const kern_attn_t *op, gpu_kernel_t *o
     ctas = bh * q_tiles * splits;
     /* Tensor math: S = Q K^T and O = P V over the visible keys, padded to br rows. */
     total_tc = 4.0 * d * bh * visible * (q_tiles * br / sq);
-    /* Softmax on CUDA cores: scale, max, exp, sum, rescale: 5 fp32 ops per score. */
-    total_sm = 5.0 * bh * visible;
+    /* Softmax: scale, max, sum and rescale, 4 fp32 ops per score on the CUDA cores, and
+     * the exponential (ex2.approx) on the special-function units. */
+    total_sm = 4.0 * bh * visible;
     q_bytes = bh * sq * d * elt;
     o_bytes = bh * sq * d * elt + (splits > 1 ? 2.0 * bh * sq * splits * (d + 2) * 4.0 : 0);
     kv_bytes = 2.0 * skv * d * elt;   /* one KV head's K and V */
@@ -384,6 +385,7 @@ int kern_attention(const kern_env_t *env, const kern_attn_t *op, gpu_kernel_t *o
     k.ctas = (int64_t)ctas;
     k.tensor_flops[op->dtype] = total_tc / ctas;
     k.cuda_flops[DT_FP32] = total_sm / ctas;
+    k.sfu_ops = bh * visible / ctas;
     k.dram_bytes = (q_bytes + o_bytes + kv_total) / ctas;
     k.useful_flops = 4.0 * d * bh * visible;
     *out = k;

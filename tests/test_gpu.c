@@ -30,6 +30,7 @@ static gpu_spec_t agx_spec(void)
     s.sparse_meta_bits = 2;
     s.tensor_efficiency = 1.0;   /* exact arithmetic in tests */
     s.cuda_efficiency = 1.0;
+    s.sfu_ops_per_clk = 16;
     s.warp_size = 32;
     s.max_threads_sm = 1536;
     s.max_ctas_sm = 16;
@@ -479,9 +480,12 @@ START_TEST(test_attention_flops)
     char why[128];
     ck_assert_int_eq(kern_attention(&env, &a, &k, why, sizeof why), 0);
     ck_assert(near(k.useful_flops, 4.0 * 128 * 32 * 1024 * 1024, 1e-12));
+    /* One exponential per score on the special-function units: 32 x 1024 x 1024. */
+    ck_assert(near(k.sfu_ops * (double)k.ctas, 32.0 * 1024 * 1024, 1e-12));
     a.causal = 1;
     ck_assert_int_eq(kern_attention(&env, &a, &k, why, sizeof why), 0);
     ck_assert(near(k.useful_flops, 4.0 * 128 * 32 * (1024.0 * 1025 / 2), 1e-12));
+    ck_assert(near(k.sfu_ops * (double)k.ctas, 32.0 * (1024.0 * 1025 / 2), 1e-12));
     /* fp32 has no tensor path for fused attention. */
     a.dtype = DT_FP32;
     ck_assert_int_eq(kern_attention(&env, &a, &k, why, sizeof why), -1);
