@@ -114,4 +114,6 @@ void sku_print(FILE *out, const soc_config_t *c)
         peak_cell(out, soc_peak_flops(c, (dtype_t)t, 1, 1), integer);
         fputc('\n', out);
     }
+    fprintf(out, "    special functions (exp2, reciprocal, tanh): %.1f G results/s\n",
+            c->gpu.sfu_ops_per_clk * c->gpu.sms * c->gpu.clock_hz / 1e9);
 }
