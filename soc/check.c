@@ -379,8 +379,6 @@ void check_op_format(const trace_op_t *op, char *buf, size_t len)
             at = put(buf, len, at, ", weight_dtype: %s", dtype_name(op->u.gemm.weight_dtype));
         if (!op->u.gemm.weights)
             at = put(buf, len, at, ", weights: false");
-        if (op->u.gemm.act >= 0)
-            at = put(buf, len, at, ", activation: %s", trace_act_name((trace_act_t)op->u.gemm.act));
         break;
     case OP_CONV:
         at = put(buf, len, at, ", input: [%lld, %lld, %lld, %lld], filters: %lld",
@@ -393,8 +391,6 @@ void check_op_format(const trace_op_t *op, char *buf, size_t len)
             at = put_pair(buf, len, at, "dilation", op->u.conv.dil_h, op->u.conv.dil_w);
         if (op->u.conv.groups != 1)
             at = put(buf, len, at, ", groups: %lld", (long long)op->u.conv.groups);
-        if (op->u.conv.act >= 0)
-            at = put(buf, len, at, ", activation: %s", trace_act_name((trace_act_t)op->u.conv.act));
         break;
     case OP_ATTENTION:
         if (op->u.attn.batch != 1)
@@ -425,6 +421,8 @@ void check_op_format(const trace_op_t *op, char *buf, size_t len)
     default:
         break;
     }
+    if (op->act >= 0)
+        at = put(buf, len, at, ", activation: %s", trace_act_name((trace_act_t)op->act));
     if (op->kind != OP_MEMCPY)
         at = put(buf, len, at, ", dtype: %s", dtype_name(op->dtype));
     if (op->sparse)

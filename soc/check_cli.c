@@ -284,14 +284,11 @@ static int measure(const check_opts_t *o, const trace_t *t, const soc_config_t *
              * gemm without it, and say so. */
             trace_op_t bare = task->ops[i];
             const trace_op_t *op = &bare;
-            int act = op->kind == OP_CONV ? op->u.conv.act : op->kind == OP_GEMM ? op->u.gemm.act : -1;
+            int act = op->act;
             check_row_t *row;
             diag_t d;
             int rc;
-            if (op->kind == OP_CONV)
-                bare.u.conv.act = -1;
-            else if (op->kind == OP_GEMM)
-                bare.u.gemm.act = -1;
+            bare.act = -1;
             row = check_run_add(run, op);
             if (row == NULL)
                 return EXIT_INTERNAL;

@@ -185,7 +185,7 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
         out->out_bytes = (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.n * elt;
         if (kern_gemm(&env, &g, &out->kernel, why, len) != 0)
             return -1;
-        add_epilogue(op->u.gemm.act, (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.n,
+        add_epilogue(op->act, (double)op->u.gemm.batch * op->u.gemm.m * op->u.gemm.n,
                      &out->kernel);
         return 0;
     }
@@ -202,7 +202,7 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
         out->out_bytes = nchw_bytes(c.n, c.filters, p, q, op->dtype);
         if (kern_conv(&env, &c, &out->kernel, why, len) != 0)
             return -1;
-        add_epilogue(op->u.conv.act, (double)c.n * c.filters * p * q, &out->kernel);
+        add_epilogue(op->act, (double)c.n * c.filters * p * q, &out->kernel);
         return 0;
     }
     case OP_DECONV: {
@@ -224,7 +224,7 @@ static int gpu_op(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *o
         out->out_bytes = nchw_bytes(op->u.conv.n, op->u.conv.filters, oh, ow, op->dtype);
         if (kern_gemm(&env, &gm, &out->kernel, why, len) != 0)
             return -1;
-        add_epilogue(op->u.conv.act, (double)op->u.conv.n * op->u.conv.filters * oh * ow,
+        add_epilogue(op->act, (double)op->u.conv.n * op->u.conv.filters * oh * ow,
                      &out->kernel);
         return 0;
     }
@@ -445,6 +445,13 @@ int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, 
     l->stride_h = l->stride_w = l->dil_h = l->dil_w = 1;
     l->kh = l->kw = 1;
     l->inputs = 1;
+    if (!dla_fusable(op->act)) {
+        snprintf(why, len, "the DLA's post-processing unit has no %s to fuse into a %s (write it "
+                           "as an activation op after the %s)",
+                 trace_act_name((trace_act_t)op->act), trace_op_name(op->kind),
+                 trace_op_name(op->kind));
+        return -1;
+    }
     switch (op->kind) {
     case OP_CONV:
     case OP_DECONV:
@@ -460,13 +467,6 @@ int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, 
         l->dil_h = op->u.conv.dil_h;
         l->dil_w = op->u.conv.dil_w;
         l->groups = op->u.conv.groups;
-        if (!dla_fusable(op->u.conv.act)) {
-            snprintf(why, len, "the DLA's post-processing unit has no %s to fuse into a %s "
-                               "(write it as an activation op after the %s)",
-                     trace_act_name(op->u.conv.act), trace_op_name(op->kind),
-                     trace_op_name(op->kind));
-            return -1;
-        }
         break;
     case OP_FC:
         l->kind = DLA_FC;
@@ -483,12 +483,6 @@ int lower_dla(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t *out, 
         if (op->u.gemm.weight_dtype != op->dtype) {
             snprintf(why, len, "the DLA has no mixed-precision weights (weight_dtype %s)",
                      dtype_name(op->u.gemm.weight_dtype));
-            return -1;
-        }
-        if (!dla_fusable(op->u.gemm.act)) {
-            snprintf(why, len, "the DLA's post-processing unit has no %s to fuse into a gemm "
-                               "(write it as an activation op after the gemm)",
-                     trace_act_name(op->u.gemm.act));
             return -1;
         }
         l->kind = DLA_FC;

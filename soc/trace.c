@@ -229,6 +229,7 @@ static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
     op.pos.line = ydoc_line(m);
     op.pos.col = ydoc_col(m);
     op.dtype = DT_FP16;
+    op.act = -1;
     if ((v = ydoc_get(&p->y, m, "name")) &&
         trace__label(p, v, trace__what(w, sizeof w, ks, "name"), op.name, sizeof op.name))
         return DIAG_ERR;

@@ -95,13 +95,14 @@ typedef struct trace_op {
     char name[TRACE_ID_LEN];      /* optional label ("nms"); "" if none */
     dtype_t dtype;                /* default fp16 for GPU ops */
     int sparse;                   /* 1 for sparsity "2:4" */
+    int act;                      /* fused activation of a conv, deconv or gemm: trace_act_t;
+                                   * -1 none (every other op) */
     union {
         struct {
             int64_t m, n, k, batch;
             dtype_t weight_dtype;             /* storage of B (default: dtype) */
             int64_t quant_group;              /* B's weights per scale (0: none) */
             int weights;                      /* B is a weight matrix (default 1) */
-            int act;                          /* fused activation: trace_act_t, -1 none */
         } gemm;
         struct {
             int64_t n, c, h, w;               /* input NCHW */
@@ -111,7 +112,6 @@ typedef struct trace_op {
             int64_t pad_h, pad_w;
             int64_t dil_h, dil_w;
             int64_t groups;
-            int act;                          /* fused activation: trace_act_t, -1 none */
         } conv;                               /* also deconv */
         struct {
             int64_t n, c, h, w;               /* input */

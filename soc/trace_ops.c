@@ -450,7 +450,7 @@ static int parse_conv(parser_t *p, const yaml_node_t *m, trace_op_t *op)
                           "conv groups = %lld must divide both the input channels (%lld) and "
                           "filters (%lld)", (long long)op->u.conv.groups, (long long)op->u.conv.c,
                           (long long)op->u.conv.filters);
-    return enum_field(p, m, "conv", "activation", ACT_NAMES, -1, &op->u.conv.act) ||
+    return enum_field(p, m, "conv", "activation", ACT_NAMES, -1, &op->act) ||
            trace__dtype_field(p, m, "conv", &op->dtype) || sparsity_field(p, m, op);
 }
 
@@ -850,7 +850,7 @@ static int parse_memcpy(parser_t *p, const yaml_node_t *m, trace_op_t *op)
 static int parse_gemm_all(parser_t *p, const yaml_node_t *m, trace_op_t *op)
 {
     return parse_gemm(p, m, op) || gemm_extras(p, m, op) ||
-           enum_field(p, m, "gemm", "activation", ACT_NAMES, -1, &op->u.gemm.act);
+           enum_field(p, m, "gemm", "activation", ACT_NAMES, -1, &op->act);
 }
 
 static int parse_attention_all(parser_t *p, const yaml_node_t *m, trace_op_t *op)
