@@ -22,7 +22,7 @@ typedef struct gpu_spec {
     double sparse_meta_bits;                  /* metadata bits per kept element of a 2:4 operand */
     double tensor_efficiency;                 /* sustained fraction of tensor peak (fitted) */
     double cuda_efficiency;                   /* sustained fraction of CUDA-core peak (fitted) */
-    double sfu_ops_per_clk;                   /* special-function results per SM (exp2, rcp, tanh) */
+    double sfu_ops_per_clk;                   /* special-function results per SM (exp2, rcp) */
     int warp_size;
     int max_threads_sm;
     int max_ctas_sm;

@@ -44,8 +44,8 @@
 static const char *const TABLE_KEYS[] = {
     "compute_capability", "architecture", "cuda_flops_per_clk", "tensor_flops_per_clk",
     "geforce_tensor_flops_per_clk", "sparse_factor", "sparse_meta_bits", "tensor_efficiency",
-    "cuda_efficiency", "sfu_ops_per_clk", "warp_size", "max_threads_sm", "max_ctas_sm", "max_threads_cta",
-    "regs_sm", "max_regs_thread", "reg_alloc_unit", "smem_sm", "smem_cta_max",
+    "cuda_efficiency", "sfu_ops_per_clk", "warp_size", "max_threads_sm", "max_ctas_sm",
+    "max_threads_cta", "regs_sm", "max_regs_thread", "reg_alloc_unit", "smem_sm", "smem_cta_max",
     "smem_cta_reserved", "warps_full_rate", "sm_dram_per_clk", "launch_overhead",
     "dram_efficiency", "dram_latency", NULL};
 static const char *const DTYPE_KEYS[] = {"fp32", "tf32", "fp16", "bf16", "int8", "int4", NULL};

@@ -99,6 +99,7 @@ static int gpu_layer(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t
 {
     kern_env_t env = env_of(cfg);
     const dtype_t t = op->dtype;
+    dtype_t math = t;
     const double e = dtype_bytes(t);
     double n = (double)op->u.layer.n * op->u.layer.c * op->u.layer.h * op->u.layer.w;
     double in = n * e, outb = in, flops = 0, elems = n;
@@ -136,9 +137,10 @@ static int gpu_layer(const soc_config_t *cfg, const trace_op_t *op, lowered_op_t
     out->in_bytes = in;
     out->out_bytes = outb;
     /* An integer activation dequantises and computes in fp32, as a fused one does. */
-    if (kern_stream(&env, trace_op_name(op->kind), elems, in, outb, flops,
-                    op->kind == OP_ACTIVATION && (t == DT_INT8 || t == DT_INT4) ? DT_FP32 : t, &out->kernel, why,
-                    len) != 0)
+    if (op->kind == OP_ACTIVATION && (t == DT_INT8 || t == DT_INT4))
+        math = DT_FP32;
+    if (kern_stream(&env, trace_op_name(op->kind), elems, in, outb, flops, math, &out->kernel,
+                    why, len) != 0)
         return -1;
     if (op->kind == OP_ACTIVATION)
         out->kernel.sfu_ops = n * ACT_SFU[op->u.layer.function] / (double)out->kernel.ctas;
