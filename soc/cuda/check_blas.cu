@@ -27,6 +27,13 @@
 
 #ifdef ORINSIM_HAVE_CUSPARSELT
 #include <cusparseLt.h>
+/* From cuSPARSELt 0.6 a float GEMM with 32-bit compute runs on TF32 tensor cores and
+ * CUSPARSE_COMPUTE_TF32 is gone. */
+#if defined(CUSPARSELT_VER_MAJOR) && (CUSPARSELT_VER_MAJOR > 0 || CUSPARSELT_VER_MINOR >= 6)
+#define SPARSE_COMPUTE_TF32 CUSPARSE_COMPUTE_32F
+#else
+#define SPARSE_COMPUTE_TF32 CUSPARSE_COMPUTE_TF32
+#endif
 #endif
 
 static cublasLtHandle_t lt;
@@ -237,7 +244,7 @@ int cuda_gemm(const trace_op_t *op, const checkb_timing_t *t, double *med, doubl
         char keep[160];
         snprintf(keep, sizeof keep, "%s", note);
         rc = cuda_time(gemm_launch, &j, t, med, min, note, len);
-        if (rc == CHECKB_OK)
+        if (rc == CHECKB_OK && keep[0])
             snprintf(note, len, "%s", keep);
     }
 out:
@@ -293,7 +300,7 @@ static int sparse_gemm(const trace_op_t *op, const checkb_timing_t *t, double *m
     cusparseStatus_t s;
 
     switch (op->dtype) {
-    case DT_TF32: ab = c = CUDA_R_32F; compute = CUSPARSE_COMPUTE_TF32; eab = ec = 4; break;
+    case DT_TF32: ab = c = CUDA_R_32F; compute = SPARSE_COMPUTE_TF32; eab = ec = 4; break;
     case DT_FP16: ab = c = CUDA_R_16F; compute = CUSPARSE_COMPUTE_32F; eab = ec = 2; break;
     case DT_BF16: ab = c = CUDA_R_16BF; compute = CUSPARSE_COMPUTE_32F; eab = ec = 2; break;
     case DT_INT8: ab = c = CUDA_R_8I; compute = CUSPARSE_COMPUTE_32I; eab = ec = 1; break;
