@@ -25,8 +25,10 @@
  *                the dtype's CUDA-core rate: they differ only when the op is compute-bound).
  *                Up to 8 inputs and 8 outputs.
  *   reduce       sums `elements` values into `outputs` fp32 sums of consecutive segments: a
- *                segment of at least 2048 values is split over CTAs that each reduce a slice
- *                and add it atomically; shorter segments are reduced by one warp each.
+ *                segment of at least 2048 values is swept grid-stride by several CTAs
+ *                (4 loads in flight per thread) that add their sums atomically; shorter
+ *                segments are reduced by one warp each, and segments of at most 128 bytes
+ *                by one thread each; 16-byte vector loads wherever a segment allows.
  *   memcpy       a copy kernel with 16-byte vectors (not cudaMemcpy, whose copy engines the
  *                model does not describe).
  */
@@ -44,7 +46,8 @@
 cuda_ctx_t cuda_g;
 static int opened;
 
-enum { THREADS = 256, MAX_EW_TENSORS = 8, SEGMENT_SPLIT = 2048, SLICE_MIN = 16384 };
+enum { THREADS = 256, MAX_EW_TENSORS = 8, SEGMENT_SPLIT = 2048, SLICE_MIN = 4096, UNROLL = 4,
+       THREAD_SEG_BYTES = 128 };
 static const size_t WORKSPACE_BYTES = 64u << 20;
 static const long long HOLD_NS = 1000000;   /* 1 ms: tens of times cuDNN's host call */
 
@@ -388,7 +391,9 @@ template <typename T> __global__ void __launch_bounds__(THREADS) ew_kernel(ew_ar
     }
 }
 
-/* Long segments: CTA b reduces slice (b % slices) of segment (b / slices). */
+/* Long segments: the `slices` CTAs of segment (b / slices) sweep it together, grid-stride
+ * (CTA b's threads take vectors (b % slices) x THREADS + t, then every slices x THREADS
+ * further on, UNROLL loads in flight), and add their sums atomically. */
 template <typename T>
 __global__ void __launch_bounds__(THREADS)
     reduce_split_kernel(const T *in, size_t seg, int slices, float *out)
@@ -396,22 +401,29 @@ __global__ void __launch_bounds__(THREADS)
     constexpr int V = 16 / sizeof(T);
     __shared__ float warp_sums[THREADS / 32];
     size_t s = blockIdx.x / slices, slice = blockIdx.x % slices;
-    size_t per = (seg + slices - 1) / slices;
-    size_t lo = slice * per, hi = lo + per < seg ? lo + per : seg;
+    size_t stride = (size_t)slices * THREADS;
     const T *p = in + s * seg;
     float acc = 0;
-    size_t i = lo + threadIdx.x;
-    if (seg % V == 0 && per % V == 0) {
-        for (size_t j = lo / V + threadIdx.x; j < hi / V; j += THREADS) {
+    if (seg % V == 0) {
+        size_t j = slice * THREADS + threadIdx.x, end = seg / V;
+        for (; j + (UNROLL - 1) * stride < end; j += UNROLL * stride) {
+            union { uint4 u; T e[V]; } x[UNROLL];
+            for (int u = 0; u < UNROLL; u++)
+                x[u].u = ((const uint4 *)p)[j + (size_t)u * stride];
+            for (int u = 0; u < UNROLL; u++)
+                for (int k = 0; k < V; k++)
+                    acc += to_f<T>(x[u].e[k]);
+        }
+        for (; j < end; j += stride) {
             union { uint4 u; T e[V]; } x;
             x.u = ((const uint4 *)p)[j];
             for (int k = 0; k < V; k++)
                 acc += to_f<T>(x.e[k]);
         }
-        i = hi;
+    } else {
+        for (size_t i = slice * THREADS + threadIdx.x; i < seg; i += stride)
+            acc += to_f<T>(p[i]);
     }
-    for (; i < hi; i += THREADS)
-        acc += to_f<T>(p[i]);
     for (int o = 16; o > 0; o /= 2)
         acc += __shfl_xor_sync(0xffffffffu, acc, o);
     if (threadIdx.x % 32 == 0)
@@ -425,6 +437,27 @@ __global__ void __launch_bounds__(THREADS)
     }
 }
 
+/* Very short segments (at most THREAD_SEG_BYTES, whole 16-byte vectors): one thread per
+ * segment, reading it in 16-byte vectors. */
+template <typename T>
+__global__ void __launch_bounds__(THREADS)
+    reduce_thread_kernel(const T *in, size_t seg, size_t segs, float *out)
+{
+    constexpr int V = 16 / sizeof(T);
+    size_t stride = (size_t)gridDim.x * THREADS, nv = seg / V;
+    for (size_t s = (size_t)blockIdx.x * THREADS + threadIdx.x; s < segs; s += stride) {
+        const uint4 *p = (const uint4 *)(in + s * seg);
+        float acc = 0;
+        for (size_t j = 0; j < nv; j++) {
+            union { uint4 u; T e[V]; } x;
+            x.u = p[j];
+            for (int k = 0; k < V; k++)
+                acc += to_f<T>(x.e[k]);
+        }
+        out[s] = acc;
+    }
+}
+
 /* Short segments: one warp per segment. */
 template <typename T>
 __global__ void __launch_bounds__(THREADS)
@@ -434,8 +467,20 @@ __global__ void __launch_bounds__(THREADS)
     int lane = threadIdx.x % 32;
     for (size_t s = (size_t)blockIdx.x * (THREADS / 32) + threadIdx.x / 32; s < segs; s += warps) {
         float acc = 0;
-        for (size_t i = lane; i < seg; i += 32)
-            acc += to_f<T>(in[s * seg + i]);
+        if (seg % (16 / sizeof(T)) == 0) {
+            /* 16-byte vectors, one per lane per step. */
+            constexpr int V = 16 / sizeof(T);
+            const uint4 *p = (const uint4 *)(in + s * seg);
+            for (size_t j = lane; j < seg / V; j += 32) {
+                union { uint4 u; T e[V]; } x;
+                x.u = p[j];
+                for (int k = 0; k < V; k++)
+                    acc += to_f<T>(x.e[k]);
+            }
+        } else {
+            for (size_t i = lane; i < seg; i += 32)
+                acc += to_f<T>(in[s * seg + i]);
+        }
         for (int o = 16; o > 0; o /= 2)
             acc += __shfl_xor_sync(0xffffffffu, acc, o);
         if (lane == 0)
@@ -476,6 +521,9 @@ template <typename T> static void launch_stream(const stream_job_t *j)
          * second kernel inside the timed region. */
         reduce_split_kernel<T><<<(unsigned)(j->segs * j->slices), THREADS, 0, st>>>(
             (const T *)j->src, j->seg, j->slices, j->sums);
+    } else if (j->seg * sizeof(T) <= THREAD_SEG_BYTES && j->seg * sizeof(T) % 16 == 0) {
+        reduce_thread_kernel<T><<<cuda_g.wave_ctas, THREADS, 0, st>>>((const T *)j->src, j->seg,
+                                                                       j->segs, j->sums);
     } else {
         reduce_warp_kernel<T><<<cuda_g.wave_ctas, THREADS, 0, st>>>((const T *)j->src, j->seg,
                                                                      j->segs, j->sums);
