@@ -327,6 +327,17 @@ template <> __device__ inline float to_f<__nv_bfloat16>(__nv_bfloat16 v)
 {
     return __bfloat162float(v);
 }
+/* The sum, in fp32, of the 16 / sizeof(T) values of one 16-byte vector. */
+template <typename T> __device__ static inline float vec_sum(uint4 u)
+{
+    constexpr int V = 16 / sizeof(T);
+    union { uint4 u; T e[V]; } x;
+    float acc = 0;
+    x.u = u;
+    for (int k = 0; k < V; k++)
+        acc += to_f<T>(x.e[k]);
+    return acc;
+}
 template <typename T> __device__ static inline T from_f(float v) { return (T)v; }
 template <> __device__ inline __half from_f<__half>(float v) { return __float2half(v); }
 template <> __device__ inline __nv_bfloat16 from_f<__nv_bfloat16>(float v)
@@ -407,19 +418,14 @@ __global__ void __launch_bounds__(THREADS)
     if (seg % V == 0) {
         size_t j = slice * THREADS + threadIdx.x, end = seg / V;
         for (; j + (UNROLL - 1) * stride < end; j += UNROLL * stride) {
-            union { uint4 u; T e[V]; } x[UNROLL];
+            uint4 x[UNROLL];
             for (int u = 0; u < UNROLL; u++)
-                x[u].u = ((const uint4 *)p)[j + (size_t)u * stride];
+                x[u] = ((const uint4 *)p)[j + (size_t)u * stride];
             for (int u = 0; u < UNROLL; u++)
-                for (int k = 0; k < V; k++)
-                    acc += to_f<T>(x[u].e[k]);
+                acc += vec_sum<T>(x[u]);
         }
-        for (; j < end; j += stride) {
-            union { uint4 u; T e[V]; } x;
-            x.u = ((const uint4 *)p)[j];
-            for (int k = 0; k < V; k++)
-                acc += to_f<T>(x.e[k]);
-        }
+        for (; j < end; j += stride)
+            acc += vec_sum<T>(((const uint4 *)p)[j]);
     } else {
         for (size_t i = slice * THREADS + threadIdx.x; i < seg; i += stride)
             acc += to_f<T>(p[i]);
@@ -448,12 +454,8 @@ __global__ void __launch_bounds__(THREADS)
     for (size_t s = (size_t)blockIdx.x * THREADS + threadIdx.x; s < segs; s += stride) {
         const uint4 *p = (const uint4 *)(in + s * seg);
         float acc = 0;
-        for (size_t j = 0; j < nv; j++) {
-            union { uint4 u; T e[V]; } x;
-            x.u = p[j];
-            for (int k = 0; k < V; k++)
-                acc += to_f<T>(x.e[k]);
-        }
+        for (size_t j = 0; j < nv; j++)
+            acc += vec_sum<T>(p[j]);
         out[s] = acc;
     }
 }
@@ -471,12 +473,8 @@ __global__ void __launch_bounds__(THREADS)
             /* 16-byte vectors, one per lane per step. */
             constexpr int V = 16 / sizeof(T);
             const uint4 *p = (const uint4 *)(in + s * seg);
-            for (size_t j = lane; j < seg / V; j += 32) {
-                union { uint4 u; T e[V]; } x;
-                x.u = p[j];
-                for (int k = 0; k < V; k++)
-                    acc += to_f<T>(x.e[k]);
-            }
+            for (size_t j = lane; j < seg / V; j += 32)
+                acc += vec_sum<T>(p[j]);
         } else {
             for (size_t i = lane; i < seg; i += 32)
                 acc += to_f<T>(in[s * seg + i]);
