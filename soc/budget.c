@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/grow.h"
 #include "soc/trace.h"
 #include "soc/ydoc.h"
 
@@ -21,14 +22,10 @@ static const char *const BUDGET_KEYS[] = {"metric", "max", "min", NULL};
 
 int budget_list_append(budget_list_t *l, const budget_t *b)
 {
-    if (l->n == l->cap) {
-        int cap = l->cap ? 2 * l->cap : 8;
-        budget_t *v = realloc(l->v, (size_t)cap * sizeof *v);
-        if (v == NULL)
-            return DIAG_ERR;
-        l->v = v;
-        l->cap = cap;
-    }
+    budget_t *v = grow_one(l->v, l->n, &l->cap, 8, sizeof *v);
+    if (v == NULL)
+        return DIAG_ERR;
+    l->v = v;
     l->v[l->n++] = *b;
     return 0;
 }

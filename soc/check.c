@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "soc/grow.h"
 #include "soc/replay.h"
 #include "soc/units.h"
 #include "soc/ydoc.h"
@@ -481,15 +482,10 @@ void check_run_free(check_run_t *r)
 
 check_row_t *check_run_add(check_run_t *r, const trace_op_t *op)
 {
-    check_row_t *row;
-    if (r->nrows == r->cap) {
-        int cap = r->cap ? 2 * r->cap : 64;
-        check_row_t *v = realloc(r->rows, (size_t)cap * sizeof *v);
-        if (v == NULL)
-            return NULL;
-        r->rows = v;
-        r->cap = cap;
-    }
+    check_row_t *row, *v = grow_one(r->rows, r->nrows, &r->cap, 64, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    r->rows = v;
     row = &r->rows[r->nrows++];
     memset(row, 0, sizeof *row);
     row->op = *op;

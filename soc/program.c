@@ -7,30 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/grow.h"
+
 static int push_op(program_t *p, const lowered_op_t *op)
 {
-    if (p->nops == p->cap) {
-        int cap = p->cap ? 2 * p->cap : 16;
-        lowered_op_t *v = realloc(p->ops, (size_t)cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        p->ops = v;
-        p->cap = cap;
-    }
+    lowered_op_t *v = grow_one(p->ops, p->nops, &p->cap, 16, sizeof *v);
+    if (v == NULL)
+        return -1;
+    p->ops = v;
     p->ops[p->nops++] = *op;
     return 0;
 }
 
 static int push_step(program_t *p, lower_engine_t on, int op)
 {
-    if (p->nsteps == p->scap) {
-        int cap = p->scap ? 2 * p->scap : 16;
-        step_t *v = realloc(p->steps, (size_t)cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        p->steps = v;
-        p->scap = cap;
-    }
+    step_t *v = grow_one(p->steps, p->nsteps, &p->scap, 16, sizeof *v);
+    if (v == NULL)
+        return -1;
+    p->steps = v;
     p->steps[p->nsteps].on = on;
     p->steps[p->nsteps].op = op;
     p->steps[p->nsteps].layers = NULL;

@@ -17,24 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/grow.h"
 #include "soc/zoo_int.h"
 
 static zoo_op_t scratch_op;
 
 static zoo_op_t *add_op(zoo_net_t *net, zoo_op_kind_t kind, const char *fmt, va_list ap)
 {
-    zoo_op_t *op;
-    if (net->nops == net->cap) {
-        int cap = net->cap ? net->cap * 2 : 256;
-        zoo_op_t *p = realloc(net->ops, (size_t)cap * sizeof *p);
-        if (p == NULL) {
-            net->nomem = 1;
-            memset(&scratch_op, 0, sizeof scratch_op);
-            return &scratch_op;
-        }
-        net->ops = p;
-        net->cap = cap;
+    zoo_op_t *op, *p = grow_one(net->ops, net->nops, &net->cap, 256, sizeof *p);
+    if (p == NULL) {
+        net->nomem = 1;
+        memset(&scratch_op, 0, sizeof scratch_op);
+        return &scratch_op;
     }
+    net->ops = p;
     op = &net->ops[net->nops++];
     memset(op, 0, sizeof *op);
     op->kind = kind;
