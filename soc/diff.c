@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/jsonfile.h"
 #include "soc/metric.h"
 
 enum { DIFF_MAX_FILE = 256 << 20 };
@@ -38,20 +39,6 @@ int diff_report_version(json_object *report)
                    ? version_of(json_object_array_get_idx(report, 0))
                    : -1;
     return version_of(report);
-}
-
-static void position(const char *buf, size_t off, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < off && buf[i]; i++) {
-        if (buf[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
 }
 
 static int check_report(const char *path, json_object *o, diag_t *d)
@@ -83,84 +70,11 @@ static int check_report(const char *path, json_object *o, diag_t *d)
 
 int diff_load(const char *path, json_object **out, diag_t *d)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t len = 0, cap = 1 << 16;
-    json_tokener *tok;
     json_object *o;
-    enum json_tokener_error err;
 
     *out = NULL;
-    if (f == NULL)
-        return diag_error(d, path, 0, 0, "cannot open the report");
-    buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len < cap - 1)
-            break;
-        if (cap >= DIFF_MAX_FILE) {
-            free(buf);
-            fclose(f);
-            return diag_error(d, path, 0, 0, "the report is larger than %d MiB",
-                              DIFF_MAX_FILE >> 20);
-        }
-        {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (buf == NULL || ferror(f)) {
-        free(buf);
-        fclose(f);
-        return diag_error(d, path, 0, 0, "cannot read the report");
-    }
-    fclose(f);
-    buf[len] = '\0';
-    if (len == 0) {
-        free(buf);
-        return diag_error(d, path, 0, 0, "the report is empty (expected JSON)");
-    }
-
-    tok = json_tokener_new();
-    if (tok == NULL) {
-        free(buf);
-        return diag_error(d, path, 0, 0, "out of memory");
-    }
-    /* The terminating NUL ends a top-level number ("42") that could otherwise go on. */
-    o = json_tokener_parse_ex(tok, buf, (int)len + 1);
-    err = json_tokener_get_error(tok);
-    if (err == json_tokener_continue)
-        err = json_tokener_error_parse_eof;
-    if (err == json_tokener_success) {
-        /* Only white space may follow the value. */
-        size_t off = json_tokener_get_parse_end(tok);
-        while (off < len && strchr(" \t\r\n", buf[off]))
-            off++;
-        if (off < len) {
-            int line, col;
-            position(buf, off, &line, &col);
-            json_object_put(o);
-            json_tokener_free(tok);
-            free(buf);
-            return diag_error(d, path, line, col, "not JSON: text after the report");
-        }
-    } else {
-        int line, col;
-        position(buf, json_tokener_get_parse_end(tok), &line, &col);
-        json_object_put(o);
-        json_tokener_free(tok);
-        free(buf);
-        return diag_error(d, path, line, col, "not JSON: %s", json_tokener_error_desc(err));
-    }
-    json_tokener_free(tok);
-    free(buf);
+    if (json_file_load(path, "report", DIFF_MAX_FILE, &o, NULL, d) != 0)
+        return DIAG_ERR;
     if (check_report(path, o, d) != 0) {
         json_object_put(o);
         return DIAG_ERR;

@@ -31,6 +31,8 @@ static int push_step(program_t *p, lower_engine_t on, int op)
     p->steps[p->nsteps].labels = NULL;
     p->steps[p->nsteps].nlayers = 0;
     p->steps[p->nsteps].name = NULL;
+    p->steps[p->nsteps].first = -1;
+    p->steps[p->nsteps].last = -1;
     p->nsteps++;
     return 0;
 }
@@ -122,6 +124,8 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
                 return -1;
             if (push_op(p, &ops[i]) != 0 || push_step(p, ops[i].on, p->nops - 1) != 0)
                 return -1;
+            p->steps[p->nsteps - 1].first = i;
+            p->steps[p->nsteps - 1].last = last - 1;
             if (last == n && ops[i].on == ON_GPU &&
                 io_convert(cfg, task, p, &tops[n - 1], ops[n - 1].out_bytes, 0) != 0)
                 return -1;
@@ -143,6 +147,8 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
         if (push_step(p, ON_DLA, -1) != 0)
             return -1;
         step_t *s = &p->steps[p->nsteps - 1];
+        s->first = i;
+        s->last = j - 1;
         s->layers = calloc((size_t)(j - i), sizeof *s->layers);
         s->labels = calloc((size_t)(j - i), sizeof *s->labels);
         if (s->layers == NULL || s->labels == NULL)

@@ -22,6 +22,9 @@ typedef struct step {
     dla_layer_t *layers;          /* DLA: its segment */
     char (*labels)[64];           /* DLA: each layer's label, for the timeline */
     int nlayers;
+    int first, last;              /* the task's trace ops this step runs, first..last (a
+                                   * kernel and the point-wise ops fused into it, or a DLA
+                                   * segment); -1, -1 for a reformat kernel */
 } step_t;
 
 typedef struct program {
