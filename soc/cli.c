@@ -32,6 +32,7 @@
 #include "soc/diff.h"
 #include "soc/junit.h"
 #include "soc/power_run.h"
+#include "soc/profile.h"
 #include "soc/replay.h"
 #include "soc/report.h"
 #include "soc/sku.h"
@@ -57,6 +58,7 @@ static void usage(FILE *out)
             "       orinsim view [--help] [options] TRACE.yaml   (timeline viewer)\n"
             "       orinsim check [--help] TRACE.yaml   (run the ops on this machine's GPU)\n"
             "       orinsim compare MEASURED.yaml   (model against recorded measurements)\n"
+            "       orinsim profile PROFILE.json TRACE.yaml   (model against a TensorRT layer profile)\n"
             "       orinsim sweep --sku A,B --mode all TRACE.yaml   (modes by energy per frame)\n"
             "       orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
             "\n"
@@ -97,7 +99,7 @@ static const char *opt_value(int argc, char **argv, int *i)
     return argv[++*i];
 }
 
-static int load_config(const char *sku_name, const char *mode, sku_t *sku, soc_config_t *cfg)
+int cli_load_config(const char *sku_name, const char *mode, sku_t *sku, soc_config_t *cfg)
 {
     diag_t d;
     diag_clear(&d);
@@ -140,7 +142,7 @@ static int cmd_sku(int argc, char **argv)
     sku = calloc(1, sizeof *sku);
     if (sku == NULL)
         return EXIT_INTERNAL;
-    rc = load_config(name, mode, sku, &cfg);
+    rc = cli_load_config(name, mode, sku, &cfg);
     if (rc == EXIT_OK)
         sku_print(stdout, &cfg);
     free(sku);
@@ -355,7 +357,7 @@ static int cmd_run(int argc, char **argv)
             m = colon + 1;
         }
         skus[j] = calloc(1, sizeof *skus[j]);
-        rc = skus[j] ? load_config(specs[j], m, skus[j], &cfgs[j]) : EXIT_INTERNAL;
+        rc = skus[j] ? cli_load_config(specs[j], m, skus[j], &cfgs[j]) : EXIT_INTERNAL;
     }
     for (int i = 0; i < npaths && rc == EXIT_OK; i++) {
         diag_clear(&d);
@@ -510,6 +512,8 @@ int cli_main(int argc, char **argv)
         return check_compare_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "sweep") == 0)
         return sweep_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "profile") == 0)
+        return profile_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);

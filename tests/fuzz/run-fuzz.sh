@@ -5,6 +5,7 @@
 #   FUZZER=sku tests/fuzz/run-fuzz.sh ... the SKU config loader instead of the trace parser;
 #                                         FUZZER=measured: `orinsim compare`'s measurement
 #                                         files; FUZZER=registry: `orinsim validate`'s registry
+#                                         FUZZER=profile: `orinsim profile`'s TensorRT profiles
 #   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
 #                                         ... then add to tests/fuzz/corpus/trace/ the
 #                                         inputs found that reach new coverage (-merge=1)
@@ -17,7 +18,7 @@ set -euo pipefail
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-fuzzer="${FUZZER:-trace}"          # trace | sku | measured | registry
+fuzzer="${FUZZER:-trace}"          # trace | sku | measured | registry | profile
 seeds="$root/tests/fuzz/corpus/$fuzzer"
 work="$build/corpus/$fuzzer"
 artifacts="$build/artifacts"
