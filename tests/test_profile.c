@@ -28,6 +28,8 @@ START_TEST(node_paths)
     path_is("/model.2/m.0/cv1/conv/Conv", "model.2.m.0.cv1.conv.conv");
     path_is("/model.23/cv3.0/cv3.0.0/cv3.0.0.0/conv/Conv", "model.23.cv3.0.0.0.conv.conv");
     path_is("/model.9/m_1/MaxPool", "model.9.m_1.maxpool");
+    /* A C3k inside a C3k2 (YOLO11): list "m" of bottlenecks inside module m.0. */
+    path_is("/model.6/m.0/m/m.1/cv2/conv/Conv", "model.6.m.0.m.1.cv2.conv.conv");
     path_is("//a//b/", "a.b");
     path_is("", "");
 }

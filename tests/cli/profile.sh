@@ -9,9 +9,10 @@ src=$2
 . "$(dirname "$0")/lib.bash"
 
 "$bin" zoo yolo11n --dtype fp16 --io-dtype fp32 > "$tmp/y.yaml" || fail "zoo"
-# Three layers of the first C3k2 block as trtexec --exportProfile writes them: the
-# input reformat (the engine's own), the stem conv with its SiLU, and a bottleneck conv
-# whose residual add runs as its own point-wise layer. 0.1 + 0.2 + 0.05 + 0.03 = 0.38 ms.
+# Layers of YOLO11n as trtexec --exportProfile writes them: the input reformat (the
+# engine's own), the stem conv with its SiLU, a bottleneck conv whose residual add runs
+# as its own point-wise layer, and two convs of one input that TensorRT runs as one
+# kernel ("||"). 0.1 + 0.2 + 0.05 + 0.03 + 0.04 = 0.42 ms.
 cat > "$tmp/p.json" <<'JSON'
 [
   { "count" : 10 }
@@ -19,6 +20,7 @@ cat > "$tmp/p.json" <<'JSON'
 , { "name" : "/model.0/conv/Conv + PWN(PWN(/model.0/act/Sigmoid), /model.0/act/Mul)", "timeMs" : 2, "averageMs" : 0.2, "medianMs" : 0.2, "percentage" : 52.6 }
 , { "name" : "/model.2/m/m.0/cv2/conv/Conv", "timeMs" : 0.5, "averageMs" : 0.05, "medianMs" : 0.05, "percentage" : 13.2 }
 , { "name" : "PWN(PWN(PWN(/model.2/m/m.0/cv2/act/Sigmoid), /model.2/m/m.0/cv2/act/Mul), /model.2/m/m.0/Add)", "timeMs" : 0.3, "averageMs" : 0.03, "medianMs" : 0.03, "percentage" : 7.9 }
+, { "name" : "/model.8/m.0/cv1/conv/Conv || /model.8/m.0/cv2/conv/Conv", "timeMs" : 0.4, "averageMs" : 0.04, "medianMs" : 0.04, "percentage" : 9.5 }
 ]
 JSON
 out=$("$bin" profile --sku nano8 --mode MAXN_SUPER "$tmp/p.json" "$tmp/y.yaml" 2>&1)
@@ -31,8 +33,11 @@ printf '%s\n' "$out" | grep -Eq '^  model\.2\.m\.0\.cv2 +2 +1 +0\.0800 ' && pass
   fail "model.2.m.0.cv2 row: $out"
 printf '%s\n' "$out" | grep -Eq '^  layers matching no op +1 +- +0\.1000 ' && pass ||
   fail "reformat row: $out"
-printf '%s\n' "$out" | grep -Eq '^  all +4 .* 0\.3800 ' && pass || fail "total row: $out"
-printf '%s\n' "$out" | grep -q 'in 2 groups' && pass || fail "group count: $out"
+# The "||" layer joins the two convs' kernels into one group.
+printf '%s\n' "$out" | grep -Eq '^  model\.8\.m\.0\.cv1 +1 +2 +0\.0400 ' && pass ||
+  fail "model.8.m.0 row: $out"
+printf '%s\n' "$out" | grep -Eq '^  all +5 .* 0\.4200 ' && pass || fail "total row: $out"
+printf '%s\n' "$out" | grep -q 'in 3 groups' && pass || fail "group count: $out"
 # The same run twice gives the same bytes; --json - prints only JSON.
 "$bin" profile --sku nano8 --mode MAXN_SUPER --json - "$tmp/p.json" "$tmp/y.yaml" > "$tmp/a.json"
 "$bin" profile --sku nano8 --mode MAXN_SUPER --json - "$tmp/p.json" "$tmp/y.yaml" > "$tmp/b.json"
