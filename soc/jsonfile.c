@@ -21,19 +21,15 @@ void json_file_position(const char *buf, size_t off, int *line, int *col)
     }
 }
 
-int json_file_load(const char *path, const char *what, size_t max_bytes, json_object **out,
-                   char **text, diag_t *d)
+int file_read_all(const char *path, const char *what, size_t max_bytes, char **text,
+                  size_t *length, diag_t *d)
 {
     FILE *f = fopen(path, "rb");
     char *buf;
     size_t len = 0, cap = 1 << 16;
-    json_tokener *tok;
-    json_object *o;
-    enum json_tokener_error err;
 
-    *out = NULL;
-    if (text)
-        *text = NULL;
+    *text = NULL;
+    *length = 0;
     if (f == NULL)
         return diag_error(d, path, 0, 0, "cannot open the %s", what);
     buf = malloc(cap);
@@ -66,11 +62,39 @@ int json_file_load(const char *path, const char *what, size_t max_bytes, json_ob
     }
     fclose(f);
     buf[len] = '\0';
+    *text = buf;
+    *length = len;
+    return 0;
+}
+
+int json_file_load(const char *path, const char *what, size_t max_bytes, json_object **out,
+                   char **text, diag_t *d)
+{
+    char *buf;
+    size_t len;
+
+    *out = NULL;
+    if (text)
+        *text = NULL;
+    if (file_read_all(path, what, max_bytes, &buf, &len, d) != 0)
+        return DIAG_ERR;
     if (len == 0) {
         free(buf);
         return diag_error(d, path, 0, 0, "the %s is empty (expected JSON)", what);
     }
+    return json_text_parse(path, what, buf, len, out, text, d);
+}
 
+int json_text_parse(const char *path, const char *what, char *buf, size_t len,
+                    json_object **out, char **text, diag_t *d)
+{
+    json_tokener *tok;
+    json_object *o;
+    enum json_tokener_error err;
+
+    *out = NULL;
+    if (text)
+        *text = NULL;
     tok = json_tokener_new();
     if (tok == NULL) {
         free(buf);

@@ -68,29 +68,50 @@ static int number(json_object *o, const char *key, double *v)
     return 0;
 }
 
-int profile_load(const char *path, profile_t *p, diag_t *d)
+static int add_layer(profile_t *p, int *cap, const char *name, size_t len, double ms)
+{
+    profile_layer_t *v = grow_one(p->layers, p->nlayers, cap, 64, sizeof *v);
+    char *copy;
+    if (v == NULL)
+        return -1;
+    p->layers = v;
+    if ((copy = malloc(len + 1)) == NULL)
+        return -1;
+    memcpy(copy, name, len);
+    copy[len] = '\0';
+    p->layers[p->nlayers].name = copy;
+    p->layers[p->nlayers].ms = ms;
+    p->layers[p->nlayers].group = -1;
+    p->nlayers++;
+    return 0;
+}
+
+static int valid_ms(double ms)
+{
+    return isfinite(ms) && ms >= 0 && ms <= 3.6e6;
+}
+
+/* trtexec --exportProfile JSON (the text has been read; this parses and takes it). */
+static int load_json(const char *path, char *buf, size_t len, profile_t *p, diag_t *d)
 {
     json_object *root;
     char *text;
     size_t n;
     int cap = 0;
 
-    memset(p, 0, sizeof *p);
-    snprintf(p->path, sizeof p->path, "%s", path);
-    if (json_file_load(path, "profile", PROFILE_MAX_FILE, &root, &text, d) != 0)
+    if (json_text_parse(path, "profile", buf, len, &root, &text, d) != 0)
         return DIAG_ERR;
     if (!json_object_is_type(root, json_type_array)) {
         json_object_put(root);
         free(text);
         return diag_error(d, path, 1, 1, "not a TensorRT layer profile: expected a JSON array "
-                          "(trtexec --exportProfile)");
+                          "(trtexec --exportProfile) or the table of trtexec --dumpProfile");
     }
     n = json_object_array_length(root);
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(root, i), *name;
         double ms, count;
         const char *why = NULL;
-        profile_layer_t *v;
 
         if (!json_object_is_type(e, json_type_object)) {
             why = "not an object";
@@ -104,7 +125,7 @@ int profile_load(const char *path, profile_t *p, diag_t *d)
             why = "\"name\" is not a string";
         } else if (number(e, "averageMs", &ms) != 0 && number(e, "medianMs", &ms) != 0) {
             why = "no \"averageMs\" (or \"medianMs\") number";
-        } else if (!isfinite(ms) || ms < 0 || ms > 3.6e6) {
+        } else if (!valid_ms(ms)) {
             why = "its time is not a duration in milliseconds (0 to one hour)";
         }
         if (why) {
@@ -113,24 +134,149 @@ int profile_load(const char *path, profile_t *p, diag_t *d)
             free(text);
             return rc;
         }
-        v = grow_one(p->layers, p->nlayers, &cap, 64, sizeof *v);
-        if (v == NULL || (v[p->nlayers].name = strdup(json_object_get_string(name))) == NULL) {
-            if (v)
-                p->layers = v;
+        if (add_layer(p, &cap, json_object_get_string(name),
+                      (size_t)json_object_get_string_len(name), ms) != 0) {
             json_object_put(root);
             free(text);
             return diag_error(d, path, 0, 0, "out of memory");
         }
-        p->layers = v;
-        p->layers[p->nlayers].ms = ms;
-        p->layers[p->nlayers].group = -1;
-        p->nlayers++;
     }
     json_object_put(root);
     free(text);
-    if (p->nlayers == 0)
-        return diag_error(d, path, 1, 1, "the profile has no layers");
     return 0;
+}
+
+/* Past a log line's "[date] [I] " prefixes and blanks. */
+static const char *skip_prefix(const char *q, const char *eol)
+{
+    for (;;) {
+        const char *r;
+        while (q < eol && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q >= eol || *q != '[' || (r = memchr(q, ']', (size_t)(eol - q))) == NULL)
+            return q;
+        q = r + 1;
+    }
+}
+
+/* The table trtexec --dumpProfile prints:
+ *   === Profile (2094 iterations ) ===
+ *      Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer
+ *         16.15       0.0077       0.0075       0.5   Reformatting CopyNode for ...
+ *   ...
+ *         Total ...
+ * each line possibly behind trtexec's "[date] [I] " log prefixes. The numeric columns are
+ * those the header names before "Layer"; the time is the one whose header starts "Avg". */
+static int load_table(const char *path, const char *text, profile_t *p, diag_t *d)
+{
+    const char *start = strstr(text, "=== Profile (");
+    const char *s;
+    int line = 1, ncols = 0, avg = -1, header = 0, cap = 0;
+
+    for (s = text; s < start; s++)
+        line += *s == '\n';
+    {
+        long long n = strtoll(start + 13, NULL, 10);
+        p->iterations = n > 0 ? n : 0;
+    }
+    s = strchr(start, '\n');
+    while (s != NULL && *s) {
+        const char *lb = s + 1, *eol = strchr(lb, '\n'), *q, *end;
+        if (eol == NULL)
+            eol = lb + strlen(lb);
+        line++;
+        s = *eol ? eol : NULL;
+        q = skip_prefix(lb, eol);
+        end = eol;
+        while (end > q && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+            end--;
+        if (!header) {
+            const char *lay;
+            if (q == end)
+                continue;
+            lay = strstr(q, "Layer");
+            if (lay == NULL || lay >= end || strstr(q, "(ms)") == NULL)
+                return diag_error(d, path, line, (int)(q - lb) + 1,
+                                  "expected the profile table's header (\"Time(ms) Avg.(ms) "
+                                  "... Layer\") after \"=== Profile\"");
+            for (const char *t = q; t < lay;) {
+                while (t < lay && (*t == ' ' || *t == '\t'))
+                    t++;
+                if (t >= lay)
+                    break;
+                if (strncmp(t, "Avg", 3) == 0)
+                    avg = ncols;
+                ncols++;
+                while (t < lay && *t != ' ' && *t != '\t')
+                    t++;
+            }
+            if (avg < 0 || ncols > 8)
+                return diag_error(d, path, line, (int)(q - lb) + 1,
+                                  "the profile table's header has no \"Avg.(ms)\" column before "
+                                  "\"Layer\"");
+            header = 1;
+            continue;
+        }
+        if (q == end)
+            break;                /* the blank line after the table */
+        {
+            double v[8] = {0};
+            const char *name;
+            for (int c = 0; c < ncols; c++) {
+                char *e;
+                while (q < end && (*q == ' ' || *q == '\t'))
+                    q++;
+                v[c] = strtod(q, &e);
+                if (e == q || e > end)
+                    return diag_error(d, path, line, (int)(q - lb) + 1,
+                                      "expected %d numbers and a layer name in the profile "
+                                      "table", ncols);
+                q = e;
+            }
+            while (q < end && (*q == ' ' || *q == '\t'))
+                q++;
+            name = q;
+            if (name == end)
+                return diag_error(d, path, line, (int)(q - lb) + 1,
+                                  "a profile table row without a layer name");
+            if ((size_t)(end - name) == 5 && strncmp(name, "Total", 5) == 0)
+                break;
+            if (!valid_ms(v[avg]))
+                return diag_error(d, path, line, 1, "its time is not a duration in "
+                                  "milliseconds (0 to one hour)");
+            if (add_layer(p, &cap, name, (size_t)(end - name), v[avg]) != 0)
+                return diag_error(d, path, 0, 0, "out of memory");
+        }
+    }
+    if (!header)
+        return diag_error(d, path, line, 1, "the profile table ends before its header");
+    return 0;
+}
+
+int profile_load(const char *path, profile_t *p, diag_t *d)
+{
+    char *text;
+    size_t len;
+    int rc;
+
+    memset(p, 0, sizeof *p);
+    snprintf(p->path, sizeof p->path, "%s", path);
+    if (file_read_all(path, "profile", PROFILE_MAX_FILE, &text, &len, d) != 0)
+        return DIAG_ERR;
+    if (len == 0) {
+        free(text);
+        return diag_error(d, path, 0, 0, "the profile is empty (expected trtexec "
+                          "--exportProfile JSON or the table of --dumpProfile)");
+    }
+    if (strstr(text, "=== Profile (") != NULL) {
+        rc = load_table(path, text, p, d);
+        free(text);
+    } else {
+        rc = load_json(path, text, len, p, d);
+    }
+    if (rc == 0 && p->nlayers == 0)
+        rc = diag_error(d, path, 1, 1, "the profile has no layers");
+    return rc;
 }
 
 /* ---- names ---- */

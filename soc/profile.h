@@ -61,8 +61,10 @@ typedef struct profile {
     int lone_layers, lone_kernels;
 } profile_t;
 
-/* Read trtexec's --exportProfile JSON: an array of {"name", "timeMs", "averageMs", ...}
- * objects, optionally led by {"count": N}. Returns 0, or DIAG_ERR with d. */
+/* Read trtexec's --exportProfile JSON (an array of {"name", "timeMs", "averageMs", ...}
+ * objects, optionally led by {"count": N}), or a text holding the table --dumpProfile
+ * prints ("=== Profile (N iterations ) ===", a header, rows up to "Total"). Returns 0,
+ * or DIAG_ERR with d. */
 int profile_load(const char *path, profile_t *p, diag_t *d);
 
 /* Simulate one frame of `t` on `cfg` and record its GPU kernels (task order, then

@@ -171,6 +171,50 @@ START_TEST(groups_and_totals)
 }
 END_TEST
 
+START_TEST(dump_profile_tables)
+{
+    /* trtexec --dumpProfile's table inside its log, with the median column of TensorRT
+     * 8.6 and later; the time taken is Avg.(ms), the second column. */
+    const char *log =
+        "[05/08/2024-14:05:14] [I] Some other line\n"
+        "[05/08/2024-14:05:14] [I] === Profile (2094 iterations ) ===\n"
+        "[05/08/2024-14:05:14] [I]    Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer\n"
+        "[05/08/2024-14:05:14] [I]       16.15       0.0077       0.0075       0.5   "
+        "Reformatting CopyNode for Input Tensor 0 to /blk/cv1/conv/Conv\n"
+        "[05/08/2024-14:05:14] [I]       47.82       0.0228       0.0225       1.6   "
+        "/blk/cv1/conv/Conv + PWN(/blk/cv1/act/Relu)\r\n"
+        "[05/08/2024-14:05:14] [I]       63.97       0.0305       0.0300       2.1   Total\n"
+        "[05/08/2024-14:05:14] [I] \n";
+    /* The older table without a median, no log prefixes. */
+    const char *old = "=== Profile (10 iterations ) ===\n"
+                      "   Time(ms)     Avg.(ms)   Time(%)   Layer\n"
+                      "       1.00       0.1000      50.0   a b c\n"
+                      "       1.00       0.1000      50.0   /x/y\n";
+    char *pp = write_tmp(log);
+    profile_t p;
+    diag_t d;
+
+    diag_clear(&d);
+    ck_assert_int_eq(profile_load(pp, &p, &d), 0);
+    ck_assert_int_eq(p.iterations, 2094);
+    ck_assert_int_eq(p.nlayers, 2);
+    ck_assert_double_eq_tol(p.layers[0].ms, 0.0077, 1e-12);
+    ck_assert_str_eq(p.layers[1].name, "/blk/cv1/conv/Conv + PWN(/blk/cv1/act/Relu)");
+    ck_assert_double_eq_tol(p.layers[1].ms, 0.0228, 1e-12);
+    profile_free(&p);
+    unlink(pp);
+
+    pp = write_tmp(old);
+    ck_assert_int_eq(profile_load(pp, &p, &d), 0);
+    ck_assert_int_eq(p.iterations, 10);
+    ck_assert_int_eq(p.nlayers, 2);
+    ck_assert_str_eq(p.layers[0].name, "a b c");
+    ck_assert_double_eq_tol(p.layers[1].ms, 0.1, 1e-12);
+    profile_free(&p);
+    unlink(pp);
+}
+END_TEST
+
 /* Load `text` as a profile; the error's line and column, and its message. */
 static diag_t load_error(const char *text)
 {
@@ -207,6 +251,21 @@ START_TEST(bad_profiles)
     d = load_error("[{\"name\": \"a\", \"averageMs\": 1},");
     ck_assert_ptr_nonnull(strstr(d.msg, "not JSON"));
     ck_assert_int_eq(d.line, 1);
+    /* Tables: a row whose second number is missing (line 3, column 12 after the first). */
+    d = load_error("=== Profile (3 iterations ) ===\n  Time(ms)  Avg.(ms)  Layer\n"
+                   "      1.0   x\n");
+    ck_assert_int_eq(d.line, 3);
+    ck_assert_int_eq(d.col, 13);
+    ck_assert_ptr_nonnull(strstr(d.msg, "expected 2 numbers"));
+    d = load_error("=== Profile (3 iterations ) ===\n  Time(ms)  Layer\n");
+    ck_assert_ptr_nonnull(strstr(d.msg, "Avg.(ms)"));
+    d = load_error("=== Profile (3 iterations ) ===\nsomething else\n");
+    ck_assert_int_eq(d.line, 2);
+    ck_assert_ptr_nonnull(strstr(d.msg, "header"));
+    d = load_error("=== Profile (3 iterations ) ===\n");
+    ck_assert_ptr_nonnull(strstr(d.msg, "ends before its header"));
+    d = load_error("");
+    ck_assert_ptr_nonnull(strstr(d.msg, "empty"));
 }
 END_TEST
 
@@ -219,6 +278,7 @@ int main(void)
     tcase_add_test(tc, node_paths);
     tcase_add_test(tc, instance_names);
     tcase_add_test(tc, groups_and_totals);
+    tcase_add_test(tc, dump_profile_tables);
     tcase_add_test(tc, bad_profiles);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

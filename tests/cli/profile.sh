@@ -45,6 +45,23 @@ cmp -s "$tmp/a.json" "$tmp/b.json" && pass || fail "not deterministic"
 head -c1 "$tmp/a.json" | grep -q '{' && pass || fail "--json - is not JSON only"
 grep -q '"group_mape_pct"' "$tmp/a.json" && pass || fail "no totals in the JSON"
 
+# The same layers as the table trtexec --dumpProfile prints in its log give the same
+# groups.
+{
+  echo '[11/20/2024-16:10:56] [I] === Profile (10 iterations ) ==='
+  echo '[11/20/2024-16:10:56] [I]    Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer'
+  sed -n 's/^, { "name" : "\(.*\)", "timeMs" : \([0-9.]*\), "averageMs" : \([0-9.]*\), .*/\2 \3 \3 0.0 \1/p' "$tmp/p.json" |
+    while read -r t a m pc name; do
+      printf '[11/20/2024-16:10:56] [I] %11s %12s %12s %9s   %s\n' "$t" "$a" "$m" "$pc" "$name"
+    done
+  echo '[11/20/2024-16:10:56] [I]        4.20       0.4200       0.4200     100.0   Total'
+} > "$tmp/table.log"
+"$bin" profile --sku nano8 --mode MAXN_SUPER "$tmp/table.log" "$tmp/y.yaml" > "$tmp/table.out" 2>&1
+tail -n +2 "$tmp/table.out" > "$tmp/table.rows"
+printf '%s\n' "$out" | tail -n +2 > "$tmp/json.rows"
+cmp -s "$tmp/table.rows" "$tmp/json.rows" && pass || {
+  fail "table and JSON differ"; diff "$tmp/json.rows" "$tmp/table.rows"; }
+
 # Bad input.
 printf '[\n  {"count": 1}\n, {"name": "x"}\n]\n' > "$tmp/notime.json"
 printf '[{"name": "x", "averageMs": 1},' > "$tmp/cut.json"
