@@ -473,6 +473,7 @@ static int add_task(const soc_config_t *cfg, const trace_t *t, int ti, const tim
             kn->ms = (double)(x->end - x->start) * 1e-9;
         }
         snprintf(kn->label, sizeof kn->label, "%s", st->name ? st->name : "kernel");
+        kn->kind = st->first >= 0 ? trace_op_name(task->ops[st->first].kind) : "reformat";
         if (st->first >= 0) {
             int n = st->last - st->first + 1;
             kn->names = calloc((size_t)n, sizeof *kn->names);
@@ -714,6 +715,72 @@ static int by_ms_desc(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+typedef struct ranked {
+    double diff;                  /* |predicted - measured|, ms */
+    int group;
+} ranked_t;
+
+static int by_diff_desc(const void *a, const void *b)
+{
+    const ranked_t *x = a, *y = b;
+    if (x->diff != y->diff)
+        return x->diff > y->diff ? -1 : 1;
+    return x->group - y->group;
+}
+
+/* The groups where the model is furthest from the profile, in milliseconds. */
+static void print_largest(FILE *out, const profile_t *p)
+{
+    ranked_t *r;
+    int n = p->ngroups < 10 ? p->ngroups : 10;
+    if (n == 0 || (r = malloc((size_t)p->ngroups * sizeof *r)) == NULL)
+        return;
+    for (int g = 0; g < p->ngroups; g++) {
+        r[g].diff = fabs(p->groups[g].predicted_ms - p->groups[g].measured_ms);
+        r[g].group = g;
+    }
+    qsort(r, (size_t)p->ngroups, sizeof *r, by_diff_desc);
+    fprintf(out, "\nlargest differences (predicted - measured):\n");
+    for (int i = 0; i < n; i++) {
+        const profile_group_t *gr = &p->groups[r[i].group];
+        fprintf(out, "  %+10.4f ms  %s\n", gr->predicted_ms - gr->measured_ms,
+                p->kernels[gr->first_kernel].label);
+    }
+    free(r);
+}
+
+/* Matched groups totalled by the kind of their first kernel's first op. */
+static void print_kinds(FILE *out, const profile_t *p)
+{
+    const char *kinds[32];
+    double meas[32], pred[32];
+    int nk = 0, groups[32];
+    for (int g = 0; g < p->ngroups; g++) {
+        const char *k = p->kernels[p->groups[g].first_kernel].kind;
+        int i;
+        for (i = 0; i < nk && strcmp(kinds[i], k) != 0; i++)
+            ;
+        if (i == nk) {
+            if (nk == 32)
+                continue;
+            kinds[nk] = k;
+            meas[nk] = pred[nk] = 0;
+            groups[nk++] = 0;
+        }
+        meas[i] += p->groups[g].measured_ms;
+        pred[i] += p->groups[g].predicted_ms;
+        groups[i]++;
+    }
+    if (nk == 0)
+        return;
+    fprintf(out, "\nby kind of op (matched groups):\n");
+    fprintf(out, "  %-16s %6s %12s %13s %8s\n", "kind", "groups", "measured ms", "predicted ms",
+            "error");
+    for (int i = 0; i < nk; i++)
+        fprintf(out, "  %-16s %6d %12.4f %13.4f %+7.1f%%\n", kinds[i], groups[i], meas[i],
+                pred[i], err_pct(pred[i], meas[i]));
+}
+
 void profile_print(FILE *out, const profile_t *p, const char *trace_path, const char *sku,
                    const char *mode)
 {
@@ -744,6 +811,9 @@ void profile_print(FILE *out, const profile_t *p, const char *trace_path, const 
                  "(%+.1f %%); MAPE per group %.1f %%\n",
             meas, p->measured_ms, p->measured_ms > 0 ? meas / p->measured_ms * 100 : 0.0,
             p->ngroups, pred, err_pct(pred, meas), mape);
+
+    print_largest(out, p);
+    print_kinds(out, p);
 
     lone = calloc((size_t)p->nlayers + 1, sizeof *lone);
     if (lone == NULL)
@@ -819,6 +889,8 @@ int profile_write_json(FILE *out, const profile_t *p, const char *trace_path, co
         for (int k = 0; k < p->nkernels; k++)
             if (p->kernels[k].group == g)
                 json_object_array_add(kn, json_object_new_string(p->kernels[k].label));
+        json_object_object_add(e, "kind",
+                               json_object_new_string(p->kernels[gr->first_kernel].kind));
         json_object_object_add(e, "layers", ln);
         json_object_object_add(e, "kernels", kn);
         json_object_object_add(e, "measured_ms", jnum(gr->measured_ms));

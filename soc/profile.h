@@ -37,6 +37,7 @@ typedef struct profile_kernel {
     char (*names)[PROFILE_NAME_LEN]; /* the ops it runs, repeats expanded, lower case */
     int nnames;
     int task;
+    const char *kind;             /* the first op's kind ("conv"), or "reformat" */
     double ms;                    /* simulated, its launch included */
     int group;                    /* -1 if no layer matched it */
 } profile_kernel_t;

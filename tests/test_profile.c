@@ -160,6 +160,10 @@ START_TEST(groups_and_totals)
         ck_assert_int_eq(profile_write_json(f, &p, tp, "nano8", "MAXN_SUPER"), 0);
         fclose(f);
         ck_assert_ptr_nonnull(strstr(buf, "layers matching no op"));
+        /* Both groups start with a conv: one row of that kind, 2 groups, 0.06 + 0.04 ms. */
+        ck_assert_ptr_nonnull(strstr(buf, "\n  conv                  2       0.1000 "));
+        ck_assert_ptr_nonnull(strstr(buf, "largest differences"));
+        ck_assert_ptr_nonnull(strstr(buf, "\"kind\":\"conv\""));
         ck_assert_ptr_nonnull(strstr(buf, "\"unmatched_layers\""));
         free(buf);
     }
