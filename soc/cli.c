@@ -49,7 +49,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: orinsim [run] [options] TRACE.yaml\n"
+            "usage: orinsim [run] [options] TRACE.yaml   (- reads the trace from standard input)\n"
             "       orinsim skus\n"
             "       orinsim sku NAME|FILE [--mode MODE]\n"
             "       orinsim bench phold [--help]\n"

@@ -744,7 +744,7 @@ int trace_load(const char *path, trace_t *t, diag_t *d)
 {
     parser_t p = {.d = d, .t = t};
     memset(t, 0, sizeof *t);
-    snprintf(t->path, sizeof t->path, "%s", path);
+    snprintf(t->path, sizeof t->path, "%s", strcmp(path, "-") == 0 ? YDOC_STDIN : path);
     if (ydoc_load_file(&p.y, path, d) != 0)
         return DIAG_ERR;
     return parse_loaded(&p);

@@ -51,6 +51,44 @@ int ydoc_load_string(ydoc_t *y, const char *name, const char *buf, size_t len, d
     return load(y, name, (const unsigned char *)buf, len, d);
 }
 
+/* Standard input, read to its end (at most YDOC_MAX_FILE bytes). */
+static int load_stdin(ydoc_t *y, diag_t *d)
+{
+    size_t len = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    int rc;
+    while (buf != NULL) {
+        len += fread(buf + len, 1, cap - len - 1, stdin);
+        if (len < cap - 1)        /* the end, or an error */
+            break;
+        if (cap > YDOC_MAX_FILE) {
+            free(buf);
+            return diag_error(d, YDOC_STDIN, 0, 0, "input is larger than %d MiB",
+                              YDOC_MAX_FILE >> 20);
+        }
+        {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    if (buf == NULL)
+        return diag_error(d, YDOC_STDIN, 0, 0, "out of memory reading standard input");
+    if (ferror(stdin)) {
+        free(buf);
+        return diag_error(d, YDOC_STDIN, 0, 0, "cannot read standard input");
+    }
+    buf[len] = '\0';
+    rc = load(y, YDOC_STDIN, (const unsigned char *)buf, len, d);
+    free(buf);
+    return rc;
+}
+
 int ydoc_load_file(ydoc_t *y, const char *path, diag_t *d)
 {
     struct stat st;
@@ -60,6 +98,8 @@ int ydoc_load_file(ydoc_t *y, const char *path, diag_t *d)
     int rc;
 
     memset(y, 0, sizeof *y);
+    if (strcmp(path, "-") == 0)
+        return load_stdin(y, d);
     if (stat(path, &st) != 0)
         return diag_error(d, path, 0, 0, "cannot open: %s", strerror(errno));
     if (!S_ISREG(st.st_mode))

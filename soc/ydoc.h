@@ -24,7 +24,9 @@ typedef struct ydoc {
     int loaded;
 } ydoc_t;
 
-/* Load a file. Errors: not a regular file, unreadable, YAML syntax, empty document. */
+/* Load a file; "-" is standard input, named YDOC_STDIN in messages. Errors: not a
+ * regular file, unreadable, YAML syntax, empty document. */
+#define YDOC_STDIN "<stdin>"
 int ydoc_load_file(ydoc_t *y, const char *path, diag_t *d);
 /* Load from memory; `name` is used in messages (fuzzing, tests). */
 int ydoc_load_string(ydoc_t *y, const char *name, const char *buf, size_t len, diag_t *d);

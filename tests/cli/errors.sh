@@ -75,4 +75,18 @@ expect_stderr bad_option 2 "unknown option" -- --frobnicate "$tmp/good.yaml"
 expect_stderr bad_frames 2 "frames" -- --frames 0 "$tmp/good.yaml"
 expect_stderr no_trace 2 "no trace" -- --sku agx64
 
+# "-" reads the trace from standard input, named <stdin> in reports and messages.
+out=$("$bin" zoo resnet50 --batch 1 --frames 2 | "$bin" --sku agx64 - 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '(<stdin>)'; then pass; else
+  fail "stdin trace: exit $rc: $out"; fi
+out=$("$bin" - < "$tmp/zero_size.yaml" 2>&1 >/dev/null)
+rc=$?
+if [ "$rc" -eq 2 ] && printf '%s' "$out" | grep -Eq '^<stdin>:[0-9]+:[0-9]+: error: .*out of range'; then
+  pass; else fail "stdin error: exit $rc: $out"; fi
+out=$("$bin" - < /dev/null 2>&1 >/dev/null)
+rc=$?
+if [ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q '^<stdin>: error: .*empty'; then pass; else
+  fail "empty stdin: exit $rc: $out"; fi
+
 finish
