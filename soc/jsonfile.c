@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/slurp.h"
+
 void json_file_position(const char *buf, size_t off, int *line, int *col)
 {
     *line = 1;
@@ -21,52 +23,6 @@ void json_file_position(const char *buf, size_t off, int *line, int *col)
     }
 }
 
-int file_read_all(const char *path, const char *what, size_t max_bytes, char **text,
-                  size_t *length, diag_t *d)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t len = 0, cap = 1 << 16;
-
-    *text = NULL;
-    *length = 0;
-    if (f == NULL)
-        return diag_error(d, path, 0, 0, "cannot open the %s", what);
-    buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len < cap - 1)
-            break;
-        if (cap >= max_bytes) {
-            free(buf);
-            fclose(f);
-            return diag_error(d, path, 0, 0, "the %s is larger than %zu MiB", what,
-                              max_bytes >> 20);
-        }
-        {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (buf == NULL || ferror(f)) {
-        free(buf);
-        fclose(f);
-        return diag_error(d, path, 0, 0, "cannot read the %s", what);
-    }
-    fclose(f);
-    buf[len] = '\0';
-    *text = buf;
-    *length = len;
-    return 0;
-}
-
 int json_file_load(const char *path, const char *what, size_t max_bytes, json_object **out,
                    char **text, diag_t *d)
 {
@@ -76,7 +32,7 @@ int json_file_load(const char *path, const char *what, size_t max_bytes, json_ob
     *out = NULL;
     if (text)
         *text = NULL;
-    if (file_read_all(path, what, max_bytes, &buf, &len, d) != 0)
+    if (slurp_file(path, what, max_bytes, &buf, &len, d) != 0)
         return DIAG_ERR;
     if (len == 0) {
         free(buf);

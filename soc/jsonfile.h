@@ -1,7 +1,7 @@
 /*
- * jsonfile: read a whole file, or a whole JSON file into a json-c object, with errors
- * that name the file and, for a syntax error, its line:column. Used for reports
- * (`orinsim diff`) and TensorRT layer profiles (`orinsim profile`).
+ * jsonfile: a whole JSON file into a json-c object, with errors that name the file and,
+ * for a syntax error, its line:column. Used for reports (`orinsim diff`) and TensorRT
+ * layer profiles (`orinsim profile`).
  */
 #ifndef ORINSIM_JSONFILE_H
 #define ORINSIM_JSONFILE_H
@@ -18,11 +18,6 @@
  * naming the file. */
 int json_file_load(const char *path, const char *what, size_t max_bytes, json_object **out,
                    char **text, diag_t *d);
-
-/* Read all of `path` (at most max_bytes) into *text, NUL-terminated (the caller frees
- * it), its length in *length. Returns 0, or DIAG_ERR with d naming the file. */
-int file_read_all(const char *path, const char *what, size_t max_bytes, char **text,
-                  size_t *length, diag_t *d);
 
 /* Parse `buf` (len bytes, NUL-terminated, read from `path`) as json_file_load does. It
  * takes `buf`: frees it, or with `text` non-NULL hands it back there on success. */

@@ -13,6 +13,7 @@
 #include "soc/jsonfile.h"
 #include "soc/program.h"
 #include "soc/replay.h"
+#include "soc/slurp.h"
 #include "soc/timeline.h"
 
 enum { PROFILE_MAX_FILE = 64 << 20 };
@@ -261,7 +262,7 @@ int profile_load(const char *path, profile_t *p, diag_t *d)
 
     memset(p, 0, sizeof *p);
     snprintf(p->path, sizeof p->path, "%s", path);
-    if (file_read_all(path, "profile", PROFILE_MAX_FILE, &text, &len, d) != 0)
+    if (slurp_file(path, "profile", PROFILE_MAX_FILE, &text, &len, d) != 0)
         return DIAG_ERR;
     if (len == 0) {
         free(text);

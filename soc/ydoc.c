@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "soc/slurp.h"
 #include "soc/units.h"
 
 enum { YDOC_MAX_FILE = 64 << 20 };   /* 64 MiB: no sensible trace or config is larger */
@@ -51,39 +52,14 @@ int ydoc_load_string(ydoc_t *y, const char *name, const char *buf, size_t len, d
     return load(y, name, (const unsigned char *)buf, len, d);
 }
 
-/* Standard input, read to its end (at most YDOC_MAX_FILE bytes). */
+/* Standard input, read to its end. */
 static int load_stdin(ydoc_t *y, diag_t *d)
 {
-    size_t len = 0, cap = 1 << 16;
-    char *buf = malloc(cap);
+    char *buf;
+    size_t len;
     int rc;
-    while (buf != NULL) {
-        len += fread(buf + len, 1, cap - len - 1, stdin);
-        if (len < cap - 1)        /* the end, or an error */
-            break;
-        if (cap > YDOC_MAX_FILE) {
-            free(buf);
-            return diag_error(d, YDOC_STDIN, 0, 0, "input is larger than %d MiB",
-                              YDOC_MAX_FILE >> 20);
-        }
-        {
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (buf == NULL)
-        return diag_error(d, YDOC_STDIN, 0, 0, "out of memory reading standard input");
-    if (ferror(stdin)) {
-        free(buf);
-        return diag_error(d, YDOC_STDIN, 0, 0, "cannot read standard input");
-    }
-    buf[len] = '\0';
+    if (slurp_stream(stdin, YDOC_STDIN, "input", YDOC_MAX_FILE, &buf, &len, d) != 0)
+        return DIAG_ERR;
     rc = load(y, YDOC_STDIN, (const unsigned char *)buf, len, d);
     free(buf);
     return rc;
