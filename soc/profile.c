@@ -18,13 +18,19 @@
 
 enum { PROFILE_MAX_FILE = 64 << 20 };
 
+/* What trtexec writes before its --dumpProfile table, and the name it gives the layers
+ * that convert a tensor between formats. */
+static const char TABLE_MARK[] = "=== Profile (";
+static const char REFORMAT[] = "Reformatting CopyNode";
+
 /* ---- the profile file ---- */
 
-/* Byte offset of element `idx` of the top-level JSON array in `text` (0 if not found). */
+/* Byte offset of element `idx` of the top-level JSON array in `text` (0 if not found):
+ * the first character of the idx-th value after the '[' or a ',' at depth 1. */
 static size_t element_offset(const char *text, size_t idx)
 {
     size_t n = 0;
-    int depth = 0, in_str = 0;
+    int depth = 0, in_str = 0, expect = 0;
     for (size_t i = 0; text[i]; i++) {
         char c = text[i];
         if (in_str) {
@@ -34,14 +40,19 @@ static size_t element_offset(const char *text, size_t idx)
                 in_str = 0;
             continue;
         }
+        if (depth == 1 && expect && !strchr(" \t\r\n,]", c)) {
+            if (n++ == idx)
+                return i;
+            expect = 0;
+        }
         if (c == '"')
             in_str = 1;
         else if (c == '[' || c == '{')
-            depth++;
+            expect = ++depth == 1;
         else if (c == ']' || c == '}')
             depth--;
-        if (depth == 2 && c == '{' && n++ == idx)
-            return i;
+        else if (c == ',' && depth == 1)
+            expect = 1;
     }
     return 0;
 }
@@ -170,14 +181,14 @@ static const char *skip_prefix(const char *q, const char *eol)
  * those the header names before "Layer"; the time is the one whose header starts "Avg". */
 static int load_table(const char *path, const char *text, profile_t *p, diag_t *d)
 {
-    const char *start = strstr(text, "=== Profile (");
+    const char *start = strstr(text, TABLE_MARK);
     const char *s;
     int line = 1, ncols = 0, avg = -1, header = 0, cap = 0;
 
     for (s = text; s < start; s++)
         line += *s == '\n';
     {
-        long long n = strtoll(start + 13, NULL, 10);
+        long long n = strtoll(start + sizeof TABLE_MARK - 1, NULL, 10);
         p->iterations = n > 0 ? n : 0;
     }
     s = strchr(start, '\n');
@@ -269,7 +280,7 @@ int profile_load(const char *path, profile_t *p, diag_t *d)
         return diag_error(d, path, 0, 0, "the profile is empty (expected trtexec "
                           "--exportProfile JSON or the table of --dumpProfile)");
     }
-    if (strstr(text, "=== Profile (") != NULL) {
+    if (strstr(text, TABLE_MARK) != NULL) {
         rc = load_table(path, text, p, d);
         free(text);
     } else {
@@ -575,7 +586,7 @@ static void match_layer(const profile_t *p, int li, int *parent)
     int nodes = 0;
 
     /* TensorRT's reformat layers name the layer they feed; they are the engine's own. */
-    if (strncmp(name, "Reformatting CopyNode", 21) == 0)
+    if (strncmp(name, REFORMAT, sizeof REFORMAT - 1) == 0)
         return;
     /* ONNX node names: tokens that start with '/' after a delimiter. */
     for (size_t i = 0; i < len; i++) {
@@ -601,9 +612,6 @@ static void match_layer(const profile_t *p, int li, int *parent)
             size_t n = e ? (size_t)(e - s) : strlen(s);
             int k;
             profile_node_path(s, n, path, sizeof path);
-            for (char *c = path; *c; c++)
-                if (*c == '/')
-                    *c = '.';
             if ((k = best_kernel(p, path)) >= 0)
                 unite(parent, li, p->nlayers + k);
             if (!e)
@@ -753,33 +761,34 @@ static void print_largest(FILE *out, const profile_t *p)
 /* Matched groups totalled by the kind of their first kernel's first op. */
 static void print_kinds(FILE *out, const profile_t *p)
 {
-    const char *kinds[32];
-    double meas[32], pred[32];
-    int nk = 0, groups[32];
+    struct kind_sum {
+        const char *kind;
+        int groups;
+        double meas, pred;
+    } *v = calloc((size_t)p->ngroups + 1, sizeof *v);
+    int nk = 0;
+    if (v == NULL)
+        return;
     for (int g = 0; g < p->ngroups; g++) {
         const char *k = p->kernels[p->groups[g].first_kernel].kind;
         int i;
-        for (i = 0; i < nk && strcmp(kinds[i], k) != 0; i++)
+        for (i = 0; i < nk && strcmp(v[i].kind, k) != 0; i++)
             ;
-        if (i == nk) {
-            if (nk == 32)
-                continue;
-            kinds[nk] = k;
-            meas[nk] = pred[nk] = 0;
-            groups[nk++] = 0;
-        }
-        meas[i] += p->groups[g].measured_ms;
-        pred[i] += p->groups[g].predicted_ms;
-        groups[i]++;
+        if (i == nk)
+            v[nk++].kind = k;
+        v[i].meas += p->groups[g].measured_ms;
+        v[i].pred += p->groups[g].predicted_ms;
+        v[i].groups++;
     }
-    if (nk == 0)
-        return;
-    fprintf(out, "\nby kind of op (matched groups):\n");
-    fprintf(out, "  %-16s %6s %12s %13s %8s\n", "kind", "groups", "measured ms", "predicted ms",
-            "error");
+    if (nk > 0) {
+        fprintf(out, "\nby kind of op (matched groups):\n");
+        fprintf(out, "  %-16s %6s %12s %13s %8s\n", "kind", "groups", "measured ms",
+                "predicted ms", "error");
+    }
     for (int i = 0; i < nk; i++)
-        fprintf(out, "  %-16s %6d %12.4f %13.4f %+7.1f%%\n", kinds[i], groups[i], meas[i],
-                pred[i], err_pct(pred[i], meas[i]));
+        fprintf(out, "  %-16s %6d %12.4f %13.4f %+7.1f%%\n", v[i].kind, v[i].groups, v[i].meas,
+                v[i].pred, err_pct(v[i].pred, v[i].meas));
+    free(v);
 }
 
 void profile_print(FILE *out, const profile_t *p, const char *trace_path, const char *sku,

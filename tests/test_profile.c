@@ -232,6 +232,9 @@ static const struct bad {
     {"[{\"name\": \"{x}\", \"averageMs\": 1},\n {\"name\": 3, \"averageMs\": 1}]", 2, 2,
      "not a string"},
     {"[{\"name\": \"a\", \"averageMs\": -1}]", 0, 0, "milliseconds"},
+    /* Elements that are not objects are counted too: the number, then the array. */
+    {"[1,\n {\"name\": \"a\", \"averageMs\": 1}]", 1, 2, "not an object"},
+    {"[{\"name\": \"a\", \"averageMs\": 1},\n  [2]]", 2, 3, "not an object"},
     {"{\"name\": \"a\"}", 1, 1, "expected a JSON array"},
     {"[{\"count\": 3}]", 1, 1, "no layers"},
     {"[{\"name\": \"a\", \"averageMs\": 1},", 1, 0, "not JSON"},
