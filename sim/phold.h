@@ -40,9 +40,4 @@ void phold_defaults(phold_params_t *p);
 /* Run once. 0 on success, -1 on allocation failure. */
 int phold_run(const phold_params_t *p, phold_result_t *r);
 
-/* `orinsim bench phold [options]`: argv may start at "phold" or just after it. Prints the
- * results to stdout and returns a process exit code (EXIT_OK, or EXIT_BAD_INPUT with a
- * message on stderr for bad arguments). */
-int phold_cli(int argc, char **argv);
-
 #endif

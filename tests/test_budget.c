@@ -1,5 +1,5 @@
 /*
- * Tests of metrics and budgets (soc/metric.c, soc/budget.c).
+ * Tests of metrics and budgets (soc/trace/metric.c, soc/trace/budget.c).
  *
  * Metrics are read from JSON reports; the reports here are small hand-written objects
  * with the shape of docs/report.md, so each expected value is the number written in
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "soc/budget.h"
-#include "soc/metric.h"
-#include "soc/trace.h"
+#include "soc/trace/budget.h"
+#include "soc/trace/metric.h"
+#include "soc/trace/trace.h"
 
 static const char REPORT[] =
     "{\"report_version\": 1, \"throughput_fps\": 30.0,"

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "soc/check.h"
-#include "soc/trace.h"
+#include "soc/measure/check.h"
+#include "soc/trace/trace.h"
 
 #define SYNTHETIC ORINSIM_SOURCE_DIR "/tests/data/check/synthetic-sm90.yaml"
 

@@ -1,5 +1,5 @@
 /*
- * Tests of `orinsim diff` (soc/diff.c) on small hand-written reports.
+ * Tests of `orinsim diff` (soc/report/diff.c) on small hand-written reports.
  *
  * Changes are relative to the base: a p99 going from 10 ms to 11 ms is +10%, past a 5%
  * threshold and within a 20% one. Latency up and throughput down are regressions; the
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "soc/diff.h"
+#include "soc/report/diff.h"
 
 /* A report with the given p99 (ms), fps and DRAM average (GB/s); `extra` adds fields. */
 static json_object *report(int version, double p99, double fps, double gbps, const char *extra)

@@ -18,7 +18,7 @@
 #include "models/dla.h"
 #include "models/dram.h"
 #include "sim/sim.h"
-#include "soc/sku.h"
+#include "soc/sku/sku.h"
 
 /* 256/8 x 2 x 3.2 GHz = 204.8 GB/s, far above one DLA's 64 GB/s port. */
 static const dram_spec_t WIDE_BUS = {256, 3200e6, 1.0, 0};

@@ -1,5 +1,5 @@
 /*
- * Tests of the JUnit XML writer (soc/junit.c).
+ * Tests of the JUnit XML writer (soc/report/junit.c).
  *
  * Escaping is specified by XML 1.0: the markup characters become entities; tab, newline
  * and carriage return become character references so that attribute values keep them;
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "soc/junit.h"
+#include "soc/report/junit.h"
 
 #define FFFD "\xEF\xBF\xBD"
 

@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include "models/power.h"
-#include "soc/power_run.h"
-#include "soc/replay.h"
-#include "soc/sku.h"
-#include "soc/sweep.h"
-#include "soc/trace.h"
+#include "soc/run/power_run.h"
+#include "soc/run/replay.h"
+#include "soc/sku/sku.h"
+#include "soc/report/sweep.h"
+#include "soc/trace/trace.h"
 
 #define SRC ORINSIM_SOURCE_DIR
 

@@ -1,5 +1,5 @@
 /*
- * Tests of `orinsim profile` (soc/profile.c): TensorRT layer names to module paths, op
+ * Tests of `orinsim profile` (soc/measure/profile.c): TensorRT layer names to module paths, op
  * names to the names PyTorch's ONNX exporter gives each call, the grouping of layers and
  * kernels, and the profile file's errors.
  */
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "soc/profile.h"
-#include "soc/replay.h"
+#include "soc/measure/profile.h"
+#include "soc/run/replay.h"
 
 static void path_is(const char *node, const char *want)
 {

@@ -21,7 +21,7 @@
 #include "models/pva.h"
 #include "sim/sim.h"
 #include "fixtures.h"
-#include "soc/sku.h"
+#include "soc/sku/sku.h"
 
 static pva_spec_t agx_pva(void)
 {

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "soc/replay.h"
-#include "soc/report.h"
-#include "soc/sku.h"
-#include "soc/trace.h"
+#include "soc/run/replay.h"
+#include "soc/report/report.h"
+#include "soc/sku/sku.h"
+#include "soc/trace/trace.h"
 
 #define SRC ORINSIM_SOURCE_DIR
 

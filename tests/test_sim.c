@@ -12,6 +12,7 @@
 #include "sim/diag.h"
 #include "sim/phold.h"
 #include "sim/sim.h"
+#include "soc/cli/commands.h"
 
 /* ---- a log of handled events ---- */
 
@@ -413,15 +414,15 @@ START_TEST(test_phold_cli_arguments)
     char *bad3[] = {"--remote", "1.5"};
     char *bad4[] = {"phold", "--frobnicate"};
     char *bad5[] = {"phold", "--count"};                 /* missing value */
-    ck_assert_int_eq(phold_cli(3, bad1), EXIT_BAD_INPUT);
-    ck_assert_int_eq(phold_cli(3, bad2), EXIT_BAD_INPUT);
-    ck_assert_int_eq(phold_cli(2, bad3), EXIT_BAD_INPUT);
-    ck_assert_int_eq(phold_cli(2, bad4), EXIT_BAD_INPUT);
-    ck_assert_int_eq(phold_cli(2, bad5), EXIT_BAD_INPUT);
+    ck_assert_int_eq(bench_phold_cli(3, bad1), EXIT_BAD_INPUT);
+    ck_assert_int_eq(bench_phold_cli(3, bad2), EXIT_BAD_INPUT);
+    ck_assert_int_eq(bench_phold_cli(2, bad3), EXIT_BAD_INPUT);
+    ck_assert_int_eq(bench_phold_cli(2, bad4), EXIT_BAD_INPUT);
+    ck_assert_int_eq(bench_phold_cli(2, bad5), EXIT_BAD_INPUT);
     char *good[] = {"phold", "--lps", "4", "--events-per-lp=2", "--lookahead", "0.5ns",
                     "--mean", "2 ns", "--remote", "0.5", "--count", "1e4", "--seed", "7",
                     "--repeat", "2", "--json"};
-    ck_assert_int_eq(phold_cli(17, good), EXIT_OK);
+    ck_assert_int_eq(bench_phold_cli(17, good), EXIT_OK);
 }
 END_TEST
 

@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #include "fixtures.h"
-#include "soc/sku.h"
+#include "soc/sku/sku.h"
+#include "soc/cli/commands.h"
 
 static void setup(void)
 {

@@ -1,5 +1,5 @@
 /*
- * Tests of the trace format v1 parser (soc/trace.c, docs/trace-format.md).
+ * Tests of the trace format v1 parser (soc/trace/trace.c, docs/trace-format.md).
  *
  * The valid cases check the parsed structure field by field against the YAML they came
  * from; the error cases check that each bad input gives exactly one diagnostic at the
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "soc/trace.h"
+#include "soc/trace/trace.h"
 
 #define DATA ORINSIM_SOURCE_DIR "/tests/data/traces/"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "soc/trace.h"
+#include "soc/trace/trace.h"
 
 static int parse(const char *yaml, trace_t *t, diag_t *d)
 {

@@ -19,10 +19,10 @@
 #include "fixtures.h"
 #include "models/dla.h"
 #include "models/kernels.h"
-#include "soc/lower.h"
-#include "soc/sku.h"
-#include "soc/trace.h"
-#include "soc/validate.h"
+#include "soc/run/lower.h"
+#include "soc/sku/sku.h"
+#include "soc/trace/trace.h"
+#include "soc/measure/validate.h"
 
 #define SRC ORINSIM_SOURCE_DIR
 

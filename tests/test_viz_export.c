@@ -15,10 +15,10 @@
 
 #include <json-c/json.h>
 
-#include "soc/replay.h"
-#include "soc/sku.h"
-#include "soc/timeline.h"
-#include "soc/trace.h"
+#include "soc/run/replay.h"
+#include "soc/sku/sku.h"
+#include "soc/run/timeline.h"
+#include "soc/trace/trace.h"
 #include "viz/export.h"
 
 #define SRC ORINSIM_SOURCE_DIR

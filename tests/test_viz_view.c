@@ -23,10 +23,10 @@ int main(void)
 }
 #else
 
-#include "soc/replay.h"
-#include "soc/sku.h"
-#include "soc/timeline.h"
-#include "soc/trace.h"
+#include "soc/run/replay.h"
+#include "soc/sku/sku.h"
+#include "soc/run/timeline.h"
+#include "soc/trace/trace.h"
 #include "viz/bench.h"
 #include "viz/canvas.h"
 #include "viz/draw.h"

@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "soc/ydoc.h"
-#include "soc/zoo.h"
+#include "soc/io/ydoc.h"
+#include "soc/zoo/zoo.h"
 
 /* ---------------------------------------------------------------- helpers */
 

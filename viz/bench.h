@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "soc/timeline.h"
+#include "soc/run/timeline.h"
 #include "viz/font.h"
 
 /* A synthetic timeline of about `slices` slices (deterministic). NULL out of memory. */

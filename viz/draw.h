@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #include "sim/diag.h"
-#include "soc/timeline.h"
+#include "soc/run/timeline.h"
 #include "viz/canvas.h"
 #include "viz/font.h"
 #include "viz/index.h"

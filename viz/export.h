@@ -26,7 +26,7 @@
 #include <stdio.h>
 
 #include "sim/diag.h"
-#include "soc/timeline.h"
+#include "soc/run/timeline.h"
 
 enum { VIZ_PID_COUNTERS = TL_GROUP_COUNT + 1, VIZ_PID_FRAMES = TL_GROUP_COUNT + 2 };
 

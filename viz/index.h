@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "sim/diag.h"
-#include "soc/timeline.h"
+#include "soc/run/timeline.h"
 
 typedef struct viz_lane_index {
     size_t *slice;            /* indices into timeline_t.slices, by start */

@@ -20,11 +20,11 @@
 #include <SDL_ttf.h>
 
 #include "sim/diag.h"
-#include "soc/replay.h"
-#include "soc/sku.h"
-#include "soc/timeline.h"
-#include "soc/trace.h"
-#include "soc/units.h"
+#include "soc/run/replay.h"
+#include "soc/sku/sku.h"
+#include "soc/run/timeline.h"
+#include "soc/trace/trace.h"
+#include "soc/io/units.h"
 #include "viz/bench.h"
 #include "viz/canvas.h"
 #include "viz/draw.h"

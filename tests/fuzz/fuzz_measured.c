@@ -1,6 +1,6 @@
 /*
  * fuzz_measured: libFuzzer target for measurement files, the input of `orinsim compare`
- * (soc/check_file.c).
+ * (soc/measure/check_file.c).
  *
  * Each input is parsed as a measurement file; one that parses is then taken through what
  * `compare` does with it: the measured device is described as a SKU, every row is
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "soc/check.h"
+#include "soc/measure/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

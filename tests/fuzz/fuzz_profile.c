@@ -1,6 +1,6 @@
 /*
  * fuzz_profile: libFuzzer target for TensorRT layer profiles, the input of `orinsim
- * profile` (soc/profile.c).
+ * profile` (soc/measure/profile.c).
  *
  * Each input is written to a file and read as a profile (json-c, then the layer fields
  * and, for an error, the scanner that finds the bad element's line). One that loads is
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fuzz_file.h"
-#include "soc/profile.h"
+#include "soc/measure/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_registry: libFuzzer target for the validation registry loader (soc/validate.c),
+ * fuzz_registry: libFuzzer target for the validation registry loader (soc/measure/validate.c),
  * which `orinsim validate --registry FILE` reads.
  *
  * The loader reads a file, so each input is written under $TMPDIR and loaded; a registry
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "fuzz_file.h"
-#include "soc/validate.h"
+#include "soc/measure/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_sku: libFuzzer target for the SKU config loader (soc/sku.c, soc/sku_power.c).
+ * fuzz_sku: libFuzzer target for the SKU config loader (soc/sku/sku.c, soc/sku/sku_power.c).
  *
  * The loader reads files (a SKU may `inherits:` a shipped one by name), so each input is
  * written to a file under $TMPDIR and loaded; every mode of a SKU that loads is then
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "fuzz_file.h"
-#include "soc/sku.h"
+#include "soc/sku/sku.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

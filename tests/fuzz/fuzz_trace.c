@@ -1,5 +1,5 @@
 /*
- * fuzz_trace: libFuzzer target for the trace parser (soc/trace.c).
+ * fuzz_trace: libFuzzer target for the trace parser (soc/trace/trace.c).
  *
  * Every input must end in a clean error or a trace that frees cleanly; AddressSanitizer
  * and UBSan (enabled by -DORINSIM_FUZZ=ON) catch the rest. A successful parse is also
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "soc/trace.h"
+#include "soc/trace/trace.h"
 
 static void check(const trace_t *t)
 {

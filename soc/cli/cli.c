@@ -1,0 +1,509 @@
+/*
+ * cli: the `orinsim` command line.
+ *
+ *   orinsim [run] [--sku NAME[:MODE],...|FILE] [--mode NAME] [--frames N]
+ *                 [--budget 'METRIC<=LIMIT']... [--json FILE|-] [--junit FILE]
+ *                 [--threads N] [--reproducible] [--quiet] trace.yaml...
+ *   orinsim diff BASE.json NEW.json [--threshold 5%]
+ *   orinsim view [options] trace.yaml           (viz/view.h)
+ *   orinsim skus
+ *   orinsim sku NAME|FILE [--mode NAME]
+ *   orinsim bench phold [options]
+ *   orinsim validate [--json] [--case ID]
+ *
+ * Exit codes (sim/diag.h): 0 success, 2 bad input or usage, 1 internal failure, 3 a
+ * budget failed (run) or a regression past the threshold (diff). Several traces or
+ * modules make a batch (soc/report/batch.c): every (trace, module) pair runs in parallel and
+ * the output keeps the order given, trace by trace, module by module.
+ * Every bad-input message is one line, "file:line:column: error: ..." when it has a
+ * place in a file.
+ */
+#include "soc/cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/diag.h"
+#include "soc/cli/commands.h"
+#include "soc/report/batch.h"
+#include "soc/trace/budget.h"
+#include "soc/measure/check.h"
+#include "soc/report/diff.h"
+#include "soc/report/junit.h"
+#include "soc/run/power_run.h"
+#include "soc/measure/profile.h"
+#include "soc/run/replay.h"
+#include "soc/report/report.h"
+#include "soc/sku/sku.h"
+#include "soc/report/sweep.h"
+#include "soc/run/timeline.h"
+#include "soc/trace/trace.h"
+#include "soc/measure/validate.h"
+#include "soc/zoo/zoo.h"
+#include "viz/export.h"
+#include "viz/view.h"
+
+#define DEFAULT_SKU "agx64"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: orinsim [run] [options] TRACE.yaml   (- reads the trace from standard input)\n"
+            "       orinsim skus\n"
+            "       orinsim sku NAME|FILE [--mode MODE]\n"
+            "       orinsim bench phold [--help]\n"
+            "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
+            "       orinsim validate [--json] [--case ID]   (against published results)\n"
+            "       orinsim view [--help] [options] TRACE.yaml   (timeline viewer)\n"
+            "       orinsim check [--help] TRACE.yaml   (run the ops on this machine's GPU)\n"
+            "       orinsim compare MEASURED.yaml   (model against recorded measurements)\n"
+            "       orinsim profile PROFILE.json TRACE.yaml   (model against a TensorRT layer profile)\n"
+            "       orinsim sweep --sku A,B --mode all TRACE.yaml   (modes by energy per frame)\n"
+            "       orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
+            "\n"
+            "run options:\n"
+            "  --sku NAME[:MODE],...|FILE  module(s) to simulate (default " DEFAULT_SKU "; see\n"
+            "                    `orinsim skus`); several modules or traces run as a batch\n"
+            "  --mode MODE       nvpmodel power mode (default: the module's default mode)\n"
+            "  --frames N        override the trace's frame count\n"
+            "  --budget 'METRIC<=LIMIT'  also >=, <, >; repeatable (docs/ci.md)\n"
+            "  --json FILE|-     write the JSON report to FILE, or to stdout with -\n"
+            "  --junit FILE      write a JUnit XML report (one test case per budget and run)\n"
+            "  --threads N       runs of a batch in parallel (default: OpenMP's default)\n"
+            "  --reproducible    leave wall-clock figures out of the reports\n"
+            "  --quiet           no text report (a batch still prints its summary)\n"
+            "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run)\n"
+            "  --help, --version\n"
+            "\n"
+            "orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
+            "                    compare two JSON reports; exit 3 on a regression\n"
+            "\n"
+            "exit codes: 0 success, 1 internal error, 2 bad input or usage,\n"
+            "            3 a budget failed (run) or a regression (diff), 4 thermal shutdown,\n"
+            "            5 feature not in this build or environment, 6 no CUDA device,\n"
+            "            7 nothing could be measured\n");
+    power_cli_usage(out);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    return diag_usage("see `orinsim --help`", fmt, arg);
+}
+
+/* Fetch the value of an option that takes one. */
+static const char *opt_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static int cmd_skus(int argc, char **argv)
+{
+    if (argc > 1)
+        return bad_usage("unexpected argument '%s' to `orinsim skus`", argv[1]);
+    sku_print_list(stdout);
+    return EXIT_OK;
+}
+
+static int cmd_sku(int argc, char **argv)
+{
+    const char *name = NULL, *mode = NULL;
+    sku_t *sku;
+    soc_config_t cfg;
+    int rc;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--mode") == 0) {
+            if ((mode = opt_value(argc, argv, &i)) == NULL)
+                return bad_usage("%s needs a value", "--mode");
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return bad_usage("unknown option '%s'", argv[i]);
+        } else if (name == NULL) {
+            name = argv[i];
+        } else {
+            return bad_usage("unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (name == NULL)
+        return bad_usage("%s", "`orinsim sku` needs a module name (see `orinsim skus`)");
+    sku = calloc(1, sizeof *sku);
+    if (sku == NULL)
+        return EXIT_INTERNAL;
+    rc = cli_load_config(name, mode, sku, &cfg);
+    if (rc == EXIT_OK)
+        sku_print(stdout, &cfg);
+    free(sku);
+    return rc;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "phold") != 0)
+        return bad_usage("%s", "`orinsim bench` needs a benchmark name: phold");
+    return bench_phold_cli(argc - 1, argv + 1);
+}
+
+/* `orinsim zoo list | NAME [options]`: write a model-zoo trace (soc/zoo/zoo.h). */
+static int cmd_zoo(int argc, char **argv)
+{
+    return zoo_cli(argc, argv);
+}
+
+/* `orinsim validate [--json] [--case ID]`: the validation table (soc/measure/validate.h). */
+static int cmd_validate(int argc, char **argv)
+{
+    return validate_cli(argc, argv);
+}
+
+/* ---- run: one trace on one module, or a batch of (trace, module) pairs ---- */
+
+enum { MAX_SKUS = 64, MAX_TRACES = 4096 };
+
+/* The worse of two exit codes: internal error, then bad input, then a failed budget. */
+static int exit_rank(int code)
+{
+    return code == EXIT_INTERNAL ? 3 : code == EXIT_BAD_INPUT ? 2 : code == EXIT_BUDGET ? 1 : 0;
+}
+
+static int worse(int a, int b)
+{
+    return exit_rank(b) > exit_rank(a) ? b : a;
+}
+
+static int write_file(const char *path, const char *what, const batch_run_t *runs, int n,
+                      int (*write)(FILE *, const batch_run_t *, int))
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    int rc;
+    if (f == NULL) {
+        fprintf(stderr, "%s: error: cannot write the %s\n", path, what);
+        return EXIT_BAD_INPUT;
+    }
+    rc = write(f, runs, n);
+    if (f != stdout && fclose(f) != 0)
+        rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "%s: error: writing the %s failed\n", path, what);
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+/* Add the comma-separated entries of a --sku value ("agx32,nano8:15W"). */
+static int add_skus(const char *v, char (*specs)[SKU_NAME_LEN + 512], int *n)
+{
+    const char *p = v;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        if (l == 0)
+            return bad_usage("--sku '%s' has an empty entry (expected NAME[:MODE],...)", v);
+        if (*n == MAX_SKUS)
+            return bad_usage("too many modules (at most 64), at '%s'", p);
+        if (l >= sizeof specs[0])
+            return bad_usage("--sku entry too long in '%s'", v);
+        memcpy(specs[*n], p, l);
+        specs[(*n)++][l] = '\0';
+        if (comma == NULL)
+            return EXIT_OK;
+        p = comma + 1;
+    }
+}
+
+/* Print what a run leaves for stderr: its error, or its failing budgets when the text
+ * report (which lists them) is not shown. */
+static void run_messages(const batch_run_t *r, int text_shown)
+{
+    int header = 0;
+    if (r->report == NULL) {
+        diag_print(&r->diag);
+        return;
+    }
+    for (int i = 0; i < r->nbudgets; i++) {
+        const batch_budget_t *b = &r->budgets[i];
+        if (b->status == BUDGET_PASS || (text_shown && b->status == BUDGET_FAIL))
+            continue;
+        if (!header)
+            fprintf(stderr, "%s on %s %s: budgets\n", batch_trace_label(r->trace),
+                    r->cfg->sku->name, r->cfg->mode->name);
+        header = 1;
+        budget_print(stderr, &b->budget, b->status, b->value);
+    }
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    char (*specs)[SKU_NAME_LEN + 512] = NULL;
+    const char *mode = NULL, *json = NULL, *junit = NULL;
+    const char **paths = NULL;
+    int nspecs = 0, npaths = 0, quiet = 0, rc = EXIT_OK, nruns = 0, text_shown;
+    batch_options_t bo = {0};
+    budget_list_t budgets = {0};
+    sku_t **skus = NULL;
+    soc_config_t *cfgs = NULL;
+    trace_t *traces = NULL;
+    batch_run_t *runs = NULL;
+    diag_t d;
+    power_options_t pw;
+    const char *timeline = NULL;
+    int prc;
+
+    power_options_init(&pw);
+    paths = calloc((size_t)argc + 1, sizeof *paths);
+    specs = calloc(MAX_SKUS, sizeof *specs);
+    if (paths == NULL || specs == NULL) {
+        free(paths);
+        free(specs);
+        return EXIT_INTERNAL;
+    }
+    for (int i = 0; i < argc && rc == EXIT_OK; i++) {
+        const char *a = argv[i];
+        if ((prc = power_cli_option(&pw, argc, argv, &i)) != 0) {
+            if (prc < 0)
+                rc = EXIT_BAD_INPUT;
+        } else if (strcmp(a, "--timeline") == 0) {
+            if ((timeline = opt_value(argc, argv, &i)) == NULL)
+                rc = bad_usage("%s needs a value (a file name)", a);
+        } else if (strcmp(a, "--sku") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            rc = v ? add_skus(v, specs, &nspecs) : bad_usage("%s needs a value", a);
+        } else if (strcmp(a, "--mode") == 0) {
+            if ((mode = opt_value(argc, argv, &i)) == NULL)
+                rc = bad_usage("%s needs a value", a);
+        } else if (strcmp(a, "--json") == 0 || strcmp(a, "--junit") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            if (v == NULL)
+                rc = bad_usage("%s needs a value (a file name, or - for stdout)", a);
+            else if (a[3] == 's')
+                json = v;
+            else
+                junit = v;
+        } else if (strcmp(a, "--budget") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            diag_clear(&d);
+            if (v == NULL) {
+                rc = bad_usage("%s needs a value, for example 'frame_latency.p99<=33ms'", a);
+            } else if (budget_parse_arg(v, &budgets, &d) != 0) {
+                fprintf(stderr, "orinsim: error: %s (see docs/ci.md)\n", d.msg);
+                rc = EXIT_BAD_INPUT;
+            }
+        } else if (strcmp(a, "--frames") == 0 || strcmp(a, "--threads") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            long long max = a[2] == 'f' ? TRACE_MAX_FRAMES : 1024, n;
+            char *end;
+            if (v == NULL) {
+                rc = bad_usage("%s needs a value", a);
+                continue;
+            }
+            n = strtoll(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 1 || n > max) {
+                fprintf(stderr, "orinsim: error: %s expects a whole number from 1 to %lld, got "
+                                "'%s' (see `orinsim --help`)\n", a, max, v);
+                rc = EXIT_BAD_INPUT;
+            } else if (a[2] == 'f') {
+                bo.replay.frames = n;
+            } else {
+                bo.threads = (int)n;
+            }
+        } else if (strcmp(a, "--reproducible") == 0) {
+            bo.report.reproducible = 1;
+        } else if (strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            rc = bad_usage("unknown option '%s'", a);
+        } else if (npaths == MAX_TRACES) {
+            rc = bad_usage("too many traces (at most 4096), at '%s'", a);
+        } else {
+            paths[npaths++] = a;
+        }
+    }
+    if (rc == EXIT_OK && npaths == 0)
+        rc = bad_usage("%s", "no trace given");
+    if (rc == EXIT_OK && json && junit && strcmp(json, "-") == 0 && strcmp(junit, "-") == 0)
+        rc = bad_usage("%s", "--json - and --junit - cannot both write to stdout");
+    if (rc == EXIT_OK && nspecs == 0)
+        rc = add_skus(DEFAULT_SKU, specs, &nspecs);
+    if (rc == EXIT_OK && timeline && (npaths > 1 || nspecs > 1))
+        rc = bad_usage("%s", "--timeline records one run: give one trace and one module");
+
+    /* Load every module and trace first, on one thread: bad input stops the batch before
+     * any run, with one message. */
+    if (rc == EXIT_OK) {
+        skus = calloc((size_t)nspecs, sizeof *skus);
+        cfgs = calloc((size_t)nspecs, sizeof *cfgs);
+        traces = calloc((size_t)npaths, sizeof *traces);
+        runs = calloc((size_t)nspecs * (size_t)npaths, sizeof *runs);
+        if (skus == NULL || cfgs == NULL || traces == NULL || runs == NULL)
+            rc = EXIT_INTERNAL;
+    }
+    for (int j = 0; j < nspecs && rc == EXIT_OK; j++) {
+        char *colon = strrchr(specs[j], ':');
+        const char *m = mode;
+        if (colon && !strchr(colon, '/')) {
+            *colon = '\0';
+            m = colon + 1;
+        }
+        skus[j] = calloc(1, sizeof *skus[j]);
+        rc = skus[j] ? cli_load_config(specs[j], m, skus[j], &cfgs[j]) : EXIT_INTERNAL;
+    }
+    for (int i = 0; i < npaths && rc == EXIT_OK; i++) {
+        diag_clear(&d);
+        if (trace_load(paths[i], &traces[i], &d) != 0 ||
+            budget_check_trace(&budgets, &traces[i], &d) != 0) {
+            diag_print(&d);
+            rc = EXIT_BAD_INPUT;
+        }
+    }
+
+    /* Budgets on power or energy turn the power model on. */
+    for (int k = 0; k < budgets.n; k++)
+        if (metric_needs_power(&budgets.v[k].metric))
+            pw.enabled = 1;
+    for (int i = 0; i < npaths && rc == EXIT_OK; i++)
+        for (int k = 0; k < traces[i].budgets.n; k++)
+            if (metric_needs_power(&traces[i].budgets.v[k].metric))
+                pw.enabled = 1;
+    if (rc == EXIT_OK && timeline && (bo.replay.timeline = timeline_new()) == NULL)
+        rc = EXIT_INTERNAL;
+
+    if (rc == EXIT_OK) {
+        for (int i = 0; i < npaths; i++)
+            for (int j = 0; j < nspecs; j++)
+                runs[nruns++] = (batch_run_t){.trace = &traces[i], .cfg = &cfgs[j]};
+        text_shown = !quiet && !(json && strcmp(json, "-") == 0);
+        bo.text = text_shown;
+        bo.budgets = &budgets;
+        bo.power = &pw;
+        batch_run(runs, nruns, &bo);
+
+        /* Everything is printed here, in the order the runs were given. */
+        for (int k = 0, printed = 0; k < nruns; k++) {
+            if (text_shown && runs[k].text)
+                printf("%s%s", printed++ ? "\n" : "", runs[k].text);
+            run_messages(&runs[k], text_shown);
+        }
+        if (nruns > 1 && !(json && strcmp(json, "-") == 0)) {
+            if (text_shown)
+                putchar('\n');
+            batch_summary(stdout, runs, nruns);
+        }
+        fflush(stdout);
+        rc = batch_exit_code(runs, nruns);
+        if (json)
+            rc = worse(rc, write_file(json, "JSON report", runs, nruns, batch_write_json));
+        if (junit)
+            rc = worse(rc, write_file(junit, "JUnit report", runs, nruns, junit_write));
+        if (timeline && runs[0].rc == EXIT_OK) {
+            diag_clear(&d);
+            if (viz_export_chrome_path(timeline, bo.replay.timeline,
+                                       batch_trace_label(runs[0].trace), &d) != 0) {
+                diag_print(&d);
+                rc = worse(rc, strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT);
+            }
+        }
+    }
+    timeline_free(bo.replay.timeline);
+
+    for (int k = 0; k < nruns; k++)
+        batch_run_free(&runs[k]);
+    for (int i = 0; traces && i < npaths; i++)
+        trace_free(&traces[i]);
+    for (int j = 0; skus && j < nspecs; j++)
+        free(skus[j]);
+    free(runs);
+    free(traces);
+    free(cfgs);
+    free(skus);
+    free(paths);
+    free(specs);
+    budget_list_free(&budgets);
+    return rc;
+}
+
+/* ---- diff: compare two JSON reports ---- */
+
+static int cmd_diff(int argc, char **argv)
+{
+    const char *files[2] = {NULL, NULL};
+    double threshold = DIFF_DEFAULT_THRESHOLD_PCT;
+    json_object *base = NULL, *cur = NULL;
+    int nfiles = 0, n;
+    diag_t d;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--threshold") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            char why[256];
+            if (v == NULL)
+                return bad_usage("%s needs a value, for example 5%%", a);
+            if (metric_parse_limit(METRIC_PERCENT, v, &threshold, why, sizeof why) != 0) {
+                fprintf(stderr, "orinsim: error: --threshold: %s\n", why);
+                return EXIT_BAD_INPUT;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return bad_usage("unknown option '%s' to `orinsim diff`", a);
+        } else if (nfiles == 2) {
+            return bad_usage("unexpected argument '%s' (`orinsim diff BASE.json NEW.json`)", a);
+        } else {
+            files[nfiles++] = a;
+        }
+    }
+    if (nfiles != 2)
+        return bad_usage("%s", "`orinsim diff` needs two reports: BASE.json NEW.json");
+    diag_clear(&d);
+    if (diff_load(files[0], &base, &d) != 0 || diff_load(files[1], &cur, &d) != 0 ||
+        (n = diff_reports(stdout, base, files[0], cur, files[1], threshold, &d)) < 0) {
+        diag_print(&d);
+        n = -1;
+    }
+    if (base)
+        json_object_put(base);
+    if (cur)
+        json_object_put(cur);
+    return n < 0 ? EXIT_BAD_INPUT : n > 0 ? EXIT_BUDGET : EXIT_OK;
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("orinsim %s\n", ORINSIM_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "skus") == 0)
+        return cmd_skus(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sku") == 0)
+        return cmd_sku(argc - 1, argv + 1);
+    if (strcmp(argv[1], "bench") == 0)
+        return cmd_bench(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
+    if (strcmp(argv[1], "zoo") == 0)
+        return cmd_zoo(argc - 1, argv + 1);
+    if (strcmp(argv[1], "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(argv[1], "view") == 0)
+        return viz_view_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") == 0)
+        return check_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return check_compare_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sweep") == 0)
+        return sweep_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "profile") == 0)
+        return profile_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    return cmd_run(argc - 1, argv + 1);
+}

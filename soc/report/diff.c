@@ -1,0 +1,262 @@
+/*
+ * diff: metric-by-metric comparison of two JSON reports. See diff.h.
+ *
+ * The metrics and their sense (is higher better?) come from the table of soc/trace/metric.c,
+ * the same one budgets use, so `diff` and `--budget` always agree on what a metric is.
+ * Metrics with a placeholder (tasks.<task>..., engines.<engine>...) are expanded with
+ * the keys of both reports: the base's in its order, then those only the new one has.
+ *
+ * The change is relative to the base: (new - base) / |base|. A base of 0 makes any
+ * change infinite, which is past every threshold.
+ */
+#include "soc/report/diff.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soc/io/jsonfile.h"
+#include "soc/trace/metric.h"
+
+enum { DIFF_MAX_FILE = 256 << 20 };
+
+/* ---- loading ---- */
+
+static int version_of(json_object *o)
+{
+    json_object *v;
+    if (!json_object_is_type(o, json_type_object) ||
+        !json_object_object_get_ex(o, "report_version", &v) ||
+        !json_object_is_type(v, json_type_int))
+        return -1;
+    return json_object_get_int(v);
+}
+
+int diff_report_version(json_object *report)
+{
+    if (json_object_is_type(report, json_type_array))
+        return json_object_array_length(report) > 0
+                   ? version_of(json_object_array_get_idx(report, 0))
+                   : -1;
+    return version_of(report);
+}
+
+static int check_report(const char *path, json_object *o, diag_t *d)
+{
+    int v;
+    if (json_object_is_type(o, json_type_array)) {
+        size_t n = json_object_array_length(o);
+        if (n == 0)
+            return diag_error(d, path, 0, 0, "not an orinsim report (an empty array)");
+        v = version_of(json_object_array_get_idx(o, 0));
+        for (size_t i = 0; i < n; i++) {
+            int vi = version_of(json_object_array_get_idx(o, i));
+            if (vi < 1)
+                return diag_error(d, path, 0, 0, "not an orinsim report (element %zu of the "
+                                  "array has no integer report_version)", i);
+            if (vi != v)
+                return diag_error(d, path, 0, 0, "the array mixes report_version %d and %d", v,
+                                  vi);
+        }
+        return 0;
+    }
+    if (!json_object_is_type(o, json_type_object))
+        return diag_error(d, path, 0, 0, "not an orinsim report (expected a JSON object or an "
+                          "array of them)");
+    if (version_of(o) < 1)
+        return diag_error(d, path, 0, 0, "not an orinsim report (no integer report_version)");
+    return 0;
+}
+
+int diff_load(const char *path, json_object **out, diag_t *d)
+{
+    json_object *o;
+
+    *out = NULL;
+    if (json_file_load(path, "report", DIFF_MAX_FILE, &o, NULL, d) != 0)
+        return DIAG_ERR;
+    if (check_report(path, o, d) != 0) {
+        json_object_put(o);
+        return DIAG_ERR;
+    }
+    *out = o;
+    return 0;
+}
+
+/* ---- comparison ---- */
+
+typedef struct tally {
+    int compared, changed, regressions, improvements;
+    int header;                 /* the table header of this run is printed */
+} tally_t;
+
+static const char *str_field(json_object *o, const char *key)
+{
+    json_object *v;
+    if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+        return json_object_get_string(v);
+    return "?";
+}
+
+static void run_label(json_object *o, char *buf, size_t len)
+{
+    const char *name = str_field(o, "name");
+    snprintf(buf, len, "%s on %s %s", name[0] && strcmp(name, "?") ? name : str_field(o, "trace"),
+             str_field(o, "sku"), str_field(o, "mode"));
+}
+
+static int has_key(const metric_t *v, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i].key, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* The metrics of def in either report: base's keys, then those only cur has. */
+static int expand_both(const metric_def_t *def, json_object *base, json_object *cur,
+                       metric_t **out)
+{
+    int nb = metric_expand(def, base, NULL, 0), nc = metric_expand(def, cur, NULL, 0), n;
+    metric_t *v = malloc((size_t)(nb + nc + 1) * sizeof *v), *c;
+    if (v == NULL)
+        return -1;
+    c = malloc((size_t)(nc + 1) * sizeof *c);
+    if (c == NULL) {
+        free(v);
+        return -1;
+    }
+    metric_expand(def, base, v, nb);
+    metric_expand(def, cur, c, nc);
+    n = nb;
+    for (int i = 0; i < nc; i++)
+        if (!has_key(v, nb, c[i].key))
+            v[n++] = c[i];
+    free(c);
+    *out = v;
+    return n;
+}
+
+static void compare_one(FILE *out, const metric_t *m, json_object *base, json_object *cur,
+                        double thr, tally_t *t)
+{
+    char name[METRIC_NAME_LEN], vb_s[64], vc_s[64], ch[32];
+    double vb, vc, change;
+    int hb = metric_value(m, base, &vb) == 0, hc = metric_value(m, cur, &vc) == 0;
+    const char *flag = "";
+    if (!hb && !hc)
+        return;
+    metric_name(m, name, sizeof name);
+    if (hb && hc) {
+        t->compared++;
+        if (vb == vc)
+            return;
+        t->changed++;
+        change = vb != 0 ? (vc - vb) / fabs(vb) * 100.0 : (vc > vb ? INFINITY : -INFINITY);
+        if (isinf(change))
+            snprintf(ch, sizeof ch, "%s", change > 0 ? "+inf%" : "-inf%");
+        else
+            snprintf(ch, sizeof ch, "%+.2f%%", change);
+        if (m->def->sense != METRIC_NEUTRAL && fabs(change) > thr) {
+            int worse = (m->def->sense == METRIC_LOWER_BETTER) == (change > 0);
+            flag = worse ? "regression" : "improvement";
+            t->regressions += worse;
+            t->improvements += !worse;
+        }
+        metric_format(m->def->dim, vb, vb_s, sizeof vb_s);
+        metric_format(m->def->dim, vc, vc_s, sizeof vc_s);
+    } else {
+        t->changed++;
+        if (hb)
+            metric_format(m->def->dim, vb, vb_s, sizeof vb_s);
+        else
+            snprintf(vb_s, sizeof vb_s, "-");
+        if (hc)
+            metric_format(m->def->dim, vc, vc_s, sizeof vc_s);
+        else
+            snprintf(vc_s, sizeof vc_s, "-");
+        snprintf(ch, sizeof ch, "%s", hb ? "only in base" : "only in new");
+    }
+    if (!t->header) {
+        fprintf(out, "\n%-36s %14s %14s %12s\n", "metric", "base", "new", "change");
+        t->header = 1;
+    }
+    fprintf(out, "%-36s %14s %14s %12s%s%s\n", name, vb_s, vc_s, ch, flag[0] ? "  " : "", flag);
+}
+
+/* Length of a template up to the end of its placeholder ("tasks.<task>"), or 0. */
+static size_t group_prefix(const char *tmpl)
+{
+    const char *close = strchr(tmpl, '>');
+    return strchr(tmpl, '<') && close ? (size_t)(close - tmpl) + 1 : 0;
+}
+
+/* Metrics in table order, except that consecutive rows sharing a placeholder (the
+ * statistics of a task, the figures of an engine) are listed key by key. */
+static int compare_runs(FILE *out, json_object *base, json_object *cur, double thr, tally_t *t)
+{
+    int i = 0;
+    t->header = 0;
+    while (i < metric_count()) {
+        const metric_def_t *first = metric_def_at(i);
+        size_t pre = group_prefix(first->json);
+        int end = i + 1, n;
+        metric_t *keys;
+        while (pre && end < metric_count() && group_prefix(metric_def_at(end)->json) == pre &&
+               strncmp(metric_def_at(end)->json, first->json, pre) == 0)
+            end++;
+        n = expand_both(first, base, cur, &keys);
+        if (n < 0)
+            return -1;
+        for (int k = 0; k < n; k++)
+            for (int g = i; g < end; g++) {
+                metric_t m = keys[k];
+                m.def = metric_def_at(g);
+                compare_one(out, &m, base, cur, thr, t);
+            }
+        free(keys);
+        i = end;
+    }
+    return 0;
+}
+
+int diff_reports(FILE *out, json_object *base, const char *base_name, json_object *cur,
+                 const char *cur_name, double thr, diag_t *d)
+{
+    int vb = diff_report_version(base), vc = diff_report_version(cur);
+    int arr = json_object_is_type(base, json_type_array);
+    size_t n = arr ? json_object_array_length(base) : 1;
+    tally_t t = {0};
+
+    if (vb != vc)
+        return diag_error(d, NULL, 0, 0, "%s is report_version %d but %s is report_version %d: "
+                          "compare reports of one version", base_name, vb, cur_name, vc);
+    if (arr != json_object_is_type(cur, json_type_array))
+        return diag_error(d, NULL, 0, 0, "%s is %s but %s is %s: compare a run with a run, a "
+                          "batch with a batch", base_name, arr ? "a batch (an array)" : "one run",
+                          cur_name, arr ? "one run" : "a batch (an array)");
+    if (arr && json_object_array_length(cur) != n)
+        return diag_error(d, NULL, 0, 0, "%s has %zu runs but %s has %zu: a batch is compared "
+                          "run by run", base_name, n, cur_name, json_object_array_length(cur));
+
+    for (size_t i = 0; i < n; i++) {
+        json_object *b = arr ? json_object_array_get_idx(base, i) : base;
+        json_object *c = arr ? json_object_array_get_idx(cur, i) : cur;
+        char lb[512], lc[512];
+        run_label(b, lb, sizeof lb);
+        run_label(c, lc, sizeof lc);
+        if (arr)
+            fprintf(out, "%srun %zu of %zu\n", i ? "\n" : "", i + 1, n);
+        fprintf(out, "base  %s (%s)\nnew   %s (%s)\n", lb, base_name, lc, cur_name);
+        if (compare_runs(out, b, c, thr, &t) != 0)
+            return diag_error(d, NULL, 0, 0, "out of memory");
+    }
+    if (t.changed == 0)
+        fprintf(out, "\n%d metrics compared, none changed\n", t.compared);
+    else
+        fprintf(out, "\n%d metrics compared, %d changed: %d regression%s and %d improvement%s "
+                     "past %g%%\n", t.compared, t.changed, t.regressions,
+                t.regressions == 1 ? "" : "s", t.improvements, t.improvements == 1 ? "" : "s",
+                thr);
+    return t.regressions;
+}

@@ -1,0 +1,767 @@
+/*
+ * replay: the SoC assembled from models, driven by a trace. See replay.h.
+ *
+ * Before the run, every task becomes a program of steps (soc/run/program.c): a GPU kernel, a
+ * CPU op, a PVA op, or a DLA segment (consecutive layers submitted to a DLA as one task),
+ * with GPU reformat kernels where TensorRT inserts them.
+ *
+ * The run then only moves pointers: a task instance (task, frame) walks its steps, and
+ * each completion callback starts the next step or finishes the task. GPU kernels and
+ * CPU ops start at once (the GPU runs kernels concurrently, the CPU shares its cores);
+ * the PVA queues its ops in order; each DLA runs one segment at a time from its own FIFO
+ * and, for tasks on `dla` (either), from a shared FIFO, oldest request first.
+ *
+ * Frame state lives in `max_in_flight` slots, reused round-robin: frame f uses slot
+ * f mod max_in_flight, which is free because at most max_in_flight frames are in
+ * flight. Tags passed to engines encode (slot, task).
+ */
+#include "soc/run/replay.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "models/cpu.h"
+#include "models/dla.h"
+#include "models/dram.h"
+#include "models/gpu.h"
+#include "models/pva.h"
+#include "sim/sim.h"
+#include "soc/run/footprint.h"
+#include "soc/run/lower.h"
+#include "soc/run/program.h"
+#include "soc/run/timeline.h"
+
+enum { MAX_DLAS = 2 };
+
+typedef struct instance {
+    int64_t frame;
+    int deps_left;
+    int step;                     /* next step to run */
+    int waiting;                  /* ready but its previous frame's instance still runs */
+    int dla;                      /* the DLA running its current segment */
+    sim_time_t ready;
+    sim_time_t step_start;        /* for the timeline */
+} instance_t;
+
+typedef struct task_state {       /* a trace task: its program and the run's links */
+    program_t prog;
+    int *dependents;              /* tasks that wait for this one */
+    int ndependents;
+    int lane[4];                  /* timeline lanes by lower_engine_t (DLA: unused) */
+} task_state_t;
+
+typedef struct slot {
+    int64_t frame;                /* -1 when free */
+    sim_time_t arrival;
+    int tasks_left;
+    instance_t *inst;             /* [ntasks] */
+} slot_t;
+
+typedef struct request {          /* a DLA segment waiting for a DLA */
+    uint64_t seq;
+    int64_t slot;
+    int task;
+} request_t;
+
+typedef struct queue {
+    request_t *v;
+    int64_t head, n, cap;
+} queue_t;
+
+typedef struct replay {
+    const soc_config_t *cfg;
+    const trace_t *trace;
+    sim_t *sim;
+    dram_t dram;
+    gpu_t *gpu;
+    cpu_t *cpu;
+    dla_t *dla[MAX_DLAS];
+    int dla_running[MAX_DLAS];
+    queue_t dla_queue[MAX_DLAS + 1];   /* per DLA, and [MAX_DLAS] for either */
+    uint64_t seq;
+    pva_t *pva;
+    task_state_t *task;
+    int ntasks;
+    slot_t *slots;
+    int64_t nslots;
+    int64_t frames;               /* to run */
+    int64_t released, completed;
+    int64_t in_flight;
+    int64_t backlog;              /* arrived but waiting for a slot */
+    sim_time_t *backlog_arrival;  /* ring of arrival times */
+    int64_t backlog_cap, backlog_head;
+    int64_t *next_frame;          /* per task: the frame whose instance may run next */
+    replay_result_t *res;
+    int failed;
+    int stopped;
+    soc_handles_t soc;
+    const replay_options_t *opt;
+    timeline_t *tl;
+    int dla_lane[MAX_DLAS];
+    int dla_layer_lane[MAX_DLAS];
+    int64_t dla_slot[MAX_DLAS];   /* the instance whose segment each DLA runs */
+    int dla_task[MAX_DLAS];
+    struct dla_tap {
+        struct replay *r;
+        int k;
+    } dla_tap[MAX_DLAS];
+    int *sm_lane;                 /* per SM: its lane, busy-stretch start and kernel */
+    sim_time_t *sm_start;
+    char (*sm_kernel)[64];
+    int ctx_lane;                 /* GPU contexts lane, -1 with one process */
+    int ctx_holder;               /* context holding the GPU, -1 in a switch, -2 none yet */
+    sim_time_t ctx_since;
+    int dram_counter;
+} replay_t;
+
+int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
+{
+    footprint_t fp;
+    for (int i = 0; i < t->ntasks; i++) {
+        program_t p;
+        int rc;
+        memset(&p, 0, sizeof p);
+        rc = program_build(cfg, t, i, &p, d);
+        program_free(&p);
+        if (rc != 0)
+            return DIAG_ERR;
+    }
+    return footprint_check(cfg, t, &fp, d);
+}
+
+/* ---- the run ---- */
+
+static void start_step(replay_t *r, int64_t si, int ti);
+static void release_frame(replay_t *r, sim_time_t arrival);
+static void step_done(sim_t *s, void *ctx, uint64_t tag);
+
+static uint64_t tag_of(const replay_t *r, int64_t si, int ti)
+{
+    return (uint64_t)si * (uint64_t)r->ntasks + (uint64_t)ti;
+}
+
+static void fail(replay_t *r)
+{
+    r->failed = 1;
+    sim_stop(r->sim);
+}
+
+/* ---- timeline ---- */
+
+static int first_lane(const replay_t *r, int64_t si, int ti)
+{
+    const task_state_t *ts = &r->task[ti];
+    const step_t *st = &ts->prog.steps[0];
+    if (st->on == ON_DLA)
+        return r->dla_lane[0];
+    (void)si;
+    return ts->lane[st->on];
+}
+
+static void record_step(replay_t *r, int64_t si, int ti, const step_t *st)
+{
+    const instance_t *in = &r->slots[si].inst[ti];
+    const task_state_t *ts = &r->task[ti];
+    double bytes = 0, flops = 0;
+    int lane;
+    if (st->on == ON_DLA) {
+        lane = r->dla_lane[in->dla];
+    } else {
+        const lowered_op_t *op = &ts->prog.ops[st->op];
+        lane = ts->lane[st->on];
+        if (st->on == ON_GPU) {
+            bytes = op->kernel.dram_bytes * (double)op->kernel.ctas;
+            flops = op->kernel.useful_flops;
+        } else if (st->on == ON_CPU) {
+            bytes = op->cpu_bytes;
+        }
+    }
+    timeline_slice(r->tl, lane, st->name, ti, in->frame, in->step_start, sim_now(r->sim), bytes,
+                   flops);
+}
+
+static void dram_tap(void *ctx, sim_time_t now, double Bps)
+{
+    replay_t *r = ctx;
+    timeline_sample(r->tl, r->dram_counter, now, Bps / 1e9);
+}
+
+/* An SM's busy stretches, named by the kernel that started each. */
+static void sm_tap(void *ctx, int sm, int busy, const char *kernel, sim_time_t now)
+{
+    replay_t *r = ctx;
+    if (busy) {
+        r->sm_start[sm] = now;
+        snprintf(r->sm_kernel[sm], sizeof r->sm_kernel[sm], "%s", kernel);
+    } else {
+        timeline_slice(r->tl, r->sm_lane[sm], r->sm_kernel[sm], -1, -1, r->sm_start[sm], now, 0,
+                       0);
+    }
+}
+
+/* The process that holds the GPU, or "context switch". */
+static const char *context_name(const replay_t *r, int context)
+{
+    if (context < 0)
+        return "context switch";
+    for (int i = 0; i < r->ntasks; i++)
+        if (r->trace->tasks[i].context == context)
+            return r->trace->tasks[i].process[0] ? r->trace->tasks[i].process : r->trace->name;
+    return "?";
+}
+
+/* Who holds the GPU, as stretches on one lane (traces with several processes). */
+static void ctx_tap(void *ctx, int context, sim_time_t now)
+{
+    replay_t *r = ctx;
+    if (r->ctx_holder != -2 && now > r->ctx_since)
+        timeline_slice(r->tl, r->ctx_lane, context_name(r, r->ctx_holder), -1, -1, r->ctx_since,
+                       now, 0, 0);
+    r->ctx_holder = context;
+    r->ctx_since = now;
+}
+
+/* Each hardware layer a DLA ran (fused layers under the first one's label). */
+static void dla_layer_tap(void *ctx, int first, int count, sim_time_t start, sim_time_t end,
+                          double bytes, double macs)
+{
+    struct dla_tap *tap = ctx;
+    replay_t *r = tap->r;
+    int k = tap->k, ti = r->dla_task[k];
+    const instance_t *in = &r->slots[r->dla_slot[k]].inst[ti];
+    const step_t *st = &r->task[ti].prog.steps[in->step];
+    (void)count;
+    timeline_slice(r->tl, r->dla_layer_lane[k], st->labels[first], ti, in->frame, start, end,
+                   bytes, 2.0 * macs);
+}
+
+static void timeline_setup(replay_t *r)
+{
+    static const tl_group_t GROUP[4] = {[ON_GPU] = TL_GPU, [ON_DLA] = TL_DLA, [ON_PVA] = TL_PVA,
+                                        [ON_CPU] = TL_CPU};
+    static const char *const PREFIX[4] = {[ON_GPU] = "gpu", [ON_DLA] = "dla", [ON_PVA] = "pva",
+                                          [ON_CPU] = "cpu"};
+    char name[TRACE_ID_LEN + 8];
+    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++) {
+        r->dla_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1" : "dla0");
+        r->dla_layer_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1 layers" : "dla0 layers");
+        r->dla_tap[k].r = r;
+        r->dla_tap[k].k = k;
+        dla_set_observer(r->dla[k], dla_layer_tap, &r->dla_tap[k]);
+    }
+    r->sm_lane = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_lane);
+    r->sm_start = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_start);
+    r->sm_kernel = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_kernel);
+    if (r->sm_lane && r->sm_start && r->sm_kernel) {
+        for (int i = 0; i < r->cfg->gpu.sms; i++) {
+            snprintf(name, sizeof name, "SM %d", i);
+            r->sm_lane[i] = timeline_lane(r->tl, TL_SM, name);
+        }
+        gpu_set_observer(r->gpu, sm_tap, r);
+    } else {
+        r->tl->failed = 1;
+    }
+    for (int i = 0; i < r->ntasks; i++)
+        for (int e = 0; e < 4; e++) {
+            int used = 0;
+            for (int s = 0; s < r->task[i].prog.nsteps; s++)
+                used |= (int)r->task[i].prog.steps[s].on == e;
+            if (!used || e == ON_DLA)
+                continue;
+            snprintf(name, sizeof name, "%s: %s", PREFIX[e], r->trace->tasks[i].id);
+            r->task[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
+        }
+    r->dram_counter = timeline_counter(r->tl, "DRAM", "GB/s");
+    dram_set_tap(&r->dram, dram_tap, r);
+    r->ctx_lane = -1;
+    r->ctx_holder = -2;
+    for (int i = 1; i < r->ntasks; i++)
+        if (r->trace->tasks[i].context != r->trace->tasks[0].context) {
+            r->ctx_lane = timeline_lane(r->tl, TL_GPU, "gpu contexts");
+            gpu_set_context_observer(r->gpu, ctx_tap, r);
+            break;
+        }
+}
+
+static int queue_push(queue_t *q, request_t req)
+{
+    if (q->n == q->cap) {
+        int64_t cap = q->cap ? 2 * q->cap : 16;
+        request_t *v = malloc((size_t)cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        for (int64_t i = 0; i < q->n; i++)
+            v[i] = q->v[(q->head + i) % q->cap];
+        free(q->v);
+        q->v = v;
+        q->cap = cap;
+        q->head = 0;
+    }
+    q->v[(q->head + q->n) % q->cap] = req;
+    q->n++;
+    return 0;
+}
+
+static request_t queue_pop(queue_t *q)
+{
+    request_t req = q->v[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->n--;
+    return req;
+}
+
+static void dla_run(replay_t *r, int k, int64_t si, int ti)
+{
+    const step_t *s = &r->task[ti].prog.steps[r->slots[si].inst[ti].step];
+    r->dla_running[k] = 1;
+    r->dla_slot[k] = si;
+    r->dla_task[k] = ti;
+    r->slots[si].inst[ti].dla = k;
+    r->slots[si].inst[ti].step_start = sim_now(r->sim);
+    if (dla_submit(r->dla[k], s->layers, s->nlayers, step_done, r, tag_of(r, si, ti)) != 0)
+        fail(r);
+}
+
+/* A DLA finished a segment: serve the oldest request it can take. */
+static void dla_next(replay_t *r, int k)
+{
+    queue_t *own = &r->dla_queue[k], *any = &r->dla_queue[MAX_DLAS];
+    queue_t *q = NULL;
+    r->dla_running[k] = 0;
+    if (own->n && any->n)
+        q = own->v[own->head].seq < any->v[any->head].seq ? own : any;
+    else if (own->n)
+        q = own;
+    else if (any->n)
+        q = any;
+    if (q) {
+        request_t req = queue_pop(q);
+        dla_run(r, k, req.slot, req.task);
+    }
+}
+
+static void dla_request(replay_t *r, int64_t si, int ti)
+{
+    int want = r->task[ti].prog.dla;
+    request_t req = {r->seq++, si, ti};
+    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++)
+        if ((want < 0 || want == k) && !r->dla_running[k]) {
+            dla_run(r, k, si, ti);
+            return;
+        }
+    if (queue_push(&r->dla_queue[want < 0 ? MAX_DLAS : want], req) != 0)
+        fail(r);
+}
+
+static void start_step(replay_t *r, int64_t si, int ti)
+{
+    program_t *p = &r->task[ti].prog;
+    const step_t *s = &p->steps[r->slots[si].inst[ti].step];
+    r->slots[si].inst[ti].step_start = sim_now(r->sim);
+    const lowered_op_t *op = s->op >= 0 ? &p->ops[s->op] : NULL;
+    uint64_t tag = tag_of(r, si, ti);
+    int rc = 0;
+    switch (s->on) {
+    case ON_GPU:
+        rc = gpu_launch(r->gpu, &op->kernel, step_done, r, tag);
+        break;
+    case ON_CPU:
+        rc = cpu_run(r->cpu, op->cpu_cycles, op->cpu_threads, op->cpu_bytes, step_done, r, tag);
+        break;
+    case ON_PVA:
+        rc = pva_submit(r->pva, &op->pva, step_done, r, tag);
+        break;
+    case ON_DLA:
+        dla_request(r, si, ti);
+        break;
+    }
+    if (rc != 0)
+        fail(r);
+}
+
+static void try_start(replay_t *r, int64_t si, int ti)
+{
+    instance_t *in = &r->slots[si].inst[ti];
+    if (r->next_frame[ti] != in->frame) {
+        in->waiting = 1;
+        return;
+    }
+    in->waiting = 0;
+    start_step(r, si, ti);
+}
+
+static void frame_done(replay_t *r, int64_t si)
+{
+    slot_t *sl = &r->slots[si];
+    sim_time_t now = sim_now(r->sim);
+    sim_dist_add(&r->res->frame_latency, now - sl->arrival);
+    if (r->tl)
+        timeline_frame(r->tl, sl->frame, sl->arrival, now,
+                       r->trace->period_ps ? sl->arrival + r->trace->period_ps : 0);
+    sl->frame = -1;
+    r->in_flight--;
+    if (r->completed++ == 0)
+        r->res->first_done = now;
+    r->res->end = now;
+    if (r->backlog > 0) {
+        sim_time_t arr = r->backlog_arrival[r->backlog_head];
+        r->backlog_head = (r->backlog_head + 1) % r->backlog_cap;
+        r->backlog--;
+        release_frame(r, arr);
+    } else if (r->trace->period_ps == 0 && r->released < r->frames) {
+        release_frame(r, now);
+    }
+    if (r->completed == r->frames)
+        sim_stop(r->sim);   /* instruments may keep periodic events pending */
+}
+
+void replay_request_stop(replay_t *r, const char *reason)
+{
+    if (r->stopped)
+        return;
+    r->stopped = 1;
+    snprintf(r->res->stopped, sizeof r->res->stopped, "%s", reason);
+    sim_stop(r->sim);
+}
+
+static void task_done(replay_t *r, int64_t si, int ti)
+{
+    slot_t *sl = &r->slots[si];
+    instance_t *in = &sl->inst[ti];
+    const task_state_t *ts = &r->task[ti];
+    const program_t *p = &ts->prog;
+    sim_time_t now = sim_now(r->sim);
+
+    sim_dist_add(&r->res->tasks[ti].latency, now - in->ready);
+    r->next_frame[ti] = in->frame + 1;
+    /* The next frame's instance of this task may be waiting for this one. */
+    for (int64_t k = 0; k < r->nslots; k++) {
+        instance_t *o = &r->slots[k].inst[ti];
+        if (r->slots[k].frame == in->frame + 1 && o->waiting) {
+            try_start(r, k, ti);
+            break;
+        }
+    }
+    for (int j = 0; j < ts->ndependents; j++) {
+        int dj = ts->dependents[j];
+        instance_t *dep = &sl->inst[dj];
+        if (r->tl) {
+            const step_t *last = &p->steps[p->nsteps - 1];
+            int from = last->on == ON_DLA ? r->dla_lane[in->dla] : ts->lane[last->on];
+            timeline_flow(r->tl, from, now, first_lane(r, si, dj), now, in->frame);
+        }
+        if (--dep->deps_left == 0) {
+            dep->ready = now;
+            try_start(r, si, dj);
+        }
+    }
+    if (--sl->tasks_left == 0)
+        frame_done(r, si);
+}
+
+static void step_done(sim_t *s, void *ctx, uint64_t tag)
+{
+    replay_t *r = ctx;
+    int64_t si = (int64_t)(tag / (uint64_t)r->ntasks);
+    int ti = (int)(tag % (uint64_t)r->ntasks);
+    instance_t *in = &r->slots[si].inst[ti];
+    const step_t *st = &r->task[ti].prog.steps[in->step];
+    (void)s;
+    if (r->tl)
+        record_step(r, si, ti, st);
+    if (st->on == ON_DLA)
+        dla_next(r, in->dla);
+    in->step++;
+    if (in->step < r->task[ti].prog.nsteps)
+        start_step(r, si, ti);
+    else
+        task_done(r, si, ti);
+}
+
+static void release_frame(replay_t *r, sim_time_t arrival)
+{
+    int64_t f = r->released++;
+    int64_t si = f % r->nslots;
+    slot_t *sl = &r->slots[si];
+    sim_time_t now = sim_now(r->sim);
+
+    assert(sl->frame == -1);
+    sl->frame = f;
+    sl->arrival = arrival;
+    sl->tasks_left = r->ntasks;
+    r->in_flight++;
+    for (int i = 0; i < r->ntasks; i++) {
+        instance_t *in = &sl->inst[i];
+        in->frame = f;
+        in->deps_left = r->trace->tasks[i].nafter;
+        in->step = 0;
+        in->waiting = 0;
+        in->ready = now;
+    }
+    /* Start tasks in topological order so equal-time starts are deterministic. */
+    for (int k = 0; k < r->ntasks; k++) {
+        int i = r->trace->topo[k];
+        if (sl->inst[i].deps_left == 0)
+            try_start(r, si, i);
+    }
+}
+
+/* Periodic arrivals: frame f arrives at f x period. */
+static void arrival(sim_t *s, void *ctx, uint64_t f)
+{
+    replay_t *r = ctx;
+    sim_time_t now = sim_now(s);
+    if (f + 1 < (uint64_t)r->frames)
+        sim_schedule(s, r->trace->period_ps, arrival, r, f + 1);
+    if (r->in_flight < r->nslots) {
+        release_frame(r, now);
+        return;
+    }
+    if (r->backlog == r->backlog_cap) {
+        int64_t cap = r->backlog_cap ? r->backlog_cap * 2 : 64;
+        sim_time_t *b = malloc((size_t)cap * sizeof *b);
+        if (b == NULL) {
+            fail(r);
+            return;
+        }
+        for (int64_t i = 0; i < r->backlog; i++)
+            b[i] = r->backlog_arrival[(r->backlog_head + i) % r->backlog_cap];
+        free(r->backlog_arrival);
+        r->backlog_arrival = b;
+        r->backlog_cap = cap;
+        r->backlog_head = 0;
+    }
+    r->backlog_arrival[(r->backlog_head + r->backlog) % r->backlog_cap] = now;
+    r->backlog++;
+}
+
+static void replay_free(replay_t *r)
+{
+    for (int i = 0; r->task && i < r->ntasks; i++) {
+        program_free(&r->task[i].prog);
+        free(r->task[i].dependents);
+    }
+    free(r->task);
+    for (int64_t i = 0; r->slots && i < r->nslots; i++)
+        free(r->slots[i].inst);
+    free(r->slots);
+    free(r->next_frame);
+    free(r->backlog_arrival);
+    free(r->sm_lane);
+    free(r->sm_start);
+    free(r->sm_kernel);
+    for (int k = 0; k <= MAX_DLAS; k++)
+        free(r->dla_queue[k].v);
+    gpu_free(r->gpu);
+    cpu_free(r->cpu);
+    for (int k = 0; k < MAX_DLAS; k++)
+        if (r->dla[k])
+            dla_free(r->dla[k]);
+    if (r->pva)
+        pva_free(r->pva);
+    if (r->dram.link)
+        dram_free(&r->dram);
+    if (r->sim)
+        sim_free(r->sim);
+}
+
+static int build(replay_t *r, diag_t *d)
+{
+    const trace_t *t = r->trace;
+    const soc_config_t *cfg = r->cfg;
+    cpu_spec_t cs;
+
+    r->ntasks = t->ntasks;
+    r->task = calloc((size_t)t->ntasks, sizeof *r->task);
+    r->nslots = t->max_in_flight;
+    r->slots = calloc((size_t)r->nslots, sizeof *r->slots);
+    r->next_frame = calloc((size_t)t->ntasks, sizeof *r->next_frame);
+    if (!r->task || !r->slots || !r->next_frame)
+        return diag_error(d, t->path, 0, 0, "out of memory");
+    for (int i = 0; i < t->ntasks; i++) {
+        if (program_build(cfg, t, i, &r->task[i].prog, d) != 0)
+            return DIAG_ERR;
+        r->task[i].dependents = calloc((size_t)t->ntasks, sizeof(int));
+        if (r->task[i].dependents == NULL)
+            return diag_error(d, t->path, 0, 0, "out of memory");
+    }
+    for (int i = 0; i < t->ntasks; i++)
+        for (int j = 0; j < t->tasks[i].nafter; j++) {
+            task_state_t *up = &r->task[t->tasks[i].after[j]];
+            up->dependents[up->ndependents++] = i;
+        }
+    for (int64_t i = 0; i < r->nslots; i++) {
+        r->slots[i].frame = -1;
+        r->slots[i].inst = calloc((size_t)t->ntasks, sizeof(instance_t));
+        if (!r->slots[i].inst)
+            return diag_error(d, t->path, 0, 0, "out of memory");
+    }
+
+    r->sim = sim_new();
+    if (r->sim == NULL || dram_init(&r->dram, r->sim, &cfg->dram) != 0)
+        return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    r->gpu = gpu_new(r->sim, &cfg->gpu, &r->dram);
+    cs.cores = cfg->cpus;
+    cs.hz = cfg->cpu_hz;
+    cs.dram_Bps_per_core = cfg->sku->cpu_dram_Bps_per_core;
+    r->cpu = cpu_new(r->sim, &cs, &r->dram);
+    if (r->gpu == NULL || r->cpu == NULL)
+        return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    for (int k = 0; k < cfg->dlas && k < MAX_DLAS; k++)
+        if ((r->dla[k] = dla_new(r->sim, &cfg->dla, &r->dram)) == NULL)
+            return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    if (cfg->pvas > 0 && (r->pva = pva_new(r->sim, &cfg->pva, &r->dram)) == NULL)
+        return diag_error(d, t->path, 0, 0, "out of memory building the SoC");
+    r->soc.cfg = cfg;
+    r->soc.sim = r->sim;
+    r->soc.dram = &r->dram;
+    r->soc.gpu = r->gpu;
+    r->soc.cpu = r->cpu;
+    for (int k = 0; k < MAX_DLAS; k++)
+        r->soc.dla[k] = r->dla[k];
+    r->soc.ndla = cfg->dlas < MAX_DLAS ? cfg->dlas : MAX_DLAS;
+    r->soc.pva = r->pva;
+    r->soc.replay = r;
+    return 0;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void collect(replay_t *r, replay_result_t *out)
+{
+    const soc_config_t *cfg = r->cfg;
+    const trace_t *t = r->trace;
+    const gpu_stats_t *gs;
+    replay_engine_result_t *e;
+
+    gpu_stats_flush(r->gpu);
+    gs = gpu_stats(r->gpu);
+    e = &out->engines[ENG_GPU];
+    e->name = "gpu";
+    e->busy_pct = 100.0 * sim_util_avg(&gs->busy, 0, out->end);
+    e->util_pct = 100.0 * sim_util_avg(&gs->sms_active, 0, out->end) / cfg->gpu.sms;
+    out->gpu_flops = gs->flops;
+    out->kernels = gs->kernels;
+    out->context_switches = gs->context_switches;
+    out->ctas = gs->ctas;
+
+    e = &out->engines[ENG_CPU];
+    e->name = "cpu";
+    e->util_pct = 100.0 * cpu_busy_cores(r->cpu, 0) / cfg->cpus;
+    e->busy_pct = e->util_pct;
+
+    for (int k = 0; k < cfg->dlas && k < MAX_DLAS; k++) {
+        e = &out->engines[k == 0 ? ENG_DLA0 : ENG_DLA1];
+        e->name = k == 0 ? "dla0" : "dla1";
+        e->busy_pct = 100.0 * dla_busy_frac(r->dla[k], 0);
+        e->util_pct = 100.0 * dla_mac_frac(r->dla[k], 0);
+        e->present = dla_macs_done(r->dla[k]) > 0 || e->busy_pct > 0;
+    }
+    if (r->pva) {
+        e = &out->engines[ENG_PVA];
+        e->name = "pva";
+        e->busy_pct = e->util_pct = 100.0 * pva_busy_frac(r->pva, 0);
+        e->present = e->busy_pct > 0;
+    }
+    /* Engines the trace uses: the GPU also when reformat or fallback kernels ran on it. */
+    for (int i = 0; i < t->ntasks; i++) {
+        if (t->tasks[i].engine == ENG_GPU || t->tasks[i].engine == ENG_CPU)
+            out->engines[t->tasks[i].engine].present = 1;
+        for (int s = 0; s < r->task[i].prog.nsteps; s++)
+            if (r->task[i].prog.steps[s].on == ON_GPU)
+                out->engines[ENG_GPU].present = 1;
+    }
+    out->dram_bytes = dram_bytes_moved(&r->dram);
+    sim_util_set(&r->dram.bw, out->end, r->dram.bw.level);
+    out->dram_peak_Bps = r->dram.bw.peak;
+    out->events = sim_events_executed(r->sim);
+    footprint_of(cfg, t, &out->footprint);
+}
+
+int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t *opt,
+               replay_result_t *out, diag_t *d)
+{
+    replay_t r;
+    double t0 = wall_seconds();
+    sim_time_t span;
+
+    memset(&r, 0, sizeof r);
+    memset(out, 0, sizeof *out);
+    r.cfg = cfg;
+    r.trace = t;
+    r.res = out;
+    r.frames = (opt && opt->frames > 0) ? opt->frames : t->frames;
+    sim_dist_init(&out->frame_latency);
+    out->ntasks = t->ntasks;
+    out->tasks = calloc((size_t)t->ntasks, sizeof *out->tasks);
+    if (out->tasks == NULL)
+        return diag_error(d, t->path, 0, 0, "out of memory");
+    for (int i = 0; i < t->ntasks; i++) {
+        snprintf(out->tasks[i].id, sizeof out->tasks[i].id, "%s", t->tasks[i].id);
+        out->tasks[i].engine = t->tasks[i].engine;
+        sim_dist_init(&out->tasks[i].latency);
+    }
+    r.opt = opt;
+    if (build(&r, d) != 0) {
+        replay_free(&r);
+        return DIAG_ERR;
+    }
+    if (opt && opt->timeline) {
+        r.tl = opt->timeline;
+        timeline_setup(&r);
+    }
+    for (int h = 0; opt && h < opt->nhooks; h++)
+        if (opt->hooks[h]->attach && opt->hooks[h]->attach(opt->hooks[h]->ctx, &r.soc) != 0) {
+            replay_free(&r);
+            return diag_error(d, t->path, 0, 0, "out of memory attaching instruments");
+        }
+
+    out->frames = r.frames;
+    out->first_release = 0;
+    if (t->period_ps > 0) {
+        sim_schedule(r.sim, 0, arrival, &r, 0);
+    } else {
+        for (int64_t i = 0; i < r.nslots && r.released < r.frames; i++)
+            release_frame(&r, 0);
+    }
+    sim_run(r.sim, SIM_TIME_MAX);
+    if (r.failed || (r.completed != r.frames && !r.stopped)) {
+        replay_free(&r);
+        return diag_error(d, t->path, 0, 0,
+                          "internal error: the run stopped after %lld of %lld frames",
+                          (long long)r.completed, (long long)r.frames);
+    }
+    if (r.stopped)
+        out->end = sim_now(r.sim);
+    if (r.tl && r.ctx_lane >= 0 && r.ctx_holder >= 0 && out->end > r.ctx_since)
+        ctx_tap(&r, -2, out->end);   /* the last holder's stretch ends with the run */
+    out->frames_done = r.completed;
+    if (r.completed < 1)
+        out->first_done = out->end;
+    span = out->end - out->first_release;
+    collect(&r, out);
+    for (int h = 0; opt && h < opt->nhooks; h++)
+        if (opt->hooks[h]->finish)
+            opt->hooks[h]->finish(opt->hooks[h]->ctx, &r.soc, out->end);
+    out->dram_avg_Bps = span > 0 ? out->dram_bytes / ((double)span * 1e-12) : 0;
+    replay_free(&r);
+    out->wall_s = wall_seconds() - t0;
+    return 0;
+}
+
+void replay_result_free(replay_result_t *r)
+{
+    sim_dist_free(&r->frame_latency);
+    for (int i = 0; r->tasks && i < r->ntasks; i++)
+        sim_dist_free(&r->tasks[i].latency);
+    free(r->tasks);
+    r->tasks = NULL;
+}
