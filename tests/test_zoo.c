@@ -997,6 +997,18 @@ START_TEST(bad_options)
                    "--int8-fallback takes fp16 or fp32");
     expect_refused("yolo11n --dtype int8 --int8-fallback fp64", "--int8-fallback: unknown type");
     expect_refused("resnet50 --dtype int8 --int8-fallback fp32", "takes no --int8-fallback");
+    expect_refused("yolo11n --imgsz 650", "650 is not a multiple of 32");
+    expect_refused("yolo11n --imgsz 640x650", "round it up to 672");
+    expect_refused("resnet50 --imgsz 16", "each side must be 32..4096 pixels, got 16");
+    expect_refused("retinanet --imgsz 800x8000", "got 8000");
+    expect_refused("resnet50 --imgsz 0", "--imgsz: expected N or HxW");
+    expect_refused("resnet50 --imgsz 224x", "--imgsz: expected N or HxW");
+    expect_refused("resnet50 --imgsz x224", "--imgsz: expected N or HxW");
+    expect_refused("resnet50 --imgsz 224X224", "--imgsz: expected N or HxW");
+    expect_refused("resnet50 --imgsz -224", "--imgsz: expected N or HxW");
+    expect_refused("resnet50 --imgsz", "needs a value");
+    expect_refused("bert-base --imgsz 320", "takes no --imgsz");
+    expect_refused("camera-pipeline --imgsz 320", "takes no --imgsz");
 }
 END_TEST
 

@@ -21,7 +21,8 @@
 /* ---------------------------------------------------------------- registry */
 
 #define O_COMMON (ZOO_OPT_DTYPE | ZOO_OPT_ENGINE | ZOO_OPT_FRAMES | ZOO_OPT_PERIOD)
-#define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT | ZOO_OPT_IO)
+#define O_CNN (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SPLIT | ZOO_OPT_IO | \
+               ZOO_OPT_IMGSZ)
 #define O_YOLO (O_CNN | ZOO_OPT_FALLBACK)
 #define O_BERT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY | ZOO_OPT_SEQ)
 #define O_VIT (O_COMMON | ZOO_OPT_BATCH | ZOO_OPT_SPARSITY)
@@ -34,28 +35,37 @@
 #define L2 "Llama 2 (Touvron et al. 2023, arXiv:2307.09288); config.json of meta-llama/"
 #define L3 "Llama 3 (Meta 2024, arXiv:2407.21783); config.json of meta-llama/"
 
+/* YOLO's input must be a multiple of its largest stride (P5/32): the 2x-upsampled map is
+ * concatenated with the one a stride below, so the sizes must halve exactly; Ultralytics'
+ * check_imgsz (ultralytics/utils/checks.py) rounds any other size up to one. */
+#define YOLO_STRIDE 32
+/* --imgsz bounds: the smallest input every CNN here still reduces to a 1x1 map at its
+ * last stride (32), and a ceiling well above the 320-1280 pixels detectors are run at. */
+#define IMGSZ_MIN 32
+#define IMGSZ_MAX 4096
+
 #define YOLO(n, desc, src, v) \
-    {{n, desc, src, O_YOLO}, FAM_CNN, zoo_build_yolo, v, DT_FP16}
+    {{n, desc, src, O_YOLO}, FAM_CNN, zoo_build_yolo, v, DT_FP16, 640, YOLO_STRIDE}
 #define LLAMA(n, model, desc, src)                                                        \
     {{n "-decode", desc ", one decode step (a token at --context)", src, O_DECODE},       \
-     FAM_LLM, zoo_build_llama, (model) * 2, DT_FP16},                                     \
+     FAM_LLM, zoo_build_llama, (model) * 2, DT_FP16, 0, 0},                                     \
     {{n "-prefill", desc ", prefill of a --prompt", src, O_PREFILL}, FAM_LLM,             \
-     zoo_build_llama, (model) * 2 + 1, DT_FP16}
+     zoo_build_llama, (model) * 2 + 1, DT_FP16, 0, 0}
 
 static const zoo_entry_t ENTRIES[] = {
     {{"resnet50", "ResNet-50 v1.5 image classifier, 224x224, 1000 classes",
       "He et al. 2015 (arXiv:1512.03385) with the v1.5 stride on the 3x3 conv "
       "(torchvision resnet50, MLPerf Inference image classification)", O_CNN},
-     FAM_CNN, zoo_build_resnet50, 0, DT_INT8},
+     FAM_CNN, zoo_build_resnet50, 0, DT_INT8, 224, 1},
     {{"ssd-mobilenet", "SSD-MobileNetV1 detector, 300x300, COCO (91 classes, 1917 anchors)",
       "MobileNetV1 (Howard et al. 2017, arXiv:1704.04861) + SSD heads of the TensorFlow "
       "Object Detection API ssd_mobilenet_v1_coco config (MLPerf Inference ssd-mobilenet)",
       O_CNN},
-     FAM_CNN, zoo_build_ssd_mobilenet, 0, DT_INT8},
+     FAM_CNN, zoo_build_ssd_mobilenet, 0, DT_INT8, 300, 1},
     {{"retinanet", "RetinaNet, ResNeXt-50 32x4d + FPN, 800x800, 264 classes",
       "Lin et al. 2017 (arXiv:1708.02002), ResNeXt (Xie et al. 2016, arXiv:1611.05431); "
       "MLPerf Inference retinanet (torchvision RetinaNet, OpenImages MLPerf subset)", O_CNN},
-     FAM_CNN, zoo_build_retinanet, 0, DT_INT8},
+     FAM_CNN, zoo_build_retinanet, 0, DT_INT8, 800, 1},
     YOLO("yolov8n", "Ultralytics YOLOv8n detector, 640x640, 80 classes", V8 "n [0.33, 0.25, 1024]", 0),
     YOLO("yolov8s", "Ultralytics YOLOv8s detector, 640x640, 80 classes", V8 "s [0.33, 0.50, 1024]", 1),
     YOLO("yolov8m", "Ultralytics YOLOv8m detector, 640x640, 80 classes", V8 "m [0.67, 0.75, 768]", 2),
@@ -69,14 +79,14 @@ static const zoo_entry_t ENTRIES[] = {
     {{"bert-base", "BERT-base encoder with a SQuAD head (12 layers, hidden 768), --seq tokens",
       "Devlin et al. 2018 (arXiv:1810.04805), bert-base-uncased; SQuAD v1.1 span head as in "
       "MLPerf Inference bert", O_BERT},
-     FAM_BERT, zoo_build_bert, 0, DT_INT8},
+     FAM_BERT, zoo_build_bert, 0, DT_INT8, 0, 0},
     {{"bert-large", "BERT-large encoder with a SQuAD head (24 layers, hidden 1024), --seq tokens",
       "Devlin et al. 2018 (arXiv:1810.04805), bert-large-uncased; SQuAD v1.1 span head as in "
       "MLPerf Inference bert", O_BERT},
-     FAM_BERT, zoo_build_bert, 1, DT_INT8},
+     FAM_BERT, zoo_build_bert, 1, DT_INT8, 0, 0},
     {{"vit-b16", "Vision Transformer ViT-B/16 classifier, 224x224 (197 tokens), 1000 classes",
       "Dosovitskiy et al. 2020 (arXiv:2010.11929), ViT-B/16 (timm vit_base_patch16_224)", O_VIT},
-     FAM_VIT, zoo_build_vit, 0, DT_FP16},
+     FAM_VIT, zoo_build_vit, 0, DT_FP16, 0, 0},
     LLAMA("llama2-7b", 0, "Llama-2 7B", L2 "Llama-2-7b-hf"),
     LLAMA("llama2-13b", 1, "Llama-2 13B", L2 "Llama-2-13b-hf"),
     LLAMA("llama2-70b", 2, "Llama-2 70B (grouped-query attention, 8 KV heads)", L2 "Llama-2-70b-hf"),
@@ -88,7 +98,7 @@ static const zoo_entry_t ENTRIES[] = {
       "on a DLA -> box decoding and NMS on the GPU -> CPU control",
       "the ssd-mobilenet network of this zoo; PVA and CPU stages as in "
       "traces/camera-detector.yaml", O_PIPE},
-     FAM_PIPELINE, zoo_build_camera, 0, DT_INT8},
+     FAM_PIPELINE, zoo_build_camera, 0, DT_INT8, 0, 0},
 };
 
 #define NENTRIES ((int)(sizeof ENTRIES / sizeof ENTRIES[0]))
@@ -145,6 +155,7 @@ static const char *opt_name(unsigned opt)
     case ZOO_OPT_GROUP: return "--group";
     case ZOO_OPT_IO: return "--io-dtype";
     case ZOO_OPT_FALLBACK: return "--int8-fallback";
+    case ZOO_OPT_IMGSZ: return "--imgsz";
     default: return "?";
     }
 }
@@ -152,7 +163,7 @@ static const char *opt_name(unsigned opt)
 static void opt_list(unsigned opts, char *buf, size_t len)
 {
     buf[0] = '\0';
-    for (unsigned bit = 1; bit <= ZOO_OPT_FALLBACK; bit <<= 1) {
+    for (unsigned bit = 1; bit <= ZOO_OPT_IMGSZ; bit <<= 1) {
         if (opts & bit) {
             size_t l = strlen(buf);
             snprintf(buf + l, len - l, "%s%s", l ? " " : "", opt_name(bit));
@@ -177,6 +188,7 @@ static unsigned opts_given(const zoo_options_t *o)
     g |= o->group ? ZOO_OPT_GROUP : 0;
     g |= o->io_set ? ZOO_OPT_IO : 0;
     g |= o->fallback_set ? ZOO_OPT_FALLBACK : 0;
+    g |= o->img_h ? ZOO_OPT_IMGSZ : 0;
     return g;
 }
 
@@ -331,6 +343,24 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
         p->max_in_flight = 2;
     }
 
+    /* the input image */
+    if (e->family == FAM_CNN) {
+        int64_t step = e->imgsz_step;
+        p->r.img_h = o->img_h ? o->img_h : e->imgsz;
+        p->r.img_w = o->img_w ? o->img_w : e->imgsz;
+        for (int i = 0; i < 2; i++) {
+            int64_t v = i ? p->r.img_w : p->r.img_h;
+            if (!in_range(v, IMGSZ_MIN, IMGSZ_MAX))
+                return diag_error(d, NULL, 0, 0, "%s: --imgsz: each side must be %d..%d "
+                                  "pixels, got %" PRId64, nm, IMGSZ_MIN, IMGSZ_MAX, v);
+            if (v % step != 0)
+                return diag_error(d, NULL, 0, 0, "%s: --imgsz: %" PRId64 " is not a multiple "
+                                  "of %" PRId64 ", the network's largest stride (Ultralytics "
+                                  "would round it up to %" PRId64 ")", nm, v, step,
+                                  (v + step - 1) / step * step);
+        }
+    }
+
     /* frames and period */
     if (o->frames && !in_range(o->frames, 1, 10000000))
         return diag_error(d, NULL, 0, 0, "--frames must be 1..10000000, got %" PRId64,
@@ -431,6 +461,9 @@ static void zoo_usage(FILE *out)
             "                      (YOLO's softmax and decode): fp16 (an INT8+FP16 engine,\n"
             "                      the default) or fp32 (the INT8 flag alone, as\n"
             "                      `trtexec --int8` and Ultralytics' int8 export)\n"
+            "  --imgsz N|HxW       CNNs: the input image in pixels, square or height x width\n"
+            "                      (resnet50 224, ssd-mobilenet 300, retinanet 800, YOLO 640,\n"
+            "                      a multiple of 32)\n"
             "  --frames N          releases of the task graph (1; camera-pipeline 300)\n"
             "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n");
 }
@@ -450,6 +483,31 @@ static int parse_count(const char *v, int64_t *out)
     if (*end != '\0' || n < 1 || n > 100000000)
         return -1;
     *out = n;
+    return 0;
+}
+
+/* --imgsz N (a square) or HxW, as Ultralytics' imgsz=(h, w): whole pixels. The range is
+ * checked against the network in resolve(). */
+static int parse_imgsz(const char *v, int64_t *h, int64_t *w)
+{
+    char *end;
+    long long a, b;
+    if (*v < '0' || *v > '9')
+        return -1;
+    a = strtoll(v, &end, 10);
+    if (*end == '\0') {
+        b = a;
+    } else {
+        if (*end != 'x' || end[1] < '0' || end[1] > '9')
+            return -1;
+        b = strtoll(end + 1, &end, 10);
+        if (*end != '\0')
+            return -1;
+    }
+    if (a < 1 || b < 1 || a > 1000000 || b > 1000000)
+        return -1;
+    *h = a;
+    *w = b;
     return 0;
 }
 
@@ -532,6 +590,10 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
             if (parse_split(v, o.split) != 0)
                 return zoo_bad("--split: expected three sample counts G,D0,D1, got '%s'", v);
             o.split_set = 1;
+        } else if (strcmp(a, "--imgsz") == 0) {
+            if (parse_imgsz(v, &o.img_h, &o.img_w) != 0)
+                return zoo_bad("--imgsz: expected N or HxW in whole pixels (640, 384x640), "
+                               "got '%s'", v);
         } else if (strcmp(a, "--batch") == 0) {
             count = &o.batch;
         } else if (strcmp(a, "--frames") == 0) {

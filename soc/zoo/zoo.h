@@ -156,6 +156,7 @@ typedef struct zoo_options {
     dtype_t io_dtype;             /* ... in this type (an ONNX exported in FP32) */
     int fallback_set;             /* --int8-fallback: the type of an int8 network's layers ... */
     dtype_t fallback;             /* ... that have no int8 kernel (fp16 or fp32) */
+    int64_t img_h, img_w;         /* --imgsz: the input image in pixels (CNNs) */
 } zoo_options_t;
 
 /* Options a network accepts (zoo_info.options). */
@@ -172,7 +173,8 @@ enum {
     ZOO_OPT_SPLIT = 1 << 9,
     ZOO_OPT_GROUP = 1 << 10,
     ZOO_OPT_IO = 1 << 11,
-    ZOO_OPT_FALLBACK = 1 << 12
+    ZOO_OPT_FALLBACK = 1 << 12,
+    ZOO_OPT_IMGSZ = 1 << 13
 };
 
 typedef struct zoo_info {

@@ -27,6 +27,7 @@ typedef struct zoo_resolved {
     int64_t batch, seq, context, prompt;
     dtype_t fallback;             /* int8 networks: layers with no int8 kernel (softmax and
                                    * what follows it) run in this type */
+    int64_t img_h, img_w;         /* CNNs: the input image, height x width in pixels */
 } zoo_resolved_t;
 
 #define ZB_FMT __attribute__((format(printf, 2, 3)))
@@ -104,6 +105,8 @@ typedef struct zoo_entry {
     int (*build)(zoo_net_t *net, const zoo_resolved_t *r, int variant);
     int variant;
     dtype_t dtype;                /* default */
+    int64_t imgsz;                /* CNNs: the input's default side in pixels (square) */
+    int64_t imgsz_step;           /* CNNs: --imgsz must be a multiple of this */
 } zoo_entry_t;
 
 /* What to write: the options checked and completed (soc/zoo/zoo.c, resolve). */

@@ -62,7 +62,7 @@ static zt_t resnet_stem(zoo_net_t *net, zt_t x)
 
 int zoo_build_resnet50(zoo_net_t *net, const zoo_resolved_t *r, int variant)
 {
-    zt_t x = {r->batch, 3, 224, 224};
+    zt_t x = {r->batch, 3, r->img_h, r->img_w};
     (void)variant;
     zb_stage(net, "resnet50", ZOO_ROLE_MAIN, -1);
     x = resnet_stem(net, x);
@@ -83,13 +83,13 @@ int zoo_build_resnet50(zoo_net_t *net, const zoo_resolved_t *r, int variant)
  * 256, 128 with 1x1 depth half of it), and a 1x1 box and class predictor per map with
  * 3 anchors on the first map and 6 on the others: 19^2*3 + (10^2 + 5^2 + 3^2 + 2^2 +
  * 1)*6 = 1917 anchors, 91 classes, sigmoid scores. */
-static void ssd_mobilenet(zoo_net_t *net, int64_t batch)
+static void ssd_mobilenet(zoo_net_t *net, int64_t batch, int64_t h, int64_t w)
 {
     static const struct { int64_t c; int s; } dw[13] = {
         {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1},
         {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
     static const int64_t extra[4] = {512, 256, 256, 128};
-    zt_t x = {batch, 3, 300, 300}, maps[6];
+    zt_t x = {batch, 3, h, w}, maps[6];
     int nmaps = 0;
 
     x = zb_convp(net, x, 32, 3, 2, 1, 1, ZOO_ACT_RELU6, "Conv2d_0");
@@ -120,7 +120,7 @@ int zoo_build_ssd_mobilenet(zoo_net_t *net, const zoo_resolved_t *r, int variant
 {
     (void)variant;
     zb_stage(net, "ssd-mobilenet", ZOO_ROLE_MAIN, -1);
-    ssd_mobilenet(net, r->batch);
+    ssd_mobilenet(net, r->batch, r->img_h, r->img_w);
     zb_note(net, "Folded: batch-norm into each conv; ReLU6 and the score sigmoid into their conv.");
     zb_note(net, "Left out: anchor decoding and NMS (see camera-pipeline for them on the GPU).");
     return 0;
@@ -132,10 +132,12 @@ int zoo_build_ssd_mobilenet(zoo_net_t *net, const zoo_resolved_t *r, int variant
  * top-down adds, 3x3 outputs) with P6 = 3x3/2 conv of P5 and P7 = 3x3/2 conv of
  * ReLU(P6) (torchvision LastLevelP6P7(256, 256)), and the shared heads run on each of
  * the five levels: 4 x (3x3 conv 256 + ReLU) then a 3x3 conv to 9 anchors x 264 classes
- * (sigmoid) or 9 x 4 box deltas. At 800x800 the levels are 100, 50, 25, 13 and 7. */
+ * (sigmoid) or 9 x 4 box deltas. At 800x800 the levels are 100, 50, 25, 13 and 7. At
+ * other sizes a top-down add takes the lateral's shape, as torchvision's FPN interpolates
+ * to it. */
 int zoo_build_retinanet(zoo_net_t *net, const zoo_resolved_t *r, int variant)
 {
-    zt_t x = {r->batch, 3, 800, 800}, c[5], p[8], inner;
+    zt_t x = {r->batch, 3, r->img_h, r->img_w}, c[5], p[8], inner;
     (void)variant;
     zb_stage(net, "retinanet", ZOO_ROLE_MAIN, -1);
     x = resnet_stem(net, x);
@@ -336,14 +338,15 @@ static void ydetect(zoo_net_t *net, const yolo_t *y, const zt_t lv[3], int idx)
     }
 }
 
-/* The decode after Detect, on the GPU: the 8400 anchor outputs (80^2 + 40^2 + 20^2) are
- * gathered, the box distribution is a softmax over 16 bins per side followed by the DFL
- * 1x1 conv (weights 0..15, no bias), boxes are anchor +/- distance times stride, and the
- * class logits go through a sigmoid. */
-static void ydecode(zoo_net_t *net, int64_t batch, int idx)
+/* The decode after Detect, on the GPU: the anchor outputs of the three levels (8400 =
+ * 80^2 + 40^2 + 20^2 at 640x640) are gathered, the box distribution is a softmax over 16
+ * bins per side followed by the DFL 1x1 conv (weights 0..15, no bias), boxes are anchor
+ * +/- distance times stride, and the class logits go through a sigmoid. */
+static void ydecode(zoo_net_t *net, int64_t batch, const zt_t lv[3], int idx)
 {
-    zt_t all = {batch, 144, 1, 8400}, dist = {batch, 16, 4, 8400}, box = {batch, 4, 1, 8400};
-    zt_t cls = {batch, 80, 1, 8400};
+    int64_t a = lv[0].h * lv[0].w + lv[1].h * lv[1].w + lv[2].h * lv[2].w;
+    zt_t all = {batch, 144, 1, a}, dist = {batch, 16, 4, a}, box = {batch, 4, 1, a};
+    zt_t cls = {batch, 80, 1, a};
     zb_concat(net, all, 3, "model.%d.cat_levels", idx);
     zb_softmax(net, dist, "model.%d.dfl.softmax", idx);
     zb_conv(net, dist, 1, 1, 1, 1, ZOO_ACT_NONE, "model.%d.dfl.conv", idx);
@@ -356,7 +359,7 @@ static void ydecode(zoo_net_t *net, int64_t batch, int idx)
 int zoo_build_yolo(zoo_net_t *net, const zoo_resolved_t *r, int variant)
 {
     const yolo_t *y = &YOLOS[variant];
-    zt_t x = {r->batch, 3, 640, 640}, p3, p4, p5, lv[3];
+    zt_t x = {r->batch, 3, r->img_h, r->img_w}, p3, p4, p5, lv[3];
     int det = y->v11 ? 23 : 22;
     assert(variant >= 0 && variant < 10);
 
@@ -428,7 +431,7 @@ int zoo_build_yolo(zoo_net_t *net, const zoo_resolved_t *r, int variant)
         dtype_t layers = net->dtype;
         if (layers == DT_INT8)
             net->dtype = r->fallback;
-        ydecode(net, r->batch, det);
+        ydecode(net, r->batch, lv, det);
         net->dtype = layers;
     }
     zb_note(net, "Scale [depth, width, max_channels] = [%.2f, %.2f, %d]; c2 = "
@@ -437,8 +440,8 @@ int zoo_build_yolo(zoo_net_t *net, const zoo_resolved_t *r, int variant)
                  "and written as an activation op on a DLA.");
     if (y->v11)
         zb_note(net, "C2PSA attention: one attention op, head_dim 48 = mean of q.k 32 and v 64.");
-    zb_note(net, "Task decode: DFL softmax, box and class decoding of the 8400 anchors; NMS is "
-                 "left out.");
+    zb_note(net, "Task decode: DFL softmax, box and class decoding of the %lld anchors; NMS is "
+                 "left out.", (long long)net->ops[net->nops - 1].w);
     return 0;
 }
 
@@ -485,7 +488,7 @@ int zoo_build_camera(zoo_net_t *net, const zoo_resolved_t *r, int variant)
     snprintf(net->stages[det].note, sizeof net->stages[det].note,
              "SSD-MobileNetV1 (the ssd-mobilenet network); fallback: gpu runs it on the GPU "
              "of a module without a DLA");
-    ssd_mobilenet(net, 1);
+    ssd_mobilenet(net, 1, 300, 300);
 
     post = zb_stage(net, "postprocess", ZOO_ROLE_GPU, det);
     op = zb_add(net, ZOO_KERNEL, "decode-boxes");
