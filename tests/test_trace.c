@@ -467,7 +467,8 @@ START_TEST(err_unknown_key_top)
 {
     ERR_AT("orinsim: 1\nframe: 3\n", 2, 1,
            "unknown key 'frame' in the trace (top level) (expected one of: orinsim, name, "
-           "frames, period, max_in_flight, tasks, budgets)");
+           "frames, period, max_in_flight, tasks, budgets, arrival, deadline, overload, "
+           "interference)");
     ERR_AT("orinsim: 1\nframes: 3\nframes: 4\n", 3, 1, "duplicate key 'frames'");
 }
 END_TEST
@@ -476,7 +477,7 @@ START_TEST(err_unknown_key_task)
 {
     ERR_AT("orinsim: 1\ntasks:\n  - id: a\n    engin: gpu\n", 4, 5,
            "unknown key 'engin' in task (expected one of: id, engine, after, ops, fallback, "
-           "io_format, memory, process, io_dtype, input_dtype, output_dtype)");
+           "io_format, memory, process, io_dtype, input_dtype, output_dtype, deadline)");
 }
 END_TEST
 
@@ -511,8 +512,9 @@ START_TEST(err_unknown_key_each_op)
         snprintf(y, sizeof y, "orinsim: 1\ntasks:\n  - id: a\n    engine: %s\n    ops:\n      - %s\n",
                  C[i].cpu ? "cpu" : "gpu", C[i].op);
         sscanf(C[i].op, "{op: %31[a-z]", kind);
-        snprintf(phrase, sizeof phrase, "unknown key 'bogus' in %s op (expected one of: %s)",
-                 kind, C[i].keys);
+        /* every op but repeat also takes work_scale (docs/trace-format.md, "Variability") */
+        snprintf(phrase, sizeof phrase, "unknown key 'bogus' in %s op (expected one of: %s%s)",
+                 kind, C[i].keys, strcmp(kind, "repeat") ? ", work_scale" : "");
         expect_error_at(y, 6, col, phrase, __FILE__, __LINE__);
     }
 }

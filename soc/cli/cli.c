@@ -38,6 +38,7 @@
 #include "soc/sku/sku.h"
 #include "soc/report/sweep.h"
 #include "soc/run/timeline.h"
+#include "soc/run/vary.h"
 #include "soc/trace/trace.h"
 #include "soc/measure/validate.h"
 #include "soc/zoo/zoo.h"
@@ -71,6 +72,7 @@ static void usage(FILE *out)
             "  --json FILE|-     write the JSON report to FILE, or to stdout with -\n"
             "  --junit FILE      write a JUnit XML report (one test case per budget and run)\n"
             "  --threads N       runs of a batch in parallel (default: OpenMP's default)\n"
+            "  --seed N          seed of the trace's random draws (default %u; docs/trace-format.md)\n"
             "  --reproducible    leave wall-clock figures out of the reports\n"
             "  --quiet           no text report (a batch still prints its summary)\n"
             "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run)\n"
@@ -82,7 +84,7 @@ static void usage(FILE *out)
             "exit codes: 0 success, 1 internal error, 2 bad input or usage,\n"
             "            3 a budget failed (run) or a regression (diff), 4 thermal shutdown,\n"
             "            5 feature not in this build or environment, 6 no CUDA device,\n"
-            "            7 nothing could be measured\n");
+            "            7 nothing could be measured\n", SIM_RNG_DEFAULT_SEED);
     power_cli_usage(out);
 }
 
@@ -307,6 +309,15 @@ static int cmd_run(int argc, char **argv)
             } else {
                 bo.threads = (int)n;
             }
+        } else if (strcmp(a, "--seed") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            if (v == NULL || vary_parse_seed(v, &bo.replay.seed) != 0) {
+                fprintf(stderr, "orinsim: error: --seed expects a whole number from 0 to "
+                                "18446744073709551615, got '%s' (see `orinsim --help`)\n",
+                        v ? v : "");
+                rc = EXIT_BAD_INPUT;
+            }
+            bo.replay.seeded = 1;
         } else if (strcmp(a, "--reproducible") == 0) {
             bo.report.reproducible = 1;
         } else if (strcmp(a, "--quiet") == 0) {

@@ -33,6 +33,7 @@
 #include "soc/run/lower.h"
 #include "soc/run/program.h"
 #include "soc/run/timeline.h"
+#include "soc/run/vary.h"
 
 enum { MAX_DLAS = 2 };
 
@@ -89,6 +90,8 @@ typedef struct replay {
     int64_t nslots;
     int64_t frames;               /* to run */
     int64_t released, completed;
+    int64_t arrived;              /* arrivals so far, released, queued or dropped */
+    vary_t vary;
     int64_t in_flight;
     int64_t backlog;              /* arrived but waiting for a slot */
     sim_time_t *backlog_arrival;  /* ring of arrival times */
@@ -363,16 +366,39 @@ static void start_step(replay_t *r, int64_t si, int ti)
     r->slots[si].inst[ti].step_start = sim_now(r->sim);
     const lowered_op_t *op = s->op >= 0 ? &p->ops[s->op] : NULL;
     uint64_t tag = tag_of(r, si, ti);
+    double f = s->on == ON_DLA ? 1.0 : vary_work(&r->vary, ti, s->first, s->last);
     int rc = 0;
     switch (s->on) {
     case ON_GPU:
-        rc = gpu_launch(r->gpu, &op->kernel, step_done, r, tag);
+        if (f != 1.0) {
+            gpu_kernel_t k = op->kernel;
+            double ctas = llround((double)k.ctas * f);
+            k.ctas = ctas < 1 ? 1 : (int64_t)ctas;
+            k.useful_flops *= (double)k.ctas / (double)op->kernel.ctas;
+            rc = gpu_launch(r->gpu, &k, step_done, r, tag);
+        } else {
+            rc = gpu_launch(r->gpu, &op->kernel, step_done, r, tag);
+        }
         break;
     case ON_CPU:
-        rc = cpu_run(r->cpu, op->cpu_cycles, op->cpu_threads, op->cpu_bytes, step_done, r, tag);
+        rc = cpu_run(r->cpu, op->cpu_cycles * f * vary_duration(&r->vary, ti, s->first),
+                     op->cpu_threads, op->cpu_bytes * f, step_done, r, tag);
         break;
     case ON_PVA:
-        rc = pva_submit(r->pva, &op->pva, step_done, r, tag);
+        if (f != 1.0) {
+            pva_op_t o = op->pva;
+            if (o.kind == PVA_VPU) {
+                o.cycles *= f;
+                o.cycles_per_pixel *= f;
+                o.bytes *= f;
+            } else {              /* per-pixel work: scale the rows */
+                double h = llround((double)o.height * f);
+                o.height = h < 1 ? 1 : h > PVA_MAX_DIM ? PVA_MAX_DIM : (int64_t)h;
+            }
+            rc = pva_submit(r->pva, &o, step_done, r, tag);
+        } else {
+            rc = pva_submit(r->pva, &op->pva, step_done, r, tag);
+        }
         break;
     case ON_DLA:
         dla_request(r, si, ti);
@@ -393,11 +419,32 @@ static void try_start(replay_t *r, int64_t si, int ti)
     start_step(r, si, ti);
 }
 
+/* A latency against a deadline: count misses and runs of consecutive misses. */
+static void miss_check(replay_misses_t *m, sim_time_t latency)
+{
+    if (m->deadline_ps == 0)
+        return;
+    if (latency > m->deadline_ps) {
+        m->count++;
+        if (++m->run > m->longest)
+            m->longest = m->run;
+    } else {
+        m->run = 0;
+    }
+}
+
+/* Every frame arrived and either completed or was dropped. */
+static int all_done(const replay_t *r)
+{
+    return r->completed + r->res->dropped == r->frames;
+}
+
 static void frame_done(replay_t *r, int64_t si)
 {
     slot_t *sl = &r->slots[si];
     sim_time_t now = sim_now(r->sim);
     sim_dist_add(&r->res->frame_latency, now - sl->arrival);
+    miss_check(&r->res->frame_misses, now - sl->arrival);
     if (r->tl)
         timeline_frame(r->tl, sl->frame, sl->arrival, now,
                        r->trace->period_ps ? sl->arrival + r->trace->period_ps : 0);
@@ -411,10 +458,10 @@ static void frame_done(replay_t *r, int64_t si)
         r->backlog_head = (r->backlog_head + 1) % r->backlog_cap;
         r->backlog--;
         release_frame(r, arr);
-    } else if (r->trace->period_ps == 0 && r->released < r->frames) {
+    } else if (r->trace->arrival.kind == ARRIVE_CLOSED && r->released < r->frames) {
         release_frame(r, now);
     }
-    if (r->completed == r->frames)
+    if (all_done(r))
         sim_stop(r->sim);   /* instruments may keep periodic events pending */
 }
 
@@ -436,6 +483,7 @@ static void task_done(replay_t *r, int64_t si, int ti)
     sim_time_t now = sim_now(r->sim);
 
     sim_dist_add(&r->res->tasks[ti].latency, now - in->ready);
+    miss_check(&r->res->tasks[ti].misses, now - in->ready);
     r->next_frame[ti] = in->frame + 1;
     /* The next frame's instance of this task may be waiting for this one. */
     for (int64_t k = 0; k < r->nslots; k++) {
@@ -489,6 +537,7 @@ static void release_frame(replay_t *r, sim_time_t arrival)
     sim_time_t now = sim_now(r->sim);
 
     assert(sl->frame == -1);
+    sim_dist_add(&r->res->queue_wait, now - arrival);
     sl->frame = f;
     sl->arrival = arrival;
     sl->tasks_left = r->ntasks;
@@ -509,15 +558,19 @@ static void release_frame(replay_t *r, sim_time_t arrival)
     }
 }
 
-/* Periodic arrivals: frame f arrives at f x period. */
-static void arrival(sim_t *s, void *ctx, uint64_t f)
+/* A frame arrives now: released, queued for a slot, or dropped. */
+static void arrive(replay_t *r)
 {
-    replay_t *r = ctx;
-    sim_time_t now = sim_now(s);
-    if (f + 1 < (uint64_t)r->frames)
-        sim_schedule(s, r->trace->period_ps, arrival, r, f + 1);
+    sim_time_t now = sim_now(r->sim);
+    r->arrived++;
     if (r->in_flight < r->nslots) {
         release_frame(r, now);
+        return;
+    }
+    if (r->trace->drop) {
+        r->res->dropped++;
+        if (all_done(r))
+            sim_stop(r->sim);
         return;
     }
     if (r->backlog == r->backlog_cap) {
@@ -536,6 +589,62 @@ static void arrival(sim_t *s, void *ctx, uint64_t f)
     }
     r->backlog_arrival[(r->backlog_head + r->backlog) % r->backlog_cap] = now;
     r->backlog++;
+}
+
+static void arrive_event(sim_t *s, void *ctx, uint64_t payload)
+{
+    (void)s;
+    (void)payload;
+    arrive(ctx);
+}
+
+/* Periodic arrivals: frame f arrives at f x period, plus its jitter when declared. */
+static void arrival(sim_t *s, void *ctx, uint64_t f)
+{
+    replay_t *r = ctx;
+    if (f + 1 < (uint64_t)r->frames)
+        sim_schedule(s, r->trace->period_ps, arrival, r, f + 1);
+    if (r->trace->arrival.jitter_rand)
+        sim_schedule(s, vary_jitter(&r->vary), arrive_event, r, 0);
+    else
+        arrive(r);
+}
+
+/* Poisson arrivals: exponential gaps from a first arrival at 0. */
+static void poisson(sim_t *s, void *ctx, uint64_t f)
+{
+    replay_t *r = ctx;
+    if (f + 1 < (uint64_t)r->frames)
+        sim_schedule(s, vary_poisson_gap(&r->vary), poisson, r, f + 1);
+    arrive(r);
+}
+
+/* Bursts: every period, `burst` frames `spacing` apart. Payload: the frame that opens it. */
+static void burst(sim_t *s, void *ctx, uint64_t f)
+{
+    replay_t *r = ctx;
+    const trace_arrival_t *a = &r->trace->arrival;
+    uint64_t end = f + (uint64_t)a->burst;
+    if (end > (uint64_t)r->frames)
+        end = (uint64_t)r->frames;
+    if (end < (uint64_t)r->frames)
+        sim_schedule(s, r->trace->period_ps, burst, r, end);
+    for (uint64_t k = f; k < end; k++) {
+        if (k == f || a->spacing_ps == 0)
+            arrive(r);
+        else
+            sim_schedule(s, (k - f) * a->spacing_ps, arrive_event, r, 0);
+    }
+}
+
+/* Arrivals from a file: frame f at times_ps[f]. */
+static void listed(sim_t *s, void *ctx, uint64_t f)
+{
+    replay_t *r = ctx;
+    const trace_arrival_t *a = &r->trace->arrival;
+    if (f + 1 < (uint64_t)r->frames)
+        sim_schedule_at(s, a->times_ps[f + 1], listed, r, f + 1);
+    arrive(r);
 }
 
 static void replay_free(replay_t *r)
@@ -566,6 +675,7 @@ static void replay_free(replay_t *r)
         dram_free(&r->dram);
     if (r->sim)
         sim_free(r->sim);
+    vary_free(&r->vary);
 }
 
 static int build(replay_t *r, diag_t *d)
@@ -699,7 +809,11 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     r.trace = t;
     r.res = out;
     r.frames = (opt && opt->frames > 0) ? opt->frames : t->frames;
+    if (t->arrival.kind == ARRIVE_FILE && r.frames > t->arrival.ntimes)
+        r.frames = t->arrival.ntimes;
     sim_dist_init(&out->frame_latency);
+    sim_dist_init(&out->queue_wait);
+    out->frame_misses.deadline_ps = t->deadline_ps;
     out->ntasks = t->ntasks;
     out->tasks = calloc((size_t)t->ntasks, sizeof *out->tasks);
     if (out->tasks == NULL)
@@ -708,8 +822,13 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
         snprintf(out->tasks[i].id, sizeof out->tasks[i].id, "%s", t->tasks[i].id);
         out->tasks[i].engine = t->tasks[i].engine;
         sim_dist_init(&out->tasks[i].latency);
+        out->tasks[i].misses.deadline_ps = t->tasks[i].deadline_ps;
     }
     r.opt = opt;
+    if (vary_init(&r.vary, t, opt && opt->seeded ? opt->seed : SIM_RNG_DEFAULT_SEED) != 0) {
+        replay_free(&r);
+        return diag_error(d, t->path, 0, 0, "out of memory");
+    }
     if (build(&r, d) != 0) {
         replay_free(&r);
         return DIAG_ERR;
@@ -726,14 +845,31 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
 
     out->frames = r.frames;
     out->first_release = 0;
-    if (t->period_ps > 0) {
+    if (vary_interference_start(&r.vary, r.sim, r.cpu, &r.dram) != 0) {
+        replay_free(&r);
+        return diag_error(d, t->path, 0, 0, "out of memory");
+    }
+    switch (t->arrival.kind) {
+    case ARRIVE_PERIODIC:
         sim_schedule(r.sim, 0, arrival, &r, 0);
-    } else {
+        break;
+    case ARRIVE_POISSON:
+        sim_schedule(r.sim, 0, poisson, &r, 0);
+        break;
+    case ARRIVE_BURST:
+        sim_schedule(r.sim, 0, burst, &r, 0);
+        break;
+    case ARRIVE_FILE:
+        out->first_release = t->arrival.times_ps[0];
+        sim_schedule_at(r.sim, t->arrival.times_ps[0], listed, &r, 0);
+        break;
+    case ARRIVE_CLOSED:
         for (int64_t i = 0; i < r.nslots && r.released < r.frames; i++)
             release_frame(&r, 0);
+        break;
     }
     sim_run(r.sim, SIM_TIME_MAX);
-    if (r.failed || (r.completed != r.frames && !r.stopped)) {
+    if (r.failed || (!all_done(&r) && !r.stopped)) {
         replay_free(&r);
         return diag_error(d, t->path, 0, 0,
                           "internal error: the run stopped after %lld of %lld frames",
@@ -760,6 +896,7 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
 void replay_result_free(replay_result_t *r)
 {
     sim_dist_free(&r->frame_latency);
+    sim_dist_free(&r->queue_wait);
     for (int i = 0; r->tasks && i < r->ntasks; i++)
         sim_dist_free(&r->tasks[i].latency);
     free(r->tasks);

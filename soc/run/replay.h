@@ -1,9 +1,11 @@
 /*
  * replay: build the SoC from a resolved SKU, replay a trace on it, collect results.
  *
- * Frames are released every `period` (or, closed loop, as soon as fewer than
- * `max_in_flight` frames are in flight). A frame that arrives while `max_in_flight`
- * frames are in flight waits; its latency counts from its arrival. Within a frame a task
+ * Frames arrive as the trace's `arrival` says: every `period` (with jitter), as a
+ * Poisson process, in bursts, at times read from a file, or, closed loop, as soon as
+ * fewer than `max_in_flight` frames are in flight. A frame that arrives while
+ * `max_in_flight` frames are in flight waits (or, with `overload: drop`, is dropped); its
+ * latency counts from its arrival. Within a frame a task
  * starts when its `after` tasks are done; each task is an in-order stream, so its
  * instance for frame f+1 starts only after its instance for frame f. Independent tasks
  * run concurrently: GPU kernels share the SMs, CPU ops share the cores, and everything
@@ -23,10 +25,18 @@
 #include "models/dla.h"
 #include "models/pva.h"
 
+/* Deadline misses: latencies over `deadline_ps`, in the order they completed. */
+typedef struct replay_misses {
+    uint64_t deadline_ps;      /* 0 = no deadline */
+    int64_t count;
+    int64_t run, longest;      /* the current and the longest run of consecutive misses */
+} replay_misses_t;
+
 typedef struct replay_task_result {
     char id[TRACE_ID_LEN];
     trace_engine_t engine;
     sim_dist_t latency;        /* ps, from ready (dependencies met) to end */
+    replay_misses_t misses;    /* against the task's deadline */
 } replay_task_result_t;
 
 typedef struct replay_engine_result {
@@ -41,6 +51,9 @@ typedef struct replay_result {
     sim_time_t first_release;  /* arrival of the first frame */
     sim_time_t first_done, end;/* completion of the first and the last frame */
     sim_dist_t frame_latency;  /* ps */
+    sim_dist_t queue_wait;     /* ps, from a frame's arrival to its release (a slot free) */
+    replay_misses_t frame_misses;   /* against the trace's deadline */
+    int64_t dropped;           /* frames dropped on arrival (overload: drop) */
     replay_task_result_t *tasks;
     int ntasks;
     replay_engine_result_t engines[ENG_COUNT];
@@ -85,6 +98,8 @@ typedef struct replay_options {
     struct timeline *timeline; /* when set, the run records its timeline there */
     const replay_hook_t *hooks[REPLAY_MAX_HOOKS];
     int nhooks;
+    int seeded;                /* seed given; else SIM_RNG_DEFAULT_SEED */
+    uint64_t seed;             /* of every random draw of the run (soc/run/vary.h) */
 } replay_options_t;
 
 /* End the run early (e.g. thermal shutdown): the result keeps the frames completed so

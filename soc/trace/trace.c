@@ -43,13 +43,14 @@
 #include "soc/io/units.h"
 #include "soc/io/ydoc.h"
 
-enum { MAX_REPEAT_DEPTH = 16 };
+enum { MAX_REPEAT_DEPTH = 16, MAX_OP_KEYS = 32 };
 
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
-                                       "tasks", "budgets", NULL};
+                                       "tasks", "budgets", "arrival", "deadline", "overload",
+                                       "interference", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
                                         "memory", "process", "io_dtype", "input_dtype",
-                                        "output_dtype", NULL};
+                                        "output_dtype", "deadline", NULL};
 static const char *const MEMORY_KEYS[] = {"weights", "activations", "kv_cache", "buffers", NULL};
 static const char *const REPEAT_KEYS[] = {"op", "name", "count", "ops", NULL};
 
@@ -184,8 +185,23 @@ static int check_engine(parser_t *p, const yaml_node_t *m, int kind, const char 
     return 0;
 }
 
+/* The keys of an op kind, and work_scale, which every op takes. */
+static const char *const *op_keys(int kind, const char **buf)
+{
+    const char *const *k = trace__op_keys((trace_op_kind_t)kind);
+    int n = 0;
+    while (k[n] && n < MAX_OP_KEYS - 2) {
+        buf[n] = k[n];
+        n++;
+    }
+    buf[n++] = "work_scale";
+    buf[n] = NULL;
+    return buf;
+}
+
 static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
 {
+    const char *keys[MAX_OP_KEYS];
     yaml_node_t *kn, *v;
     const char *ks;
     trace_op_t op;
@@ -213,8 +229,8 @@ static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
         (v = ydoc_key_node(&p->y, m, "sparsity")))
         return ydoc_error(&p->y, v, p->d,
                           "sparsity applies only to gemm, conv, deconv and fc ops, not %s", ks);
-    if (ydoc_check_keys(&p->y, m, trace__op_keys((trace_op_kind_t)kind),
-                        trace__what(w, sizeof w, ks, "op"), p->d) != 0)
+    if (ydoc_check_keys(&p->y, m, op_keys(kind, keys), trace__what(w, sizeof w, ks, "op"),
+                        p->d) != 0)
         return DIAG_ERR;
 
     memset(&op, 0, sizeof op);
@@ -226,7 +242,7 @@ static int parse_op(parser_t *p, const yaml_node_t *m, int depth, oplist_t *out)
     if ((v = ydoc_get(&p->y, m, "name")) &&
         trace__label(p, v, trace__what(w, sizeof w, ks, "name"), op.name, sizeof op.name))
         return DIAG_ERR;
-    if (trace__op_fields(p, m, &op) != 0)
+    if (trace__op_fields(p, m, &op) != 0 || trace__vary_op(p, m, &op) != 0)
         return DIAG_ERR;
     if (p->ops_before + out->n + 1 > TRACE_MAX_OPS)
         return too_many(p, m);
@@ -425,7 +441,8 @@ static int parse_task(parser_t *p, const yaml_node_t *m, int index)
     task->engine = (trace_engine_t)e;
     task->engine_pos.line = ydoc_line(v);
     task->engine_pos.col = ydoc_col(v);
-    if (parse_task_options(p, m, task) != 0 || parse_process(p, m, index) != 0)
+    if (parse_task_options(p, m, task) != 0 || parse_process(p, m, index) != 0 ||
+        trace__vary_task(p, m, task) != 0)
         return DIAG_ERR;
 
     if ((v = ydoc_get(&p->y, m, "after"))) {
@@ -692,6 +709,8 @@ static int parse_doc(parser_t *p)
     if ((v = ydoc_get(&p->y, root, "max_in_flight")) &&
         ydoc_int(&p->y, v, "max_in_flight", 1, 1024, &t->max_in_flight, p->d))
         return DIAG_ERR;
+    if (trace__vary_top(p, root) != 0)
+        return DIAG_ERR;
 
     tasks = ydoc_require(&p->y, root, "tasks", "the trace (top level)", p->d);
     if (tasks == NULL || ydoc_expect_seq(&p->y, tasks, "tasks", p->d) != 0)
@@ -764,5 +783,6 @@ void trace_free(trace_t *t)
     free(t->tasks);
     free(t->topo);
     budget_list_free(&t->budgets);
+    trace__vary_free(t);
     memset(t, 0, sizeof *t);
 }

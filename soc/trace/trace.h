@@ -20,6 +20,7 @@
 
 #include "models/dtype.h"
 #include "sim/diag.h"
+#include "sim/rng.h"
 #include "sim/sim.h"
 #include "soc/trace/budget.h"
 #include "soc/trace/trace_engine.h"
@@ -87,6 +88,10 @@ typedef struct trace_op {
     int sparse;                   /* 1 for sparsity "2:4" */
     int act;                      /* fused activation of a conv, deconv or gemm: trace_act_t;
                                    * -1 none (every other op) */
+    int work_rand;                /* 1 + index in trace_t.rands of `work_scale`, drawn each
+                                   * time the op runs to multiply its work; 0 = none */
+    int duration_rand;            /* cpu op: 1 + index of its `duration` distribution (ps);
+                                   * u.cpu.duration_ps holds its mean; 0 = fixed */
     union {
         struct {
             int64_t m, n, k, batch;
@@ -178,6 +183,8 @@ typedef struct trace_task {
     char process[TRACE_ID_LEN];   /* OS process; "" = the trace's own */
     int context;                  /* its CUDA context: 0 for the trace's own process */
     trace_memory_t memory;
+    uint64_t deadline_ps;         /* an instance later than this after it was ready misses;
+                                   * 0 = none */
     trace_pos_t pos;              /* of the task mapping */
     trace_pos_t engine_pos;       /* of the engine value */
     int *after;                   /* indices of tasks that must finish first */
@@ -185,6 +192,38 @@ typedef struct trace_task {
     trace_op_t *ops;
     int nops;
 } trace_task_t;
+
+/* How frames arrive (docs/trace-format.md, "Arrivals"). */
+typedef enum trace_arrival_kind {
+    ARRIVE_PERIODIC = 0,          /* every `period`, each delayed by `jitter` if given */
+    ARRIVE_CLOSED,                /* the next frame when one ends (no period) */
+    ARRIVE_POISSON,               /* exponential gaps of mean 1 / rate */
+    ARRIVE_BURST,                 /* `size` frames `spacing` apart, every `period` */
+    ARRIVE_FILE                   /* the times listed in a file */
+} trace_arrival_kind_t;
+
+typedef struct trace_arrival {
+    trace_arrival_kind_t kind;
+    int jitter_rand;              /* periodic: 1 + index of the delay's distribution (ps) */
+    double rate_hz;               /* poisson */
+    int64_t burst;                /* burst: frames per burst */
+    uint64_t spacing_ps;          /* burst: between the frames of a burst */
+    uint64_t *times_ps;           /* file: arrival times, nondecreasing */
+    int64_t ntimes;
+} trace_arrival_t;
+
+/* Work that is not the trace's own but shares the SoC (docs/trace-format.md,
+ * "Interference"). */
+typedef enum trace_interf_kind { INTERF_CPU_NOISE = 0, INTERF_DRAM } trace_interf_kind_t;
+
+typedef struct trace_interference {
+    trace_interf_kind_t kind;
+    int every_rand;               /* 1 + index: time from one burst's start to the next (ps) */
+    int length_rand;              /* 1 + index: a burst's length (ps) */
+    int64_t threads;              /* cpu_noise: cores it takes */
+    double Bps;                   /* dram: bandwidth while on */
+    trace_pos_t pos;
+} trace_interference_t;
 
 typedef struct trace {
     char path[512];
@@ -196,6 +235,15 @@ typedef struct trace {
     trace_task_t *tasks;
     int ntasks;
     int *topo;                    /* task indices in a topological order */
+    trace_arrival_t arrival;
+    uint64_t deadline_ps;         /* a frame later than this after its arrival misses
+                                   * (default: the period; 0 = none) */
+    int drop;                     /* overload: drop: a frame arriving while max_in_flight
+                                   * frames are in flight is dropped, not queued */
+    sim_rand_t *rands;            /* the distributions the trace declares */
+    int nrands, crands;
+    trace_interference_t *interf;
+    int ninterf;
     budget_list_t budgets;        /* the top-level `budgets:` list (soc/trace/budget.h) */
 } trace_t;
 
@@ -208,6 +256,8 @@ double trace_gemm_b_bytes(const trace_op_t *op);
 int trace_load(const char *path, trace_t *t, diag_t *d);
 int trace_parse(const char *name, const char *buf, size_t len, trace_t *t, diag_t *d);
 void trace_free(trace_t *t);
+/* Whether anything in the trace is drawn at random (the run then needs its seed). */
+int trace_is_random(const trace_t *t);
 
 /* ---- a trace's budgets (soc/trace/trace_budget.c) ---- */
 

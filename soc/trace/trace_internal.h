@@ -70,6 +70,15 @@ int trace__dims_field(parser_t *p, const yaml_node_t *v, const char *w, int n, i
 int trace__label(parser_t *p, const yaml_node_t *v, const char *w, char *out, size_t maxlen);
 int trace__dtype_field(parser_t *p, const yaml_node_t *map, const char *ctx, dtype_t *out);
 
+/* Variability and deadlines (soc/trace/trace_vary.c). trace__rand parses a distribution
+ * (or a fixed value) of durations (ps) or of plain numbers into t->rands, *out = its
+ * index + 1. */
+int trace__rand(parser_t *p, const yaml_node_t *v, const char *what, int durations, int *out);
+int trace__vary_top(parser_t *p, const yaml_node_t *root);
+int trace__vary_task(parser_t *p, const yaml_node_t *m, trace_task_t *task);
+int trace__vary_op(parser_t *p, const yaml_node_t *m, trace_op_t *op);
+void trace__vary_free(trace_t *t);
+
 /* The keys an op kind accepts (NULL-terminated), and the parse of its fields (after the
  * keys were checked; op->kind, pos, name and dtype default are set). */
 const char *const *trace__op_keys(trace_op_kind_t kind);

@@ -524,7 +524,9 @@ static int parse_cpu(parser_t *p, const yaml_node_t *m, trace_op_t *op)
         return ydoc_error(&p->y, ydoc_key_node(&p->y, m, "instructions"), p->d,
                           "cpu op takes either duration or instructions + ipc, not both");
     if (dur) {
-        if (trace__duration_value(p, dur, "cpu duration", MAX_DURATION_PS, &op->u.cpu.duration_ps))
+        /* A distribution (a mapping) is read by trace_vary.c, after these fields. */
+        if (dur->type != YAML_MAPPING_NODE &&
+            trace__duration_value(p, dur, "cpu duration", MAX_DURATION_PS, &op->u.cpu.duration_ps))
             return DIAG_ERR;
         if ((v = ydoc_get(&p->y, m, "ipc")))
             return ydoc_error(&p->y, ydoc_key_node(&p->y, m, "ipc"), p->d,

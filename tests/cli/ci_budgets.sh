@@ -42,7 +42,7 @@ YAML
 sed 's/min: 99/min: 150/' "$tmp/gemm.yaml" > "$tmp/gemm-fail.yaml"
 printf 'orinsim: 1\ntasks:\n  - id: mm\n    engine: gpu\n    ops:\n      - {op: gemm, m: 64, n: 64, k: 64}\nbudgets:\n  - {metric: frame_latency.p99, max: 10}\n' > "$tmp/no-unit.yaml"
 printf 'orinsim: 1\ntasks:\n  - id: mm\n    engine: gpu\n    ops:\n      - {op: gemm, m: 64, n: 64, k: 64}\nbudgets:\n  - {metric: engines.gpu.busy_pct, max: 10W}\n' > "$tmp/wrong-unit.yaml"
-printf 'orinsim: 1\ntasks:\n  - id: mm\n    engine: gpu\n    ops:\n      - {op: gemm, m: 64, n: 64, k: 64}\nbudgets:\n  - {metric: frame_latency.p99.9, max: 1ms}\n' > "$tmp/unknown.yaml"
+printf 'orinsim: 1\ntasks:\n  - id: mm\n    engine: gpu\n    ops:\n      - {op: gemm, m: 64, n: 64, k: 64}\nbudgets:\n  - {metric: frame_latency.p99.99, max: 1ms}\n' > "$tmp/unknown.yaml"
 printf 'orinsim: 1\ntasks:\n  - id: mm\n    engine: gpu\n    ops:\n      - {op: gemm, m: 64, n: 64, k: 64}\nbudgets:\n  - {metric: power.module.avg, max: 20W}\n' > "$tmp/power.yaml"
 
 pos='^[^ ]+:[0-9]+:[0-9]+: error: '
@@ -66,7 +66,7 @@ if [ -s "$tmp/out" ] || [ -s "$tmp/err" ]; then fail "quiet_pass: output"; else 
 # Exit 2: bad budgets, each one message line.
 expect unknown_metric_cli 2 err "unknown metric 'fps'.*frame_latency\.p99.*throughput_fps" -- \
   --budget 'fps>=30' "$tmp/gemm.yaml"
-expect unknown_metric_trace 2 err "${pos}unknown metric 'frame_latency\.p99\.9'.*throughput_fps" -- "$tmp/unknown.yaml"
+expect unknown_metric_trace 2 err "${pos}unknown metric 'frame_latency\.p99\.99'.*throughput_fps" -- "$tmp/unknown.yaml"
 expect no_unit_trace 2 err "${pos}.*missing unit in '10': expected a duration" -- "$tmp/no-unit.yaml"
 expect wrong_unit_trace 2 err "wrong-unit\.yaml:8:41: error: .*unknown unit 'W' in '10W'.*percentage" -- "$tmp/wrong-unit.yaml"
 # Power budgets turn the power model on: a small GEMM on agx64 (30W) averages about 11 W.
