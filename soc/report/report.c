@@ -41,8 +41,20 @@ static double fps(const replay_result_t *r)
 
 static void dist_row(FILE *out, sim_dist_t *d)
 {
-    fprintf(out, "%9.3f %9.3f %9.3f %9.3f %9.3f", sim_dist_mean(d) / 1e9, ms(sim_dist_pct(d, 50)),
-            ms(sim_dist_pct(d, 95)), ms(sim_dist_pct(d, 99)), ms(sim_dist_max(d)));
+    fprintf(out, "%9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f", sim_dist_mean(d) / 1e9,
+            ms(sim_dist_pct(d, 50)), ms(sim_dist_pct(d, 90)), ms(sim_dist_pct(d, 95)),
+            ms(sim_dist_pct(d, 99)), ms(sim_dist_pct(d, 99.9)), ms(sim_dist_max(d)));
+}
+
+static double miss_pct(const replay_misses_t *m, size_t n)
+{
+    return n > 0 ? 100.0 * (double)m->count / (double)n : 0;
+}
+
+static void misses_line(FILE *out, const char *what, const replay_misses_t *m, size_t n)
+{
+    fprintf(out, "  %-22s %9.3f ms: %lld of %zu missed (%.2f %%), longest run %lld\n", what,
+            ms(m->deadline_ps), (long long)m->count, n, miss_pct(m, n), (long long)m->longest);
 }
 
 void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_result_t *r,
@@ -68,17 +80,38 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
     if (t->period_ps > 0)
         fprintf(out, " (period %.3f ms = %.2f frames/s offered)", ms(t->period_ps),
                 1e12 / (double)t->period_ps);
-    fprintf(out, "\n\n%-24s %-6s %8s %9s %9s %9s %9s %9s\n", "latency (ms)", "engine", "count",
-            "mean", "p50", "p95", "p99", "max");
+    fprintf(out, "\n\n%-24s %-6s %8s %9s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "engine",
+            "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max");
     fprintf(out, "%-24s %-6s %8zu ", "frame", "", sim_dist_count(&r->frame_latency));
     dist_row(out, &r->frame_latency);
     fputc('\n', out);
+    if (sim_dist_max(&r->queue_wait) > 0) {
+        fprintf(out, "%-24s %-6s %8zu ", "(waiting for a slot)", "", sim_dist_count(&r->queue_wait));
+        dist_row(out, &r->queue_wait);
+        fputc('\n', out);
+    }
     for (int i = 0; i < r->ntasks; i++) {
         replay_task_result_t *tr = &r->tasks[i];
         fprintf(out, "%-24s %-6s %8zu ", tr->id, trace_engine_name(tr->engine),
                 sim_dist_count(&tr->latency));
         dist_row(out, &tr->latency);
         fputc('\n', out);
+    }
+    {
+        int any = r->frame_misses.deadline_ps > 0 || r->dropped > 0;
+        for (int i = 0; i < r->ntasks; i++)
+            any |= r->tasks[i].misses.deadline_ps > 0;
+        if (any)
+            fprintf(out, "\ndeadlines\n");
+        if (r->frame_misses.deadline_ps > 0)
+            misses_line(out, "frame", &r->frame_misses, sim_dist_count(&r->frame_latency));
+        for (int i = 0; i < r->ntasks; i++)
+            if (r->tasks[i].misses.deadline_ps > 0)
+                misses_line(out, r->tasks[i].id, &r->tasks[i].misses,
+                            sim_dist_count(&r->tasks[i].latency));
+        if (r->dropped > 0 || t->drop)
+            fprintf(out, "  %-22s %lld of %lld frames dropped on arrival (overload: drop)\n",
+                    "dropped", (long long)r->dropped, (long long)r->frames);
     }
     fprintf(out, "\nengines\n");
     if (r->engines[ENG_GPU].present)
@@ -146,9 +179,22 @@ static json_object *jdist(sim_dist_t *d)
     json_object *o = json_object_new_object();
     json_object_object_add(o, "mean", jnum(sim_dist_mean(d) / 1e9));
     json_object_object_add(o, "p50", jnum(ms(sim_dist_pct(d, 50))));
+    json_object_object_add(o, "p90", jnum(ms(sim_dist_pct(d, 90))));
     json_object_object_add(o, "p95", jnum(ms(sim_dist_pct(d, 95))));
     json_object_object_add(o, "p99", jnum(ms(sim_dist_pct(d, 99))));
+    json_object_object_add(o, "p99_9", jnum(ms(sim_dist_pct(d, 99.9))));
     json_object_object_add(o, "max", jnum(ms(sim_dist_max(d))));
+    return o;
+}
+
+/* Misses against a deadline (a deadline of 0 ms: none declared, no misses). */
+static json_object *jmisses(const replay_misses_t *m, size_t n)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "deadline_ms", jnum(ms(m->deadline_ps)));
+    json_object_object_add(o, "misses", json_object_new_int64(m->count));
+    json_object_object_add(o, "miss_pct", jnum(miss_pct(m, n)));
+    json_object_object_add(o, "longest_miss_run", json_object_new_int64(m->longest));
     return o;
 }
 
@@ -182,6 +228,10 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
     json_object_object_add(root, "simulated_s", jnum(span_s(r)));
     json_object_object_add(root, "throughput_fps", jnum(fps(r)));
     json_object_object_add(root, "frame_latency_ms", jdist(&r->frame_latency));
+    json_object_object_add(root, "queue_wait_ms", jdist(&r->queue_wait));
+    json_object_object_add(root, "frame_deadline",
+                           jmisses(&r->frame_misses, sim_dist_count(&r->frame_latency)));
+    json_object_object_add(root, "dropped_frames", json_object_new_int64(r->dropped));
     for (int i = 0; i < r->ntasks; i++) {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "engine",
@@ -189,6 +239,8 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
         json_object_object_add(o, "count",
                                json_object_new_int64((int64_t)sim_dist_count(&r->tasks[i].latency)));
         json_object_object_add(o, "latency_ms", jdist(&r->tasks[i].latency));
+        json_object_object_add(o, "deadline", jmisses(&r->tasks[i].misses,
+                                                      sim_dist_count(&r->tasks[i].latency)));
         json_object_object_add(tasks, r->tasks[i].id, o);
     }
     json_object_object_add(root, "tasks", tasks);
