@@ -28,7 +28,9 @@ enum {
     EXIT_UNAVAILABLE = 5, /* the feature is not in this build or environment (no display or
                            * font for the viewer, no CUDA build for orinsim check) */
     EXIT_NO_DEVICE = 6,   /* orinsim check: no usable CUDA device */
-    EXIT_NOTHING_MEASURED = 7 /* orinsim check: no op of the trace could be measured */
+    EXIT_NOTHING_MEASURED = 7, /* orinsim check: no op of the trace could be measured */
+    EXIT_OUTPUT = 8       /* an output could not be written (a full disk, a closed
+                           * standard output): it wins over every other code */
 };
 
 typedef struct diag {

@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "soc/io/out.h"
 #include "viz/index.h"
 
 typedef struct writer {
@@ -297,14 +298,19 @@ int viz_export_chrome(FILE *out, const timeline_t *tl, const char *title, diag_t
 int viz_export_chrome_path(const char *path, const timeline_t *tl, const char *title,
                            diag_t *d)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    out_t o;
     int rc;
-    if (f == NULL)
-        return diag_error(d, path, 0, 0, "cannot write the timeline");
-    rc = viz_export_chrome(f, tl, title, d);
-    if (f != stdout && fclose(f) != 0 && rc == 0)
-        rc = diag_error(d, path, 0, 0, "writing the timeline failed");
-    if (rc != 0 && d->file[0] == '\0')
-        snprintf(d->file, sizeof d->file, "%s", path);
-    return rc;
+    if (out_open(&o, path, "timeline", d) != 0)
+        return DIAG_ERR;
+    rc = viz_export_chrome(o.f, tl, title, d);
+    if (rc != 0 && !ferror(o.f)) {
+        out_discard(&o);
+        if (d->file[0] == '\0')
+            snprintf(d->file, sizeof d->file, "%s", path);
+        return rc;
+    }
+    /* A failed stream: out_close says why, in place of "writing the timeline failed". */
+    if (rc != 0)
+        diag_clear(d);
+    return out_close(&o, d);
 }

@@ -10,13 +10,20 @@
 
 #include <png.h>
 
+#include "soc/io/out.h"
+
 int image_write_png(const char *path, const canvas_t *c, diag_t *d)
 {
     png_image img;
     unsigned char *rgb = malloc((size_t)c->w * (size_t)c->h * 3);
+    out_t o;
     int ok;
     if (rgb == NULL)
         return diag_error(d, path, 0, 0, "out of memory writing the image");
+    if (out_open(&o, path, "PNG", d) != 0) {
+        free(rgb);
+        return DIAG_ERR;
+    }
     for (int y = 0; y < c->h; y++)
         for (int x = 0; x < c->w; x++) {
             uint32_t p = c->px[(long)y * c->pitch + x];
@@ -30,11 +37,13 @@ int image_write_png(const char *path, const canvas_t *c, diag_t *d)
     img.width = (png_uint_32)c->w;
     img.height = (png_uint_32)c->h;
     img.format = PNG_FORMAT_RGB;
-    ok = png_image_write_to_file(&img, path, 0, rgb, c->w * 3, NULL);
+    ok = png_image_write_to_stdio(&img, o.f, 0, rgb, c->w * 3, NULL);
     free(rgb);
-    if (!ok)
+    if (!ok && !ferror(o.f)) {
+        out_discard(&o);
         return diag_error(d, path, 0, 0, "cannot write the PNG: %s", img.message);
-    return 0;
+    }
+    return out_close(&o, d);   /* a failed write: out_close says why */
 }
 
 int image_read_png(const char *path, canvas_t **out, diag_t *d)

@@ -20,6 +20,7 @@
 #include <SDL_ttf.h>
 
 #include "sim/diag.h"
+#include "soc/io/out.h"
 #include "soc/run/replay.h"
 #include "soc/sku/sku.h"
 #include "soc/run/timeline.h"
@@ -344,7 +345,7 @@ static void session_switch(session_t *s, int module, int dir)
         printf("orinsim view: %s mode %s: %zu slices, %zu frames, %lld deadline misses\n",
                s->sku->name, s->cfg.mode->name, s->tl->nslices, s->tl->nframes,
                (long long)s->misses);
-        fflush(stdout);
+        out_stdout_flush();
     } else {
         diag_format(&d, msg, sizeof msg);
         snprintf(s->draw.status, sizeof s->draw.status, "%s", msg);
@@ -467,7 +468,7 @@ static void save_shot(ui_t *u)
         return;
     }
     printf("orinsim view: wrote %s\n", path);
-    fflush(stdout);
+    out_stdout_flush();
 }
 
 static void on_key(ui_t *u, const SDL_KeyboardEvent *k, int mouse_x, int mouse_y)
@@ -639,7 +640,7 @@ static int run_window(session_t *panes, int npanes, const options_t *o, diag_t *
     u.dirty = 1;
     SDL_StopTextInput();
     printf("orinsim view: window open (%dx%d)\n", o->w, o->h);
-    fflush(stdout);
+    out_stdout_flush();
     while (!u.quit) {
         SDL_Event e;
         if (u.dirty) {
@@ -786,7 +787,7 @@ int viz_view_main(int argc, char **argv)
         apply_options(&panes[p], &o);
     if (o.screenshot) {
         if (screenshot(panes, npanes, o.w, o.h, o.screenshot, &d) != 0)
-            rc = EXIT_BAD_INPUT;
+            rc = strstr(d.msg, "out of memory") ? EXIT_INTERNAL : EXIT_OUTPUT;
     } else {
         rc = run_window(panes, npanes, &o, &d);
     }

@@ -12,6 +12,7 @@
 
 #include "sim/diag.h"
 #include "sim/phold.h"
+#include "soc/io/out.h"
 #include "soc/io/units.h"
 
 static const char USAGE[] =
@@ -185,7 +186,7 @@ int bench_phold_cli(int argc, char **argv)
                    (unsigned long long)(r + 1), (unsigned long long)repeat,
                    (unsigned long long)res[r].events, res[r].wall_s, rates[r] / 1e6, st,
                    (unsigned long long)res[r].digest);
-            fflush(stdout);
+            out_stdout_flush();
         }
     }
     double *sorted = malloc(repeat * sizeof *sorted);

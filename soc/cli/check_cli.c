@@ -22,6 +22,7 @@
 
 #include "sim/diag.h"
 #include "soc/cli/commands.h"
+#include "soc/io/out.h"
 #include "soc/measure/check.h"
 #include "soc/measure/check_backend.h"
 
@@ -172,22 +173,26 @@ static int resolve(const check_opts_t *o, const check_device_t *dev, sku_t *sku,
     return EXIT_OK;
 }
 
+typedef struct check_output {
+    const check_run_t *r;
+    const soc_config_t *cfg;
+} check_output_t;
+
+static int emit_json(FILE *f, void *arg)
+{
+    const check_output_t *o = arg;
+    return check_print_json(f, o->r, o->cfg);
+}
+
 static int write_json(const char *path, const check_run_t *r, const soc_config_t *cfg)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    check_output_t o = {r, cfg};
+    diag_t d;
     int rc;
-    if (f == NULL) {
-        fprintf(stderr, "%s: error: cannot write the JSON report\n", path);
-        return EXIT_BAD_INPUT;
-    }
-    rc = check_print_json(f, r, cfg);
-    if (f != stdout && fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        fprintf(stderr, "%s: error: writing the JSON report failed\n", path);
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    diag_clear(&d);
+    if ((rc = out_write_file(path, "JSON report", emit_json, &o, &d)) != EXIT_OK)
+        diag_print(&d);
+    return rc;
 }
 
 static int output(const check_opts_t *o, const check_run_t *r, const soc_config_t *cfg)
@@ -364,7 +369,7 @@ int check_cli(int argc, char **argv)
             diag_clear(&d);
             if (check_save(o.save, &run, &d) != 0) {
                 diag_print(&d);
-                out_rc = EXIT_BAD_INPUT;
+                out_rc = EXIT_OUTPUT;
             }
         }
         if (rc == CHECK_EXIT_NOTHING_MEASURED)

@@ -12,7 +12,8 @@
  *   orinsim validate [--json] [--case ID]
  *
  * Exit codes (sim/diag.h): 0 success, 2 bad input or usage, 1 internal failure, 3 a
- * budget failed (run) or a regression past the threshold (diff). Several traces or
+ * budget failed (run) or a regression past the threshold (diff), 8 an output could not
+ * be written (soc/io/out.h). Several traces or
  * modules make a batch (soc/report/batch.c): every (trace, module) pair runs in parallel and
  * the output keeps the order given, trace by trace, module by module.
  * Every bad-input message is one line, "file:line:column: error: ..." when it has a
@@ -26,6 +27,7 @@
 
 #include "sim/diag.h"
 #include "soc/cli/commands.h"
+#include "soc/io/out.h"
 #include "soc/report/batch.h"
 #include "soc/trace/budget.h"
 #include "soc/measure/check.h"
@@ -84,7 +86,9 @@ static void usage(FILE *out)
             "exit codes: 0 success, 1 internal error, 2 bad input or usage,\n"
             "            3 a budget failed (run) or a regression (diff), 4 thermal shutdown,\n"
             "            5 feature not in this build or environment, 6 no CUDA device,\n"
-            "            7 nothing could be measured\n", SIM_RNG_DEFAULT_SEED);
+            "            7 nothing could be measured, 8 an output could not be written\n"
+            "            (a full disk, a closed stdout: no partial file is left)\n",
+            SIM_RNG_DEFAULT_SEED);
     power_cli_usage(out);
 }
 
@@ -163,10 +167,12 @@ static int cmd_validate(int argc, char **argv)
 
 enum { MAX_SKUS = 64, MAX_TRACES = 4096 };
 
-/* The worse of two exit codes: internal error, then bad input, then a failed budget. */
+/* The worse of two exit codes: a lost output, internal error, then bad input, then a
+ * failed budget. */
 static int exit_rank(int code)
 {
-    return code == EXIT_INTERNAL ? 3 : code == EXIT_BAD_INPUT ? 2 : code == EXIT_BUDGET ? 1 : 0;
+    return code == EXIT_OUTPUT ? 4 : code == EXIT_INTERNAL ? 3 : code == EXIT_BAD_INPUT ? 2
+           : code == EXIT_BUDGET ? 1 : 0;
 }
 
 static int worse(int a, int b)
@@ -174,23 +180,28 @@ static int worse(int a, int b)
     return exit_rank(b) > exit_rank(a) ? b : a;
 }
 
+typedef struct run_output {
+    const batch_run_t *runs;
+    int n;
+    int (*write)(FILE *, const batch_run_t *, int);
+} run_output_t;
+
+static int emit_runs(FILE *f, void *arg)
+{
+    const run_output_t *o = arg;
+    return o->write(f, o->runs, o->n);
+}
+
 static int write_file(const char *path, const char *what, const batch_run_t *runs, int n,
                       int (*write)(FILE *, const batch_run_t *, int))
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    run_output_t o = {runs, n, write};
+    diag_t d;
     int rc;
-    if (f == NULL) {
-        fprintf(stderr, "%s: error: cannot write the %s\n", path, what);
-        return EXIT_BAD_INPUT;
-    }
-    rc = write(f, runs, n);
-    if (f != stdout && fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        fprintf(stderr, "%s: error: writing the %s failed\n", path, what);
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    diag_clear(&d);
+    if ((rc = out_write_file(path, what, emit_runs, &o, &d)) != EXIT_OK)
+        diag_print(&d);
+    return rc;
 }
 
 /* Add the comma-separated entries of a --sku value ("agx32,nano8:15W"). */
@@ -400,7 +411,7 @@ static int cmd_run(int argc, char **argv)
                 putchar('\n');
             batch_summary(stdout, runs, nruns);
         }
-        fflush(stdout);
+        out_stdout_flush();
         rc = batch_exit_code(runs, nruns);
         if (json)
             rc = worse(rc, write_file(json, "JSON report", runs, nruns, batch_write_json));
@@ -411,7 +422,7 @@ static int cmd_run(int argc, char **argv)
             if (viz_export_chrome_path(timeline, bo.replay.timeline,
                                        batch_trace_label(runs[0].trace), &d) != 0) {
                 diag_print(&d);
-                rc = worse(rc, strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT);
+                rc = worse(rc, strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_OUTPUT);
             }
         }
     }

@@ -9,6 +9,7 @@
 
 #include "sim/diag.h"
 #include "soc/cli/commands.h"
+#include "soc/io/out.h"
 #include "soc/measure/profile.h"
 
 static void usage(FILE *out)
@@ -32,6 +33,17 @@ static void usage(FILE *out)
 static int bad(const char *fmt, const char *arg)
 {
     return diag_usage("see `orinsim profile --help`", fmt, arg);
+}
+
+typedef struct profile_output {
+    const profile_t *prof;
+    const char *trace, *sku, *mode;
+} profile_output_t;
+
+static int emit_json(FILE *f, void *arg)
+{
+    const profile_output_t *o = arg;
+    return profile_write_json(f, o->prof, o->trace, o->sku, o->mode);
 }
 
 int profile_cli(int argc, char **argv)
@@ -88,21 +100,14 @@ int profile_cli(int argc, char **argv)
         fprintf(stderr, "orinsim: error: out of memory\n");
         rc = EXIT_INTERNAL;
     } else {
-        FILE *out = NULL;
         int to_stdout = json && strcmp(json, "-") == 0;
         if (!to_stdout)
             profile_print(stdout, &prof, files[1], sku->name, cfg.mode->name);
         if (json) {
-            out = to_stdout ? stdout : fopen(json, "w");
-            if (out == NULL) {
-                fprintf(stderr, "orinsim: error: %s: cannot write the JSON output\n", json);
-                rc = EXIT_BAD_INPUT;
-            } else {
-                if (profile_write_json(out, &prof, files[1], sku->name, cfg.mode->name) != 0)
-                    rc = EXIT_INTERNAL;
-                if (!to_stdout && fclose(out) != 0)
-                    rc = EXIT_INTERNAL;
-            }
+            profile_output_t po = {&prof, files[1], sku->name, cfg.mode->name};
+            diag_clear(&d);
+            if ((rc = out_write_file(json, "JSON output", emit_json, &po, &d)) != EXIT_OK)
+                diag_print(&d);
         }
     }
     profile_free(&prof);

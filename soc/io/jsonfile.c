@@ -51,7 +51,7 @@ int json_text_parse(const char *path, const char *what, char *buf, size_t len,
     *out = NULL;
     if (text)
         *text = NULL;
-    tok = json_tokener_new();
+    tok = json_tokener_new_ex(JSON_FILE_MAX_DEPTH);
     if (tok == NULL) {
         free(buf);
         return diag_error(d, path, 0, 0, "out of memory");
@@ -80,6 +80,9 @@ int json_text_parse(const char *path, const char *what, char *buf, size_t len,
         json_object_put(o);
         json_tokener_free(tok);
         free(buf);
+        if (err == json_tokener_error_depth)
+            return diag_error(d, path, line, col, "arrays and objects nested more than %d deep",
+                              JSON_FILE_MAX_DEPTH);
         return diag_error(d, path, line, col, "not JSON: %s", json_tokener_error_desc(err));
     }
     json_tokener_free(tok);

@@ -11,6 +11,10 @@
 
 #include "sim/diag.h"
 
+/* Arrays and objects inside each other: a report or a TensorRT profile needs 4. json-c
+ * counts the levels as it reads, so a deeper file stops there (linear time). */
+enum { JSON_FILE_MAX_DEPTH = 32 };
+
 /* Load `path` (at most max_bytes) as one JSON value followed by nothing but white space.
  * `what` names the file in messages ("report", "profile"). With `text` non-NULL, the
  * file's text is kept there (NUL-terminated; the caller frees it) so that later errors

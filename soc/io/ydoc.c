@@ -20,11 +20,77 @@
 
 enum { YDOC_MAX_FILE = 64 << 20 };   /* 64 MiB: no sensible trace or config is larger */
 
+/* Lists and mappings inside each other: a trace with repeats nested as deep as they may
+ * go (16) reaches about 40. libyaml's scanner checks every open flow level ('[', '{') at
+ * every token, so the time to load a file grows with the square of its nesting (80,000
+ * '[' take half a minute); counting the levels while scanning and stopping past this
+ * limit keeps loading linear in the file's size. */
+enum { YDOC_MAX_DEPTH = 64 };
+
+/* The tag an event carries, if any: orinsim's files use none, and a tag would be ignored
+ * by the loader (`!!int "7"` is still the string "7"), so it is refused. */
+static const yaml_char_t *event_tag(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: return ev->data.scalar.tag;
+    case YAML_SEQUENCE_START_EVENT: return ev->data.sequence_start.tag;
+    case YAML_MAPPING_START_EVENT: return ev->data.mapping_start.tag;
+    default: return NULL;
+    }
+}
+
+/* Walk the events of the document before it is loaded: stop at the first collection
+ * deeper than YDOC_MAX_DEPTH and at the first tag. A syntax error is left for the loader
+ * to report, as it would be without this pass; the loader reaches it at a depth within
+ * the limit. */
+static int prescan(const char *name, const unsigned char *buf, size_t len, diag_t *d)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, rc = 0, done = 0;
+    if (!yaml_parser_initialize(&parser))
+        return diag_error(d, name, 0, 0, "out of memory initialising the YAML parser");
+    yaml_parser_set_input_string(&parser, buf, len);
+    while (!done && yaml_parser_parse(&parser, &ev)) {
+        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+        const yaml_char_t *tag = event_tag(&ev);
+        if (tag != NULL) {
+            rc = diag_error(d, name, line, col, "YAML tag '%.200s' (orinsim files use no tags)",
+                            (const char *)tag);
+            done = 1;
+        }
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > YDOC_MAX_DEPTH && !done) {
+                rc = diag_error(d, name, line, col, "lists and mappings nested more than %d deep",
+                                YDOC_MAX_DEPTH);
+                done = 1;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 static int load(ydoc_t *y, const char *name, const unsigned char *buf, size_t len, diag_t *d)
 {
     yaml_parser_t parser;
     memset(y, 0, sizeof *y);
     snprintf(y->path, sizeof y->path, "%s", name);
+    if (prescan(name, buf, len, d) != 0)
+        return DIAG_ERR;
     if (!yaml_parser_initialize(&parser))
         return diag_error(d, name, 0, 0, "out of memory initialising the YAML parser");
     yaml_parser_set_input_string(&parser, buf, len);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/io/out.h"
 #include "soc/io/ydoc.h"
 
 static const char *const TOP_KEYS[] = {"orinsim_measurements", "device", "trace", "timing", "ops",
@@ -81,10 +82,12 @@ static void put_field_bytes(FILE *f, const char *key, double v)
 int check_save(const char *path, const check_run_t *r, diag_t *d)
 {
     const check_device_t *v = &r->dev;
-    FILE *f = fopen(path, "w");
+    out_t o;
+    FILE *f;
     char op[320];
-    if (f == NULL)
-        return diag_error(d, path, 0, 0, "cannot write the measurement file");
+    if (out_open(&o, path, "measurement file", d) != 0)
+        return DIAG_ERR;
+    f = o.f;
     fprintf(f, "# Measurements of real kernels, written by `orinsim check --save`;\n"
                "# `orinsim compare` re-simulates them (docs/check.md).\n"
                "orinsim_measurements: 1\ndevice:\n");
@@ -135,9 +138,7 @@ int check_save(const char *path, const check_run_t *r, diag_t *d)
             fputc('\n', f);
         }
     }
-    if (fclose(f) != 0)
-        return diag_error(d, path, 0, 0, "writing the measurement file failed");
-    return 0;
+    return out_close(&o, d);
 }
 
 /* ---- reading ---- */

@@ -23,6 +23,7 @@
 #include "soc/run/replay.h"
 #include "soc/sku/sku.h"
 #include "soc/trace/trace.h"
+#include "soc/io/out.h"
 #include "soc/io/units.h"
 #include "soc/io/ydoc.h"
 #include "soc/zoo/zoo.h"
@@ -577,10 +578,19 @@ int validate_cli(int argc, char **argv)
         memset(&s, 0, sizeof s);
         s.worst = -1;
     }
-    if (json)
-        rc = print_json(stdout, &r, res, run, &s) == 0 ? EXIT_OK : EXIT_INTERNAL;
-    else
+    if (json) {
+        out_t o;
+        /* Standard output is checked as it is closed: a failed write says why. */
+        diag_clear(&d);
+        out_open(&o, "-", "validation table", &d);   /* standard output is always open */
+        print_json(o.f, &r, res, run, &s);
+        if (out_close(&o, &d) != 0) {
+            diag_print(&d);
+            rc = EXIT_OUTPUT;
+        }
+    } else {
         print_text(stdout, &r, res, run, &s);
+    }
 out:
     free(res);
     free(run);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "soc/io/out.h"
 #include "soc/io/units.h"
 #include "soc/zoo/zoo_int.h"
 
@@ -529,7 +530,17 @@ static int parse_split(const char *v, int64_t split[3])
 
 int zoo_cli(int argc, char **argv)
 {
-    return zoo_cli_write(stdout, argc, argv);
+    out_t o;
+    diag_t d;
+    int rc;
+    diag_clear(&d);
+    out_open(&o, "-", "trace", &d);   /* standard output is always open */
+    rc = zoo_cli_write(o.f, argc, argv);
+    if (out_close(&o, &d) != 0) {     /* every write checked: a failed one says why */
+        diag_print(&d);
+        return EXIT_OUTPUT;
+    }
+    return rc;
 }
 
 int zoo_cli_write(FILE *out, int argc, char **argv)
@@ -627,13 +638,11 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
         return zoo_bad("%s", "`orinsim zoo` needs a network name (see `orinsim zoo list`)");
     diag_clear(&d);
     rc = zoo_emit(out, name, &o, &d);
+    if (rc != 0 && ferror(out))
+        return EXIT_OUTPUT;           /* the stream failed: its closer says why */
     if (rc != 0) {
         fprintf(stderr, "orinsim: error: %s\n", d.msg);
         return strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
-    }
-    if (fflush(out) != 0) {
-        fprintf(stderr, "orinsim: error: writing the trace failed\n");
-        return EXIT_INTERNAL;
     }
     return EXIT_OK;
 }

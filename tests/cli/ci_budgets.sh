@@ -88,9 +88,9 @@ expect no_value 2 out '^  ERROR engines\.dla0\.busy_pct <= 50%: the run has no v
 "$bin" --budget 'fps>=30' "$tmp/gemm.yaml" 2> "$tmp/err" > /dev/null
 if [ "$(grep -c '' "$tmp/err")" -eq 1 ]; then pass; else fail "unknown metric: not one line"; fi
 
-# Exit 1: the JSON report cannot be written (a full device).
+# Exit 8: the JSON report cannot be written (a full device), and the message says why.
 if [ -w /dev/full ]; then
-  expect internal 1 err "writing the JSON report failed" -- --sku agx32 --json /dev/full "$tmp/gemm.yaml"
+  expect output 8 err "cannot write the JSON report: No space left on device" -- --sku agx32 --json /dev/full "$tmp/gemm.yaml"
 fi
 
 # The JSON report carries the budgets.

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The limits on input files (docs/limits.md, "Input files"): nesting depth in YAML and
+# JSON, YAML tags, and the checks that refuse files which would otherwise pass wrong.
+# Every case exits 2 with one message naming file:line:column; each run is under
+# `timeout`, so a parse that went quadratic again fails here instead of hanging.
+# Usage: input_limits.sh ORINSIM SOURCE_DIR
+set -u
+bin=$1
+src=$2
+. "$(dirname "$0")/lib.bash"
+
+# lim NAME RC REGEX -- ARGS...: expect_stderr under a 20 s timeout (124 would be a hang).
+lim() {
+  local name=$1 want=$2 re=$3
+  shift 4
+  bin_real=$bin
+  bin="timeout"
+  expect_stderr "$name" "$want" "$re" -- 20 "$bin_real" "$@"
+  bin=$bin_real
+}
+
+# ---- YAML nesting: 64 levels, the document's own mapping counted ----
+# 80,000 '[' (160 KB took 33 s before the limit): the first list past 64 levels is the
+# 64th '[' (the top mapping is level 1), at column 7 ("tasks: ") + 64 = 71.
+python3 -c "print('orinsim: 1\ntasks: ' + '[' * 80000)" > "$tmp/brackets.yaml"
+lim brackets 2 "^$tmp/brackets.yaml:2:71: error: lists and mappings nested more than 64 deep" \
+  -- "$tmp/brackets.yaml"
+# '{a: ' nesting: the 64th '{' starts at column 8 + 63 x 4 = 260.
+python3 -c "print('orinsim: 1\ntasks: ' + '{a: ' * 40000)" > "$tmp/braces.yaml"
+lim braces 2 "^$tmp/braces.yaml:2:260: error: lists and mappings nested more than 64 deep" \
+  -- "$tmp/braces.yaml"
+# Block lists, one level per line: line 66 holds the 65th level (line 2 the first list).
+python3 -c "print('orinsim: 1\ntasks:\n' + ''.join(' ' * i + '-\n' for i in range(4000)))" \
+  > "$tmp/block.yaml"
+lim block 2 "^$tmp/block.yaml:66:64: error: lists and mappings nested more than 64 deep" \
+  -- "$tmp/block.yaml"
+# 64 levels exactly are read; the trace is then refused for what it says, not its depth.
+python3 -c "print('orinsim: 1\nx: ' + '[' * 63 + ']' * 63)" > "$tmp/at_limit.yaml"
+lim at_limit 2 "^$tmp/at_limit.yaml:2:1: error: unknown key 'x'" -- "$tmp/at_limit.yaml"
+# A SKU file (40,000 levels took 8.3 s).
+python3 -c "print('inherits: agx32\ngpu: ' + '[' * 40000)" > "$tmp/sku.yaml"
+lim sku_nesting 2 "^$tmp/sku.yaml:2:69: error: lists and mappings nested more than 64 deep" \
+  -- --sku "$tmp/sku.yaml" "$src/traces/camera-detector.yaml"
+# On standard input too.
+lim stdin_nesting 2 '^<stdin>:2:71: error: lists and mappings nested' -- - < "$tmp/brackets.yaml"
+
+# ---- YAML tags: refused where they stand ----
+printf 'orinsim: 1\nframes: !!int "3"\ntasks: []\n' > "$tmp/tag.yaml"
+lim tag_core 2 "^$tmp/tag.yaml:2:9: error: YAML tag 'tag:yaml.org,2002:int'" -- "$tmp/tag.yaml"
+printf 'orinsim: 1\ntasks: !custom []\n' > "$tmp/tag2.yaml"
+lim tag_local 2 "^$tmp/tag2.yaml:2:8: error: YAML tag '!custom'" -- "$tmp/tag2.yaml"
+
+# ---- JSON nesting: 32 levels (json-c counts them as it reads) ----
+# The 33rd '[' is byte 33 of the line.
+python3 -c "print('[' * 80000)" > "$tmp/deep.json"
+"$bin" --sku agx32 --frames 2 --quiet --json "$tmp/ok.json" "$src/traces/camera-detector.yaml"
+lim json_diff_new 2 "^$tmp/deep.json:1:33: error: arrays and objects nested more than 32 deep" \
+  -- diff "$tmp/ok.json" "$tmp/deep.json"
+lim json_diff_base 2 "^$tmp/deep.json:1:33: error: arrays and objects nested more than 32 deep" \
+  -- diff "$tmp/deep.json" "$tmp/ok.json"
+lim json_profile 2 "^$tmp/deep.json:1:33: error: arrays and objects nested more than 32 deep" \
+  -- profile "$tmp/deep.json" "$src/traces/camera-detector.yaml"
+
+finish input_limits
