@@ -81,7 +81,8 @@ static void usage(FILE *out)
             "  --help, --version\n"
             "\n"
             "orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
-            "                    compare two JSON reports; exit 3 on a regression\n"
+            "                    compare two JSON reports (either may be - for standard\n"
+            "                    input); exit 3 on a regression, 2 on a broken report\n"
             "\n"
             "exit codes: 0 success, 1 internal error, 2 bad input or usage,\n"
             "            3 a budget failed (run) or a regression (diff), 4 thermal shutdown,\n"
@@ -475,9 +476,12 @@ static int cmd_diff(int argc, char **argv)
     }
     if (nfiles != 2)
         return bad_usage("%s", "`orinsim diff` needs two reports: BASE.json NEW.json");
+    if (strcmp(files[0], "-") == 0 && strcmp(files[1], "-") == 0)
+        return bad_usage("%s", "only one of the two reports can be read from standard input (-)");
     diag_clear(&d);
     if (diff_load(files[0], &base, &d) != 0 || diff_load(files[1], &cur, &d) != 0 ||
-        (n = diff_reports(stdout, base, files[0], cur, files[1], threshold, &d)) < 0) {
+        (n = diff_reports(stdout, base, strcmp(files[0], "-") ? files[0] : DIFF_STDIN, cur,
+                          strcmp(files[1], "-") ? files[1] : DIFF_STDIN, threshold, &d)) < 0) {
         diag_print(&d);
         n = -1;
     }

@@ -7,7 +7,9 @@
  * the keys of both reports: the base's in its order, then those only the new one has.
  *
  * The change is relative to the base: (new - base) / |base|. A base of 0 makes any
- * change infinite, which is past every threshold.
+ * change infinite, which is past every threshold. A value that became null (the new run
+ * had none) is a regression. Both reports are checked before they are compared: a
+ * broken one is bad input, never an empty diff.
  */
 #include "soc/report/diff.h"
 
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "soc/io/jsonfile.h"
+#include "soc/io/slurp.h"
 #include "soc/trace/metric.h"
 
 enum { DIFF_MAX_FILE = 256 << 20 };
@@ -41,8 +44,139 @@ int diff_report_version(json_object *report)
     return version_of(report);
 }
 
+/* ---- checking a report ----
+ *
+ * A broken report must not pass as "nothing regressed": a metric turned into a string,
+ * a key dropped or `tasks` emptied would otherwise show as "only in base" and exit 0.
+ * Every run of a report is checked before anything is compared: the keys every run has,
+ * with their types, and every metric of the table (a number, or null where the run had
+ * no value) wherever its parent object is. A run that could not be simulated (a batch
+ * element with "error") has only its names. */
+
+static const char *kind(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_double: return isfinite(json_object_get_double(v)) ? "a number" : "not finite";
+    case json_type_int: return "a number";
+    case json_type_object: return "an object";
+    case json_type_array: return "an array";
+    case json_type_string: return "a string";
+    }
+    return "unknown";
+}
+
+/* The run's place in messages: "" for a single run, "run 2 of 3: " in a batch. */
+typedef struct where {
+    const char *path;
+    char run[64];
+} where_t;
+
+/* o[key] must be of type t (a number: an integer or a finite double). */
+static int need(const where_t *w, json_object *o, const char *parent, const char *key,
+                json_type t, json_object **out, diag_t *d)
+{
+    static const char *const NAMES[] = {
+        [json_type_null] = "null", [json_type_boolean] = "a boolean",
+        [json_type_double] = "a number", [json_type_int] = "an integer",
+        [json_type_object] = "an object", [json_type_array] = "an array",
+        [json_type_string] = "a string"};
+    json_object *v;
+    int ok;
+    if (!json_object_object_get_ex(o, key, &v))
+        return diag_error(d, w->path, 0, 0, "%sbroken report: no '%s%s'", w->run, parent, key);
+    ok = json_object_is_type(v, t) ||
+         (t == json_type_double && json_object_is_type(v, json_type_int));
+    if (ok && t == json_type_double)
+        ok = isfinite(json_object_get_double(v));
+    if (!ok)
+        return diag_error(d, w->path, 0, 0, "%sbroken report: '%s%s' is %s (expected %s)",
+                          w->run, parent, key, kind(v), NAMES[t]);
+    if (out)
+        *out = v;
+    return 0;
+}
+
+/* Every metric of the table in run `o`: a number or null wherever its parent is. */
+static int check_metrics(const where_t *w, json_object *o, diag_t *d)
+{
+    for (int i = 0; i < metric_count(); i++) {
+        const metric_def_t *def = metric_def_at(i);
+        int n = metric_expand(def, o, NULL, 0);
+        metric_t *v = malloc((size_t)(n + 1) * sizeof *v);
+        if (v == NULL)
+            return diag_error(d, w->path, 0, 0, "out of memory");
+        metric_expand(def, o, v, n);
+        for (int k = 0; k < n; k++) {
+            metric_presence_t p = metric_presence(&v[k], o);
+            char name[METRIC_NAME_LEN + 64];
+            if (p == METRIC_HAS_VALUE || p == METRIC_NULL || p == METRIC_NO_PARENT)
+                continue;
+            /* The report's own path: the JSON template with the key put in. */
+            {
+                const char *lt = strchr(def->json, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+                if (lt && gt)
+                    snprintf(name, sizeof name, "%.*s%s%s", (int)(lt - def->json), def->json,
+                             v[k].key, gt + 1);
+                else
+                    snprintf(name, sizeof name, "%s", def->json);
+            }
+            free(v);
+            if (p == METRIC_NO_KEY)
+                return diag_error(d, w->path, 0, 0, "%sbroken report: no '%s'", w->run, name);
+            if (p == METRIC_BAD_PARENT)
+                return diag_error(d, w->path, 0, 0, "%sbroken report: the parent of '%s' is "
+                                  "not an object", w->run, name);
+            return diag_error(d, w->path, 0, 0, "%sbroken report: '%s' is not a finite number "
+                              "or null", w->run, name);
+        }
+        free(v);
+    }
+    return 0;
+}
+
+static int check_run(const where_t *w, json_object *o, diag_t *d)
+{
+    json_object *tasks, *v;
+    if (!json_object_is_type(o, json_type_object))
+        return diag_error(d, w->path, 0, 0, "%snot an orinsim report (expected a JSON object, "
+                          "got %s)", w->run, kind(o));
+    if (version_of(o) < 1)
+        return diag_error(d, w->path, 0, 0, "%snot an orinsim report (no integer "
+                          "report_version)", w->run);
+    if (need(w, o, "", "trace", json_type_string, NULL, d) != 0 ||
+        need(w, o, "", "sku", json_type_string, NULL, d) != 0 ||
+        need(w, o, "", "mode", json_type_string, NULL, d) != 0)
+        return DIAG_ERR;
+    if (json_object_object_get_ex(o, "error", &v))   /* a run that could not be simulated */
+        return need(w, o, "", "error", json_type_string, NULL, d);
+    if (need(w, o, "", "frames", json_type_int, NULL, d) != 0 ||
+        need(w, o, "", "frame_latency_ms", json_type_object, NULL, d) != 0 ||
+        need(w, o, "", "engines", json_type_object, NULL, d) != 0 ||
+        need(w, o, "", "dram", json_type_object, NULL, d) != 0 ||
+        need(w, o, "", "tasks", json_type_object, &tasks, d) != 0)
+        return DIAG_ERR;
+    if (json_object_object_length(tasks) == 0)
+        return diag_error(d, w->path, 0, 0, "%sbroken report: 'tasks' is empty (a run has at "
+                          "least one task)", w->run);
+    json_object_object_foreach(tasks, id, task) {
+        char parent[METRIC_KEY_LEN + 16];
+        snprintf(parent, sizeof parent, "tasks.%.*s.", METRIC_KEY_LEN, id);
+        if (!json_object_is_type(task, json_type_object))
+            return diag_error(d, w->path, 0, 0, "%sbroken report: '%.*s' is %s (expected an "
+                              "object)", w->run, (int)strlen(parent) - 1, parent, kind(task));
+        if (need(w, task, parent, "engine", json_type_string, NULL, d) != 0 ||
+            need(w, task, parent, "count", json_type_int, NULL, d) != 0 ||
+            need(w, task, parent, "latency_ms", json_type_object, NULL, d) != 0)
+            return DIAG_ERR;
+    }
+    return check_metrics(w, o, d);
+}
+
 static int check_report(const char *path, json_object *o, diag_t *d)
 {
+    where_t w = {path, ""};
     int v;
     if (json_object_is_type(o, json_type_array)) {
         size_t n = json_object_array_length(o);
@@ -58,14 +192,17 @@ static int check_report(const char *path, json_object *o, diag_t *d)
                 return diag_error(d, path, 0, 0, "the array mixes report_version %d and %d", v,
                                   vi);
         }
+        for (size_t i = 0; i < n; i++) {
+            snprintf(w.run, sizeof w.run, "run %zu of %zu: ", i + 1, n);
+            if (check_run(&w, json_object_array_get_idx(o, i), d) != 0)
+                return DIAG_ERR;
+        }
         return 0;
     }
     if (!json_object_is_type(o, json_type_object))
         return diag_error(d, path, 0, 0, "not an orinsim report (expected a JSON object or an "
                           "array of them)");
-    if (version_of(o) < 1)
-        return diag_error(d, path, 0, 0, "not an orinsim report (no integer report_version)");
-    return 0;
+    return check_run(&w, o, d);
 }
 
 int diff_load(const char *path, json_object **out, diag_t *d)
@@ -73,8 +210,21 @@ int diff_load(const char *path, json_object **out, diag_t *d)
     json_object *o;
 
     *out = NULL;
-    if (json_file_load(path, "report", DIFF_MAX_FILE, &o, NULL, d) != 0)
+    if (strcmp(path, "-") == 0) {
+        char *buf;
+        size_t len;
+        if (slurp_stream(stdin, DIFF_STDIN, "report", DIFF_MAX_FILE, &buf, &len, d) != 0)
+            return DIAG_ERR;
+        if (len == 0) {
+            free(buf);
+            return diag_error(d, DIFF_STDIN, 0, 0, "the report is empty (expected JSON)");
+        }
+        if (json_text_parse(DIFF_STDIN, "report", buf, len, &o, NULL, d) != 0)
+            return DIAG_ERR;
+        path = DIFF_STDIN;
+    } else if (json_file_load(path, "report", DIFF_MAX_FILE, &o, NULL, d) != 0) {
         return DIAG_ERR;
+    }
     if (check_report(path, o, d) != 0) {
         json_object_put(o);
         return DIAG_ERR;
@@ -176,6 +326,18 @@ static void compare_one(FILE *out, const metric_t *m, json_object *base, json_ob
         else
             snprintf(vc_s, sizeof vc_s, "-");
         snprintf(ch, sizeof ch, "%s", hb ? "only in base" : "only in new");
+        /* A value the new run no longer has (null: no frame finished, no sample) is a
+         * regression of any metric with a sense: a gate cannot pass on a run that
+         * produced nothing. */
+        if (hb && metric_presence(m, cur) == METRIC_NULL) {
+            snprintf(ch, sizeof ch, "no value");
+            if (m->def->sense != METRIC_NEUTRAL) {
+                flag = "regression";
+                t->regressions++;
+            }
+        } else if (hc && metric_presence(m, base) == METRIC_NULL) {
+            snprintf(ch, sizeof ch, "no value in base");
+        }
     }
     if (!t->header) {
         fprintf(out, "\n%-36s %14s %14s %12s\n", "metric", "base", "new", "change");

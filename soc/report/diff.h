@@ -22,9 +22,12 @@
 
 #define DIFF_DEFAULT_THRESHOLD_PCT 5.0
 
-/* Load and check a report: JSON, an object with an integer report_version (or a
- * non-empty array of such objects, all of one version). Returns 0, or DIAG_ERR with d
- * naming the file (and line:column for a JSON syntax error). */
+/* Load and check a report ("-": standard input, DIFF_STDIN in messages): JSON, an object
+ * with an integer report_version (or a non-empty array of such objects, all of one
+ * version), each run with the keys every report has, of their types, and every metric a
+ * finite number or null. Returns 0, or DIAG_ERR with d naming the file (and line:column
+ * for a JSON syntax error, the key for a broken report). */
+#define DIFF_STDIN "<stdin>"
 int diff_load(const char *path, json_object **out, diag_t *d);
 /* The report_version of a loaded report. */
 int diff_report_version(json_object *report);

@@ -219,6 +219,25 @@ int metric_value(const metric_t *m, json_object *report, double *out)
     return isfinite(*out) ? 0 : -1;
 }
 
+metric_presence_t metric_presence(const metric_t *m, json_object *report)
+{
+    json_object *parent = walk(report, m->def->json, m->key, 1), *v;
+    const char *dot = strrchr(m->def->json, '.');
+    const char *last = dot ? dot + 1 : m->def->json;   /* no template ends in a placeholder */
+    if (parent == NULL)
+        return METRIC_NO_PARENT;
+    if (!json_object_is_type(parent, json_type_object))
+        return METRIC_BAD_PARENT;
+    if (!json_object_object_get_ex(parent, last, &v))
+        return METRIC_NO_KEY;
+    if (v == NULL)
+        return METRIC_NULL;
+    if (!(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) ||
+        !isfinite(json_object_get_double(v)))
+        return METRIC_NOT_NUMBER;
+    return METRIC_HAS_VALUE;
+}
+
 int metric_expand(const metric_def_t *def, json_object *report, metric_t *out, int max)
 {
     size_t pre;

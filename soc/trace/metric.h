@@ -58,6 +58,20 @@ void metric_name(const metric_t *m, char *buf, size_t len);
  * metric_unit. Returns 0, or -1 if the report has no value for it (an engine the trace
  * does not use, a task it does not have, a null). */
 int metric_value(const metric_t *m, json_object *report, double *out);
+/* What a report holds where a metric would be: the reader of a report (diff) tells a
+ * value from a null (the run had none), from a key that is not there, and from a broken
+ * report (a string, a boolean, NaN where a number belongs, a parent that is not an
+ * object). */
+typedef enum {
+    METRIC_HAS_VALUE,   /* a finite number */
+    METRIC_NULL,        /* null */
+    METRIC_NO_KEY,      /* the parent object lacks the key */
+    METRIC_NO_PARENT,   /* no parent object (an optional section: power, an engine) */
+    METRIC_NOT_NUMBER,  /* anything else at the key */
+    METRIC_BAD_PARENT   /* the parent is not an object */
+} metric_presence_t;
+metric_presence_t metric_presence(const metric_t *m, json_object *report);
+
 /* Parse a limit written with a unit of the metric's dimension ("33ms", "20W", "80%",
  * "30"), into the metric's report unit (ms, W, %, ...). Returns 0, or -1 with why. */
 int metric_parse_limit(metric_dim_t dim, const char *text, double *out, char *why,

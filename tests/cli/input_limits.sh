@@ -61,4 +61,50 @@ lim json_diff_base 2 "^$tmp/deep.json:1:33: error: arrays and objects nested mor
 lim json_profile 2 "^$tmp/deep.json:1:33: error: arrays and objects nested more than 32 deep" \
   -- profile "$tmp/deep.json" "$src/traces/camera-detector.yaml"
 
+# ---- orinsim diff: a broken report is bad input, never "nothing regressed" ----
+# broken NAME REGEX PYTHON: the base report with PYTHON applied to it (r) as the new one.
+broken() {
+  local name=$1 re=$2
+  python3 - "$tmp/ok.json" "$tmp/$name.json" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+open(sys.argv[2], 'w').write(json.dumps(r).replace('"__NAN__"', 'NaN'))
+PY
+  lim "diff_$name" 2 "^$tmp/$name.json: error: broken report: $re" -- diff "$tmp/ok.json" "$tmp/$name.json"
+}
+broken fps_string "'throughput_fps' is not a finite number or null" "r['throughput_fps'] = 'fast'"
+broken fps_nan "'throughput_fps' is not a finite number or null" "r['throughput_fps'] = '__NAN__'"
+broken fps_missing "no 'throughput_fps'" "del r['throughput_fps']"
+broken tasks_list "'tasks' is an array \\(expected an object\\)" "r['tasks'] = []"
+broken tasks_empty "'tasks' is empty" "r['tasks'] = {}"
+broken task_p99 "'tasks.nms.latency_ms.p99' is not a finite number" "r['tasks']['nms']['latency_ms']['p99'] = 'x'"
+broken p99_missing "no 'frame_latency_ms.p99'" "del r['frame_latency_ms']['p99']"
+broken busy_bool "'engines.gpu.busy_pct' is not a finite number" "r['engines']['gpu']['busy_pct'] = True"
+broken sku_number "'sku' is a number \\(expected a string\\)" "r['sku'] = 7"
+# The base is checked the same way.
+lim diff_broken_base 2 "^$tmp/tasks_empty.json: error: broken report: 'tasks' is empty" -- \
+  diff "$tmp/tasks_empty.json" "$tmp/ok.json"
+# A batch names the run.
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); b=json.loads(json.dumps(r)); b['tasks']={}; json.dump([r,b], open(sys.argv[2],'w'))" \
+  "$tmp/ok.json" "$tmp/batch.json"
+lim diff_batch 2 "^$tmp/batch.json: error: run 2 of 2: broken report: 'tasks' is empty" -- \
+  diff "$tmp/batch.json" "$tmp/batch.json"
+# null where the base had a number: the new run had no value, a regression (exit 3).
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); r['throughput_fps']=None; json.dump(r, open(sys.argv[2],'w'))" \
+  "$tmp/ok.json" "$tmp/null.json"
+out=$(timeout 20 "$bin" diff "$tmp/ok.json" "$tmp/null.json")
+rc=$?
+if [ "$rc" -eq 3 ] && printf '%s\n' "$out" | grep -Eq '^throughput_fps .* no value  regression$'; then pass
+else fail "diff_null: exit $rc: $out"; fi
+# Standard input: "-" for either report, not both.
+out=$(timeout 20 "$bin" diff "$tmp/ok.json" - < "$tmp/ok.json")
+rc=$?
+if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -q '^new   .*(<stdin>)$'; then pass
+else fail "diff_stdin: exit $rc: $out"; fi
+lim diff_stdin_broken 2 "^<stdin>: error: broken report: 'tasks' is empty" -- \
+  diff "$tmp/ok.json" - < "$tmp/tasks_empty.json"
+lim diff_stdin_twice 2 "only one of the two reports can be read from standard input" -- \
+  diff - - < "$tmp/ok.json"
+
 finish input_limits
