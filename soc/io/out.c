@@ -278,3 +278,61 @@ int out_stdout_finish(void)
     stdout_failed = 1;
     return EXIT_OUTPUT;
 }
+
+/* ---- strings for JSON ---- */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        unsigned lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        unsigned lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80
+                   ? 4 : 0;
+    }
+    return 0;
+}
+
+json_object *out_json_string(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), o = 0;
+    char *buf;
+    json_object *j;
+    for (size_t i = 0; i < n;) {      /* valid already: the common case, no copy */
+        size_t l = utf8_len(p + i);
+        if (l == 0)
+            break;
+        i += l;
+        if (i == n)
+            return json_object_new_string(s);
+    }
+    if (n == 0)
+        return json_object_new_string(s);
+    buf = malloc(n * 3 + 1);          /* each byte becomes at most U+FFFD's 3 */
+    if (buf == NULL)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_len(p + i);
+        if (l == 0) {
+            memcpy(buf + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        } else {
+            memcpy(buf + o, p + i, l);
+            o += l;
+            i += l;
+        }
+    }
+    j = json_object_new_string_len(buf, (int)o);
+    free(buf);
+    return j;
+}

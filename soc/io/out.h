@@ -22,6 +22,7 @@
 #ifndef ORINSIM_OUT_H
 #define ORINSIM_OUT_H
 
+#include <json-c/json.h>
 #include <stdio.h>
 
 #include "sim/diag.h"
@@ -74,5 +75,10 @@ void out_stdout_flush(void);
 /* At the end of a command: flush standard output and check everything written to it.
  * Returns EXIT_OK, or EXIT_OUTPUT after printing the reason on stderr. */
 int out_stdout_finish(void);
+
+/* A JSON string of `s` with every byte that is not part of valid UTF-8 replaced by
+ * U+FFFD: json-c writes strings as they are, so a name read from a file that is not UTF-8
+ * (a TensorRT layer name, a path) would otherwise make the whole output invalid JSON. */
+json_object *out_json_string(const char *s);
 
 #endif

@@ -239,10 +239,13 @@ static int get_int(ydoc_t *y, yaml_node_t *m, const char *key, int64_t max, int 
     return 0;
 }
 
+/* A size of the device. Only the shared memory a CTA leaves to the system may be 0; a
+ * cache or memory of 0 B is no device (check --save writes only sizes it measured). */
 static int get_size(ydoc_t *y, yaml_node_t *m, const char *key, double *out, diag_t *d)
 {
     yaml_node_t *n = ydoc_get(y, m, key);
-    return n ? ydoc_size(y, n, key, 0, 1e18, out, d) : 0;
+    double min = strcmp(key, "smem_cta_reserved") == 0 ? 0 : 1;
+    return n ? ydoc_size(y, n, key, min, 1e18, out, d) : 0;
 }
 
 static int get_freq(ydoc_t *y, yaml_node_t *m, const char *key, double *out, diag_t *d)

@@ -11,6 +11,7 @@
 
 #include "soc/io/grow.h"
 #include "soc/io/jsonfile.h"
+#include "soc/io/out.h"
 #include "soc/run/program.h"
 #include "soc/run/replay.h"
 #include "soc/io/slurp.h"
@@ -177,13 +178,13 @@ static const char *skip_prefix(const char *q, const char *eol)
  *         16.15       0.0077       0.0075       0.5   Reformatting CopyNode for ...
  *   ...
  *         Total ...
- * each line possibly behind trtexec's "[date] [I] " log prefixes. The numeric columns are
+ * (the Total row is required: a table without it was cut short), each line possibly behind trtexec's "[date] [I] " log prefixes. The numeric columns are
  * those the header names before "Layer"; the time is the one whose header starts "Avg". */
 static int load_table(const char *path, const char *text, profile_t *p, diag_t *d)
 {
     const char *start = strstr(text, TABLE_MARK);
     const char *s;
-    int line = 1, ncols = 0, avg = -1, header = 0, cap = 0;
+    int line = 1, ncols = 0, avg = -1, header = 0, cap = 0, total = 0;
 
     for (s = text; s < start; s++)
         line += *s == '\n';
@@ -251,8 +252,10 @@ static int load_table(const char *path, const char *text, profile_t *p, diag_t *
             if (name == end)
                 return diag_error(d, path, line, (int)(q - lb) + 1,
                                   "a profile table row without a layer name");
-            if ((size_t)(end - name) == 5 && strncmp(name, "Total", 5) == 0)
+            if ((size_t)(end - name) == 5 && strncmp(name, "Total", 5) == 0) {
+                total = 1;
                 break;
+            }
             if (!valid_ms(v[avg]))
                 return diag_error(d, path, line, 1, "its time is not a duration in "
                                   "milliseconds (0 to one hour)");
@@ -262,6 +265,11 @@ static int load_table(const char *path, const char *text, profile_t *p, diag_t *
     }
     if (!header)
         return diag_error(d, path, line, 1, "the profile table ends before its header");
+    /* trtexec always closes the table with its Total row: without it the log was cut
+     * (or its tail edited away), and the layers read so far are not the whole engine. */
+    if (!total)
+        return diag_error(d, path, line, 1, "the profile table ends without its \"Total\" "
+                          "row (a log cut short?)");
     return 0;
 }
 
@@ -862,7 +870,7 @@ static json_object *jnum(double v)
 static void add_timed(json_object *array, const char *name, double ms)
 {
     json_object *e = json_object_new_object();
-    json_object_object_add(e, "name", json_object_new_string(name));
+    json_object_object_add(e, "name", out_json_string(name));
     json_object_object_add(e, "ms", jnum(ms));
     json_object_array_add(array, e);
 }
@@ -884,23 +892,23 @@ int profile_write_json(FILE *out, const profile_t *p, const char *trace_path, co
         json_object_put(kernels);
         return -1;
     }
-    json_object_object_add(o, "profile", json_object_new_string(p->path));
+    json_object_object_add(o, "profile", out_json_string(p->path));
     json_object_object_add(o, "iterations", json_object_new_int64(p->iterations));
-    json_object_object_add(o, "trace", json_object_new_string(trace_path));
-    json_object_object_add(o, "sku", json_object_new_string(sku));
-    json_object_object_add(o, "mode", json_object_new_string(mode));
+    json_object_object_add(o, "trace", out_json_string(trace_path));
+    json_object_object_add(o, "sku", out_json_string(sku));
+    json_object_object_add(o, "mode", out_json_string(mode));
     for (int g = 0; g < p->ngroups; g++) {
         const profile_group_t *gr = &p->groups[g];
         json_object *e = json_object_new_object(), *ln = json_object_new_array(),
                     *kn = json_object_new_array();
         for (int i = 0; i < p->nlayers; i++)
             if (p->layers[i].group == g)
-                json_object_array_add(ln, json_object_new_string(p->layers[i].name));
+                json_object_array_add(ln, out_json_string(p->layers[i].name));
         for (int k = 0; k < p->nkernels; k++)
             if (p->kernels[k].group == g)
-                json_object_array_add(kn, json_object_new_string(p->kernels[k].label));
+                json_object_array_add(kn, out_json_string(p->kernels[k].label));
         json_object_object_add(e, "kind",
-                               json_object_new_string(p->kernels[gr->first_kernel].kind));
+                               out_json_string(p->kernels[gr->first_kernel].kind));
         json_object_object_add(e, "layers", ln);
         json_object_object_add(e, "kernels", kn);
         json_object_object_add(e, "measured_ms", jnum(gr->measured_ms));

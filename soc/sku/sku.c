@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 
 #include "soc/sku/sku_power.h"
+#include "soc/io/units.h"
 #include "soc/io/ydoc.h"
 
 #define CAP_MAX (-1.0)        /* "max" while loading: the hardware maximum */
@@ -57,6 +58,7 @@ typedef struct loader {
     at_t cap_at[SKU_MAX_MODES][CAP_COUNT];
     at_t name_at[SKU_MAX_MODES];
     at_t smem_cta_max_at, warps_full_rate_at, threads_cta_at, engine_at[2];
+    at_t reserved_at;   /* dram.reserved, or dram.capacity when written after it */
     sku_power_names_t power_names;   /* soc/sku/sku_power.c */
 } loader_t;
 
@@ -340,6 +342,14 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
               get_duration(r, n, "latency", "dram section", 100000000ull, 1.0,
                            &s->dram.latency_ps)))
         return DIAG_ERR;
+    if (n) {
+        /* The later of the two, in reading order (a child's after its parent's). */
+        yaml_node_t *c = ydoc_get(r->y, n, "reserved");
+        if (c == NULL)
+            c = ydoc_get(r->y, n, "capacity");
+        if (c != NULL)
+            r->L->reserved_at = at_node(r, c);
+    }
     if (n && s->dram.bus_bits % 16 != 0)
         return ydoc_error(r->y, ydoc_get(r->y, n, "bus_bits"), r->d,
                           "bus_bits = %d is not a whole number of 16-bit LPDDR5 channels",
@@ -673,6 +683,11 @@ static int read_file(loader_t *L, ydoc_t *y, const char *path, const char *expec
                                      : snprintf(parent, sizeof parent, "%.*s/%s", dirlen,
                                                 slash ? path : ".", v)) >= sizeof parent)
                 return ydoc_error(y, n, d, "inherits path is too long");
+            if (strlen(v) < 5 || strcmp(v + strlen(v) - 5, ".yaml") != 0)
+                /* Not read at all: a message about some other file's first key would
+                 * show that file's content (inherits: /etc/shadow). */
+                return ydoc_error(y, n, d, "inherits: '%s' is not a .yaml file (expected a "
+                                  "SKU name or a .yaml file)", v);
             if (stat(parent, &st) != 0 || !S_ISREG(st.st_mode))
                 return ydoc_error(y, n, d, "inherits: cannot open '%s' (expected a SKU name "
                                   "or a .yaml file)", parent);
@@ -748,6 +763,13 @@ static int finish(loader_t *L, diag_t *d)
     gpu_spec_t *g = &s->gpu;
 
     g->sms = s->tpcs * s->sms_per_tpc;
+    if (s->dram_reserved >= s->dram_capacity) {
+        char res[32], cap[32];
+        units_fmt_bytes(s->dram_reserved, res, sizeof res);
+        units_fmt_bytes(s->dram_capacity, cap, sizeof cap);
+        return at_error(L, L->reserved_at, d, "dram.reserved = %s leaves nothing of "
+                        "dram.capacity = %s (expected less than the capacity)", res, cap);
+    }
     for (int e = 0; e < 2; e++)
         if ((e ? s->pvas : s->dlas) > 0 &&
             ((e ? s->pva_max_hz : s->dla_max_hz) == 0 ||

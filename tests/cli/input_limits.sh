@@ -107,4 +107,42 @@ lim diff_stdin_broken 2 "^<stdin>: error: broken report: 'tasks' is empty" -- \
 lim diff_stdin_twice 2 "only one of the two reports can be read from standard input" -- \
   diff - - < "$tmp/ok.json"
 
+# ---- SKU files ----
+# agx32 has 32 GiB; 40 GiB reserved leaves nothing: refused where reserved is written.
+printf 'inherits: agx32\nsku: x\ntitle: x\ndram: {reserved: 40 GiB}\n' > "$tmp/reserved.yaml"
+lim sku_reserved 2 "^$tmp/reserved.yaml:4:18: error: dram.reserved = 40.00 GiB leaves nothing of dram.capacity = 32.00 GiB" \
+  -- sku "$tmp/reserved.yaml"
+# A capacity below the parent's reserve (3.10 GiB on agx32) is blamed on the capacity.
+printf 'inherits: agx32\nsku: x\ntitle: x\ndram: {capacity: 1 GiB}\n' > "$tmp/capacity.yaml"
+lim sku_capacity 2 "^$tmp/capacity.yaml:4:18: error: dram.reserved = .* leaves nothing of dram.capacity = 1.00 GiB" \
+  -- sku "$tmp/capacity.yaml"
+# inherits: a file that is not .yaml is not read, so no message can show its content.
+printf 'root:secret-hash:19000:0:99999:7:::\n' > "$tmp/shadow"
+printf 'inherits: %s\nsku: x\ntitle: x\n' "$tmp/shadow" > "$tmp/inh.yaml"
+lim sku_inherits_other 2 "^$tmp/inh.yaml:1:11: error: inherits: '$tmp/shadow' is not a .yaml file" \
+  -- sku "$tmp/inh.yaml"
+if "$bin" sku "$tmp/inh.yaml" 2>&1 | grep -q secret; then fail "inherits echoed the file"; else pass; fi
+
+# ---- TensorRT profiles ----
+"$bin" zoo yolo11n --dtype fp16 --io-dtype fp32 > "$tmp/y.yaml"
+# A layer name that is not UTF-8 (bytes ff fe): the JSON output stays valid, the bytes
+# replaced by U+FFFD.
+printf '[ { "count" : 10 }\n, { "name" : "odd \377\376 layer", "averageMs" : 0.2 } ]\n' > "$tmp/utf.json"
+if timeout 20 "$bin" profile --sku nano8 --json - "$tmp/utf.json" "$tmp/y.yaml" |
+   python3 -c 'import json, sys; d = json.loads(sys.stdin.buffer.read().decode("utf-8")); assert d["unmatched_layers"][0]["name"] == "odd \ufffd\ufffd layer"'
+then pass; else fail "profile_utf8: invalid JSON or name not replaced"; fi
+# A --dumpProfile table without its Total row (a log cut short) is refused where it ends.
+{
+  echo '=== Profile (10 iterations ) ==='
+  echo '   Time(ms)     Avg.(ms)   Median(ms)   Time(%)   Layer'
+  echo '       2.00       0.2000       0.2000     100.0   /model.0/conv/Conv'
+} > "$tmp/nototal.log"
+lim profile_no_total 2 "^$tmp/nototal.log:4:1: error: the profile table ends without its \"Total\" row" \
+  -- profile --sku nano8 "$tmp/nototal.log" "$tmp/y.yaml"
+
+# ---- measurement files (compare) ----
+sed 's/^  l2_size: .*/  l2_size: 0 B/' "$src/tests/data/measured/nvidia-h200-gemm.yaml" > "$tmp/l2.yaml"
+lim compare_l2_zero 2 "^$tmp/l2.yaml:[0-9]+:12: error: l2_size = 0 B is out of range \\(expected 1 B" \
+  -- compare "$tmp/l2.yaml"
+
 finish input_limits
