@@ -197,6 +197,13 @@ static char *write_tmp(const char *text)
     f = fdopen(fd, "w");
     fputs(text, f);
     fclose(f);
+    {
+        /* `inherits:` reads only .yaml files. */
+        char named[64];
+        snprintf(named, sizeof named, "%s.yaml", p);
+        ck_assert_int_eq(rename(p, named), 0);
+        snprintf(p, 64, "%s", named);
+    }
     return p;
 }
 

@@ -193,7 +193,8 @@ START_TEST(dump_profile_tables)
     const char *old = "=== Profile (10 iterations ) ===\n"
                       "   Time(ms)     Avg.(ms)   Time(%)   Layer\n"
                       "       1.00       0.1000      50.0   a b c\n"
-                      "       1.00       0.1000      50.0   /x/y\n";
+                      "       1.00       0.1000      50.0   /x/y\n"
+                      "       2.00       0.2000     100.0   Total\n";
     char *pp = write_tmp(log);
     profile_t p;
     diag_t d;

@@ -97,6 +97,13 @@ out=$(timeout 20 "$bin" diff "$tmp/ok.json" "$tmp/null.json")
 rc=$?
 if [ "$rc" -eq 3 ] && printf '%s\n' "$out" | grep -Eq '^throughput_fps .* no value  regression$'; then pass
 else fail "diff_null: exit $rc: $out"; fi
+# A value dropped from the new report where its section is there: a regression too.
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); del r['engines']['gpu']['tflops']; json.dump(r, open(sys.argv[2],'w'))" \
+  "$tmp/ok.json" "$tmp/dropped.json"
+out=$(timeout 20 "$bin" diff "$tmp/ok.json" "$tmp/dropped.json")
+rc=$?
+if [ "$rc" -eq 3 ] && printf '%s\n' "$out" | grep -Eq '^engines.gpu.tflops .* missing  regression$'; then pass
+else fail "diff_dropped: exit $rc: $out"; fi
 # Standard input: "-" for either report, not both.
 out=$(timeout 20 "$bin" diff "$tmp/ok.json" - < "$tmp/ok.json")
 rc=$?
