@@ -186,12 +186,12 @@ static char *nano4_without_power(void)
 
 static char *write_tmp(const char *text)
 {
-    static char paths[8][64];
+    static char paths[8][80];
     static int next;
     char *p = paths[next++ % 8];
     FILE *f;
     int fd;
-    snprintf(p, 64, "/tmp/orinsim_power_XXXXXX");
+    snprintf(p, 80, "/tmp/orinsim_power_XXXXXX");
     fd = mkstemp(p);
     ck_assert_int_ge(fd, 0);
     f = fdopen(fd, "w");
@@ -199,10 +199,10 @@ static char *write_tmp(const char *text)
     fclose(f);
     {
         /* `inherits:` reads only .yaml files. */
-        char named[64];
-        snprintf(named, sizeof named, "%s.yaml", p);
+        char named[80];
+        snprintf(named, sizeof named, "%.60s.yaml", p);
         ck_assert_int_eq(rename(p, named), 0);
-        snprintf(p, 64, "%s", named);
+        snprintf(p, 80, "%s", named);
     }
     return p;
 }

@@ -16,8 +16,9 @@
  *   printed straight to `stdout`.
  *
  * Each stream keeps the reason of its first failed write, so that messages say it ("No
- * space left on device"). A failure is reported once, "NAME: error: cannot write the WHAT: REASON",
- * and the command exits with EXIT_OUTPUT (sim/diag.h).
+ * space left on device"). A failure is reported once, "NAME: error: cannot write the
+ * WHAT: REASON", and the command exits with EXIT_OUTPUT (sim/diag.h). docs/limits.md
+ * says the same for users.
  */
 #ifndef ORINSIM_OUT_H
 #define ORINSIM_OUT_H
