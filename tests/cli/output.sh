@@ -3,7 +3,8 @@
 # closed standard output, or past a file size limit exits 8 with one message that says
 # why, and leaves no partial file behind; a file that was there before is left as it was.
 # A full file system is simulated with `ulimit -f` (EFBIG, "File too large"), which needs
-# no privileges; mounting a small tmpfs would need root. Every run is under `timeout`.
+# no privileges, and, where a mount namespace can be made (root), also made for real: a
+# full 4 KiB tmpfs (ENOSPC). Every run is under `timeout`.
 # Usage: output.sh ORINSIM SOURCE_DIR
 set -u
 bin=$1
@@ -104,6 +105,26 @@ want limit_stdout 8 "^<stdout>: error: $toobig" -- \
   env OUT="$tmp/full/out.txt" bash -c 'ulimit -f 1; exec "$0" "$@" > "$OUT"' "$bin" "${small[@]}" "$trace"
 rm -f "$tmp/full/out.txt"
 [ -z "$(ls -A "$tmp/full")" ] && pass || fail "limits left files: $(ls -A "$tmp/full")"
+
+# A real full file system where one can be made: a 4 KiB tmpfs in a mount namespace of
+# its own (root only; skipped elsewhere, the file size limit above stands in for it).
+mkdir "$tmp/fs"
+if unshare -m sh -c 'mount -t tmpfs -o size=4k tmpfs "$1"' sh "$tmp/fs" 2>/dev/null; then
+  out=$(timeout 60 unshare -m sh -c '
+    mount -t tmpfs -o size=4k tmpfs "$1" || exit 99
+    echo previous > "$1/r.json"
+    # Fill the rest of the 4 KiB, so that no byte of the report fits.
+    head -c 8192 /dev/zero > "$1/filler" 2>/dev/null
+    "$2" --sku agx32 --frames 2 --quiet --json "$1/r.json" "$3" 2>&1
+    echo "rc=$?"
+    ls -A "$1" | tr "\n" " "; echo
+    cat "$1/r.json"' sh "$tmp/fs" "$bin" "$trace")
+  if printf '%s\n' "$out" | grep -q "r.json: error: cannot write the JSON report: No space left on device" &&
+     printf '%s\n' "$out" | grep -qx 'rc=8' && printf '%s\n' "$out" | grep -qx 'filler r.json ' &&
+     printf '%s\n' "$out" | grep -qx previous; then pass; else fail "tmpfs full: $out"; fi
+else
+  echo "note: no mount namespace here: the full tmpfs case is skipped"
+fi
 
 # A report written in full is renamed into place with the permissions a new file gets,
 # and an existing file keeps its own.
