@@ -49,6 +49,7 @@ typedef struct gpu_sm {
     sim_link_t *math;            /* capacity: clock in cycles/s */
     int ctas, threads, regs;
     double smem;
+    struct gpu_cta *last;        /* the group placed last here, while resident */
 } gpu_sm_t;
 
 typedef struct gpu_run {
@@ -68,15 +69,23 @@ typedef struct gpu_run {
     struct gpu_cta *parked;      /* preempted CTAs waiting to resume */
 } gpu_run_t;
 
+/* A group of CTAs of one kernel placed on one SM at one instant with the same work: its
+ * members share one math flow and one DRAM flow (sim_flow_join), so they run and end
+ * together. A parked (preempted) CTA is a group of one. */
 typedef struct gpu_cta {
     gpu_run_t *run;
     int sm;
-    int parts;                   /* flows still running: math and/or DRAM */
+    int n;                       /* members still resident */
+    int first;                   /* ord[first .. first + n) are theirs */
+    int math_wait, mem_wait;     /* members whose math / DRAM flow still runs */
     sim_flow_t *math, *mem;      /* those flows (NULL once done) */
+    double cycles, bytes;        /* each member's work when placed */
+    sim_time_t placed;
     sim_evid_t instant;          /* a CTA with no work: its end event, pending */
     double math_left, mem_left;  /* while parked: the work still to do */
     struct gpu_cta *res_prev, *res_next;   /* resident list */
     struct gpu_cta *free_next;   /* free list, or a run's parked list */
+    uint64_t ord[SIM_FLOW_MEMBERS_MAX];    /* members' placement numbers */
 } gpu_cta_t;
 
 struct gpu {
@@ -101,7 +110,8 @@ struct gpu {
     int next_ctx;                /* during a switch: the one coming in */
     int switching;               /* a context switch is under way */
     int preempting;              /* the slice ended: preemption is scheduled for this instant */
-    gpu_cta_t *res_head;         /* resident CTAs */
+    gpu_cta_t *res_head;         /* resident groups, the one placed last first */
+    uint64_t placed;             /* CTAs placed so far: the next placement number */
     sim_time_t slice_start;      /* slices run back to back from here */
     int idle;                    /* `ctx` has no kernels left ... */
     sim_time_t idle_since;       /* ... since then */
@@ -242,18 +252,26 @@ static void set_levels(gpu_t *g)
 
 static void cta_part_done(sim_t *s, void *ctx, uint64_t tag);
 
-/* Place CTA `c` of `r` on SM `smi` with `cycles` of math and `bytes` of DRAM traffic to
- * do (a new CTA, or a preempted one resuming). */
-static void place_cta(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles,
-                      double bytes)
+/* Can a CTA of `r` with this work join the group placed last on SM `smi`: the same
+ * kernel and work, placed at this instant, and both flows still joinable (nothing
+ * different started on their links since). */
+static gpu_cta_t *joinable(gpu_t *g, int smi, const gpu_run_t *r, double cycles, double bytes)
+{
+    gpu_cta_t *c = g->sms[smi].last;
+    if (c == NULL || c->run != r || c->placed != sim_now(g->sim) || c->cycles != cycles ||
+        c->bytes != bytes || c->instant || c->first + c->n >= SIM_FLOW_MEMBERS_MAX)
+        return NULL;
+    if (cycles > 0 && !sim_flow_can_join(g->sms[smi].math, c->math))
+        return NULL;
+    if (bytes > 0 && !sim_flow_can_join(g->dram->link, c->mem))
+        return NULL;
+    return c;
+}
+
+/* Take one CTA's resources on SM `smi`. */
+static void enter_sm(gpu_t *g, int smi, const gpu_run_t *r)
 {
     gpu_sm_t *sm = &g->sms[smi];
-    double clock = g->spec.clock_hz;
-    c->run = r;
-    c->sm = smi;
-    c->parts = 2;
-    c->math = c->mem = NULL;
-    c->instant = 0;
     if (sm->ctas == 0) {
         g->sms_busy++;
         if (g->observer)
@@ -264,45 +282,115 @@ static void place_cta(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycl
     sm->regs += r->regs_per_cta;
     sm->smem += r->smem_per_cta;
     g->resident++;
-    c->res_prev = NULL;
-    c->res_next = g->res_head;
-    if (g->res_head)
-        g->res_head->res_prev = c;
-    g->res_head = c;
+}
 
-    if (cycles > 0)
-        c->math = sim_flow_start(sm->math, cycles, clock * r->math_ceiling_frac, 1.0,
-                                 cta_part_done, c, 0);
-    else
-        c->parts--;
-    if (bytes > 0)
-        c->mem = dram_transfer(g->dram, bytes,
-                               g->spec.sm_dram_bytes_per_clk * clock * r->math_ceiling_frac, 1.0,
-                               cta_part_done, c, 1);
-    else
-        c->parts--;
-    if (c->parts == 0) {
-        /* A CTA with no work still occupies its slot for an instant. */
-        c->parts = 1;
-        c->instant = sim_schedule(g->sim, 0, (sim_handler_fn)cta_part_done, c, 2);
+/* Give `m` CTAs of `r` that have just entered SM `smi` (enter_sm), each with `cycles` of
+ * math and `bytes` of DRAM traffic to do, their flows: as more members of the group
+ * placed there last while they can join it, else as new groups, the first in `c` when
+ * given and the others from the pool. The result is the same as placing them one by one.
+ * -1 if the pool is empty and cannot grow. */
+static int attach(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles, double bytes,
+                  int m)
+{
+    gpu_sm_t *sm = &g->sms[smi];
+    double clock = g->spec.clock_hz;
+    while (m > 0) {
+        gpu_cta_t *j = joinable(g, smi, r, cycles, bytes);
+        if (j != NULL) {
+            int take = SIM_FLOW_MEMBERS_MAX - (j->first + j->n);
+            if (take > m)
+                take = m;
+            for (int i = 0; i < take; i++)
+                j->ord[j->first + j->n + i] = g->placed++;
+            j->n += take;
+            if (cycles > 0) {
+                sim_flow_join_n(sm->math, j->math, take);
+                j->math_wait += take;
+            }
+            if (bytes > 0) {
+                sim_flow_join_n(g->dram->link, j->mem, take);
+                j->mem_wait += take;
+            }
+            m -= take;
+            continue;
+        }
+        if (c == NULL && (c = cta_alloc(g)) == NULL)
+            return -1;
+        int take = m < SIM_FLOW_MEMBERS_MAX ? m : SIM_FLOW_MEMBERS_MAX;
+        assert(take == 1 || cycles > 0 || bytes > 0);
+        c->run = r;
+        c->sm = smi;
+        c->n = take;
+        c->first = 0;
+        for (int i = 0; i < take; i++)
+            c->ord[i] = g->placed++;
+        c->math = c->mem = NULL;
+        c->math_wait = c->mem_wait = 0;
+        c->cycles = cycles;
+        c->bytes = bytes;
+        c->placed = sim_now(g->sim);
+        c->instant = 0;
+        c->res_prev = NULL;
+        c->res_next = g->res_head;
+        if (g->res_head)
+            g->res_head->res_prev = c;
+        g->res_head = c;
+        sm->last = c;
+
+        if (cycles > 0) {
+            c->math = sim_flow_start(sm->math, cycles, clock * r->math_ceiling_frac, 1.0,
+                                     cta_part_done, c, 0);
+            if (take > 1)
+                sim_flow_join_n(sm->math, c->math, take - 1);
+            c->math_wait = take;
+        }
+        if (bytes > 0) {
+            c->mem = dram_transfer(g->dram, bytes,
+                                   g->spec.sm_dram_bytes_per_clk * clock * r->math_ceiling_frac,
+                                   1.0, cta_part_done, c, 1);
+            if (take > 1)
+                sim_flow_join_n(g->dram->link, c->mem, take - 1);
+            c->mem_wait = take;
+        }
+        if (cycles <= 0 && bytes <= 0) {
+            /* A CTA with no work still occupies its slot for an instant. */
+            c->instant = sim_schedule(g->sim, 0, (sim_handler_fn)cta_part_done, c, 2);
+        }
+        c = NULL;
+        m -= take;
     }
+    if (c != NULL)
+        cta_release(g, c);
+    return 0;
+}
+
+/* Place a CTA of `r` on SM `smi` with `cycles` of math and `bytes` of DRAM traffic to do
+ * (a new CTA, or a preempted one resuming in `c`). -1 if the pool is empty and cannot
+ * grow; the SM is then as it was. */
+static int place_cta(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles, double bytes)
+{
+    if (c == NULL && joinable(g, smi, r, cycles, bytes) == NULL && (c = cta_alloc(g)) == NULL)
+        return -1;
+    enter_sm(g, smi, r);
+    return attach(g, smi, r, c, cycles, bytes, 1);
 }
 
 static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
 {
-    gpu_cta_t *c = cta_alloc(g);
-    if (c == NULL)
+    if (place_cta(g, smi, r, NULL, r->cycles_per_cta, r->k.dram_bytes) != 0)
         return -1;
     r->next_cta++;
-    place_cta(g, smi, r, c, r->cycles_per_cta, r->k.dram_bytes);
     return 0;
 }
 
-/* Give CTA `c`'s slot on its SM back (it ended or was preempted). */
+/* Give one member of group `c`'s slot on its SM back (it ended or was preempted); the
+ * group leaves the resident list with its last member. */
 static void leave_sm(gpu_t *g, gpu_cta_t *c)
 {
     gpu_run_t *r = c->run;
     gpu_sm_t *sm = &g->sms[c->sm];
+    c->n--;
+    c->first++;
     sm->ctas--;
     sm->threads -= r->k.threads;
     sm->regs -= r->regs_per_cta;
@@ -315,6 +403,10 @@ static void leave_sm(gpu_t *g, gpu_cta_t *c)
             g->observer(g->observer_ctx, c->sm, 0, NULL, sim_now(g->sim));
     }
     g->resident--;
+    if (c->n > 0)
+        return;
+    if (sm->last == c)
+        sm->last = NULL;
     if (c->res_prev)
         c->res_prev->res_next = c->res_next;
     else
@@ -338,7 +430,7 @@ static void fill_sm(gpu_t *g, int smi)
         while (r->parked && fits(g, &g->sms[smi], r)) {
             gpu_cta_t *c = r->parked;
             r->parked = c->free_next;
-            place_cta(g, smi, r, c, c->math_left, c->mem_left);
+            place_cta(g, smi, r, c, c->math_left, c->mem_left);   /* c given: cannot fail */
         }
         while (r->next_cta < r->k.ctas && fits(g, &g->sms[smi], r))
             if (start_cta(g, smi, r) != 0)
@@ -460,24 +552,45 @@ static void preempt(sim_t *s, void *ctx, uint64_t tag)
     gpu_t *g = ctx;
     (void)s;
     (void)tag;
+    /* CTA by CTA, the one placed last first, as separate CTAs would leave: each group's
+     * flows stop when its first member leaves, and every member is parked on its own. */
+    for (gpu_cta_t *c = g->res_head; c; c = c->res_next)
+        c->math_left = -1;       /* flows not stopped yet */
     while (g->res_head) {
         gpu_cta_t *c = g->res_head;
+        for (gpu_cta_t *o = c->res_next; o; o = o->res_next)
+            if (o->ord[o->first + o->n - 1] > c->ord[c->first + c->n - 1])
+                c = o;
         gpu_run_t *r = c->run;
-        c->math_left = c->mem_left = 0;
-        if (c->math) {
-            sim_link_t *l = g->sms[c->sm].math;
-            c->math_left = sim_flow_remaining(l, c->math);
-            sim_flow_cancel(l, c->math);
+        if (c->math_left < 0) {
+            c->math_left = c->mem_left = 0;
+            if (c->math) {
+                sim_link_t *l = g->sms[c->sm].math;
+                c->math_left = sim_flow_remaining(l, c->math);
+                sim_flow_cancel(l, c->math);
+            }
+            if (c->mem) {
+                c->mem_left = sim_flow_remaining(g->dram->link, c->mem);
+                sim_flow_cancel(g->dram->link, c->mem);
+            }
+            if (c->instant)
+                sim_cancel(g->sim, c->instant);
         }
-        if (c->mem) {
-            c->mem_left = sim_flow_remaining(g->dram->link, c->mem);
-            sim_flow_cancel(g->dram->link, c->mem);
+        gpu_cta_t *p = c;
+        if (c->n > 1 && (p = cta_alloc(g)) == NULL) {
+            fprintf(stderr, "orinsim: out of memory preempting the GPU\n");
+            abort();
         }
-        if (c->instant)
-            sim_cancel(g->sim, c->instant);
+        if (p != c) {
+            p->run = r;
+            p->math_left = c->math_left;
+            p->mem_left = c->mem_left;
+        }
+        /* The member placed last leaves: the group keeps ord[first .. first + n - 1). */
+        c->first--;
         leave_sm(g, c);
-        c->free_next = r->parked;
-        r->parked = c;
+        p->free_next = r->parked;
+        r->parked = p;
     }
     g->preempting = 0;
     set_levels(g);
@@ -507,26 +620,17 @@ static void schedule_slice(gpu_t *g)
     g->slice_ev = sim_schedule_at(g->sim, end, slice_timer, g, 0);
 }
 
-static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
+/* A member of group `c` has ended: it leaves its SM and the SM takes more work; the
+ * kernel ends with its last CTA. */
+static void cta_end(gpu_t *g, gpu_cta_t *c)
 {
-    gpu_cta_t *c = ctx;
     gpu_run_t *r = c->run;
-    gpu_t *g = r->gpu;
-    (void)s;
-
-    if (tag == 0)
-        c->math = NULL;
-    else if (tag == 1)
-        c->mem = NULL;
-    else
-        c->instant = 0;
-    if (--c->parts > 0)
-        return;
+    int smi = c->sm;
     leave_sm(g, c);
     g->stats.ctas++;
     r->done_ctas++;
-    int smi = c->sm;
-    cta_release(g, c);
+    if (c->n == 0)
+        cta_release(g, c);
 
     if (r->done_ctas == r->k.ctas) {
         gpu_done_fn done = r->done;
@@ -547,6 +651,107 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
         return;
     }
     fill_sm(g, smi);
+    set_levels(g);
+}
+
+/* Members of group `c` finished their math (tag 0) or DRAM traffic (1): `count` of them,
+ * or one that had no work (tag 2). Each ends when its other part is done too; all
+ * members of a flow finish together, so either none or all of them end here. */
+static int parts_done(gpu_cta_t *c, uint64_t tag, int count)
+{
+    if (tag == 0) {
+        c->math = NULL;
+        c->math_wait -= count;
+        return c->mem_wait == 0;
+    }
+    if (tag == 1) {
+        c->mem = NULL;
+        c->mem_wait -= count;
+        return c->math_wait == 0;
+    }
+    c->instant = 0;
+    return 1;
+}
+
+static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
+{
+    gpu_cta_t *c = ctx;
+    (void)s;
+    if (parts_done(c, tag, 1))
+        cta_end(c->run->gpu, c);
+}
+
+/* Would `count` members of `c` ending one after the other each give their slot to one
+ * new CTA of the same kernel, and nothing else happen? That is: the kernel goes on past
+ * them, no older kernel has CTAs waiting and no other kernel fits on the SM (after a
+ * CTA leaves and one of the same kernel takes its place, the SM is as it was). Also
+ * reserves the (at most two) group records the new CTAs need. */
+static int same_refill(gpu_t *g, const gpu_cta_t *c, int count)
+{
+    gpu_run_t *r = c->run;
+    const gpu_sm_t *sm = &g->sms[c->sm];
+    if (!eligible(g, r) || r->parked || r->next_cta + count > r->k.ctas ||
+        r->done_ctas + count >= r->k.ctas || fits(g, sm, r))
+        return 0;
+    int older = 1;
+    for (const gpu_run_t *q = g->head; q; q = q->next) {
+        if (q == r) {
+            older = 0;
+            continue;
+        }
+        if (!eligible(g, q) || (!q->parked && q->next_cta >= q->k.ctas))
+            continue;
+        if (older || fits(g, sm, q))
+            return 0;
+    }
+    gpu_cta_t *a = cta_alloc(g), *b = a ? cta_alloc(g) : NULL;
+    if (a)
+        cta_release(g, a);
+    if (b)
+        cta_release(g, b);
+    return b != NULL;
+}
+
+/* `count` consecutive members of group `c` finished a part (sim_link_set_batch): the same
+ * as `count` calls of cta_part_done(), with the common case (each ending CTA replaced by
+ * one of its own kernel) done at once. */
+static void cta_parts_done(sim_t *s, void *ctx, uint64_t tag, int count)
+{
+    gpu_cta_t *c = ctx;
+    gpu_run_t *r = c->run;
+    gpu_t *g = r->gpu;
+    (void)s;
+    if (!parts_done(c, tag, count))
+        return;
+    if (!same_refill(g, c, count)) {
+        for (int i = 0; i < count; i++)
+            cta_end(g, c);
+        return;
+    }
+    int smi = c->sm, i;
+    for (i = 0; i < count; i++) {
+        leave_sm(g, c);
+        g->stats.ctas++;
+        r->done_ctas++;
+        if (!fits(g, &g->sms[smi], r))
+            break;       /* rounding made the SM differ: the rest one by one */
+        enter_sm(g, smi, r);
+    }
+    r->next_cta += i;
+    int rc = attach(g, smi, r, NULL, r->cycles_per_cta, r->k.dram_bytes, i);
+    assert(rc == 0);   /* same_refill() reserved the records */
+    (void)rc;
+    if (i < count) {     /* the member that left last has not taken more work yet */
+        if (c->n == 0)
+            cta_release(g, c);
+        fill_sm(g, smi);
+        set_levels(g);
+        for (i++; i < count; i++)
+            cta_end(g, c);
+        return;
+    }
+    if (c->n == 0)
+        cta_release(g, c);
     set_levels(g);
 }
 
@@ -617,6 +822,7 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
     g->sim = s;
     g->spec = *spec;
     g->dram = dram;
+    sim_link_set_batch(dram->link, cta_part_done, cta_parts_done);
     assert(spec->sms > 0 && spec->clock_hz > 0 && spec->warps_full_rate > 0);
     g->sms = calloc((size_t)spec->sms, sizeof *g->sms);
     if (g->sms == NULL) {
@@ -631,6 +837,7 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
             gpu_free(g);
             return NULL;
         }
+        sim_link_set_batch(g->sms[i].math, cta_part_done, cta_parts_done);
     }
     sim_util_init(&g->stats.busy, sim_now(s));
     sim_util_init(&g->stats.sms_active, sim_now(s));

@@ -37,6 +37,20 @@
  * raising the capacity of a stalled (capacity 0) link; failing to allocate that event
  * is reported on stderr and aborts, as there is no error return to carry it.
  *
+ * Members. A run of identical flows started at one instant (a wave of thread blocks on
+ * an SM) can share one record: `n` members, each with the record's remaining work and
+ * rate. The link remembers where its run of identical flows started at this instant
+ * (`tail`); sim_flow_join() adds a member only to a flow inside that run, so the members
+ * a record stands for sat next to each other, among identical flows only, in the
+ * per-flow list: every sum over flows (weights, ceilings, load, work done) adds the same
+ * values in the same order when it adds a record's value n times, and the rates and
+ * completion times are bit for bit those of the separate flows. Each member keeps its
+ * start number, so finished members call back in start order, interleaved as separate
+ * flows would have been. One exception remains: when ceilings bind in more than one
+ * pass of the progressive filling, the swaps of the filling can put a record's members
+ * among other capped flows of a different ceiling, where the per-flow order subtracts
+ * them interleaved; the capacity left then differs by rounding only (an ulp of the sum).
+ *
  * Ignored: flows spanning several links (SimGrid's multi-resource solve); each flow here
  * uses one link, and a model that needs a path chains flows.
  */
@@ -65,6 +79,9 @@ struct sim_flow {
     sim_link_t *link;
     sim_flow_t *next;       /* free list, or list of finished flows */
     int idx;                /* position in link->fl while active, -1 otherwise */
+    int n;                  /* members: identical flows moving as one (sim_flow_join) */
+    int cur;                /* while calling back: members merged / still to call */
+    uint64_t seq[SIM_FLOW_MEMBERS_MAX];   /* each member's start number on the link */
 };
 
 typedef struct slab {
@@ -95,6 +112,14 @@ struct sim_link {
     void *observer_ctx;
     sim_flow_t *free_list;
     slab_t *slabs;
+    int members;            /* active flows counting every member */
+    uint64_t next_seq;      /* start number of the next flow or member */
+    int tail;               /* fl[tail..n) are identical and started at tail_time */
+    sim_time_t tail_time;
+    sim_flow_t **cbs;       /* while calling back: one entry per finished member */
+    int cbs_cap;
+    sim_flow_done_fn batch_key;   /* flows with this callback ... */
+    sim_flow_batch_fn batch;      /* ... call back consecutive members at once */
 };
 
 static void link_event(sim_t *s, void *component, uint64_t payload);
@@ -150,6 +175,13 @@ static int reserve(sim_link_t *l, int need)
     return 0;
 }
 
+/* Two flows started at the same instant that will move identically. */
+static int same_flow(const sim_flow_t *a, const sim_flow_t *b)
+{
+    return a->remaining == b->remaining && a->ceiling == b->ceiling && a->weight == b->weight &&
+           a->done == b->done;
+}
+
 /* ---- progress, solve, schedule ---- */
 
 static void progress(sim_link_t *l)
@@ -166,10 +198,12 @@ static void progress(sim_link_t *l)
             continue;
         double d = f->rate * dt;
         if (d >= f->remaining) {
-            work += f->remaining;
+            for (int j = 0; j < f->n; j++)
+                work += f->remaining;
             f->remaining = 0.0;
         } else {
-            work += d;
+            for (int j = 0; j < f->n; j++)
+                work += d;
             f->remaining -= d;
         }
     }
@@ -187,9 +221,11 @@ static void solve_rates(sim_link_t *l)
         f->rate = 0.0;
         if (f->remaining <= f->tol)
             continue;
-        wsum += f->weight;
+        for (int j = 0; j < f->n; j++)
+            wsum += f->weight;
         if (f->ceiling > 0.0) {
-            csum += f->ceiling;
+            for (int j = 0; j < f->n; j++)
+                csum += f->ceiling;
             l->scratch[k].key = f->ceiling / f->weight;
             l->scratch[k].f = f;
             k++;
@@ -220,8 +256,10 @@ static void solve_rates(sim_link_t *l)
             for (int i = fixed; i < k; i++) {
                 if (l->scratch[i].key < level) {
                     fill_t tmp = l->scratch[i];
-                    left -= tmp.f->ceiling;
-                    wleft -= tmp.f->weight;
+                    for (int j = 0; j < tmp.f->n; j++) {
+                        left -= tmp.f->ceiling;
+                        wleft -= tmp.f->weight;
+                    }
                     l->scratch[i] = l->scratch[fixed];
                     l->scratch[fixed++] = tmp;
                     more = 1;
@@ -246,7 +284,8 @@ static void solve_rates(sim_link_t *l)
         if (f->ceiling > 0.0 && f->ceiling < r)
             r = f->ceiling;
         f->rate = r;
-        load += r;
+        for (int j = 0; j < f->n; j++)
+            load += r;
     }
     l->load = load;
 }
@@ -364,6 +403,65 @@ static void defer(sim_link_t *l)
     }
 }
 
+/* Put the members of the finished flows (list `head`, nf flows, total members) into
+ * l->cbs in the order they started: a merge of the flows' sorted start numbers. */
+static void order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
+{
+    if (total > l->cbs_cap) {
+        int cap = l->cbs_cap ? l->cbs_cap : 16;
+        while (cap < total)
+            cap *= 2;
+        sim_flow_t **cbs = realloc(l->cbs, (size_t)cap * sizeof *cbs);
+        if (cbs == NULL) {
+            fprintf(stderr, "orinsim: out of memory finishing flows on link '%s'\n", l->name);
+            abort();
+        }
+        l->cbs = cbs;
+        l->cbs_cap = cap;
+    }
+    if (nf == 1 || nf == total) {   /* one flow, or no members to interleave */
+        int k = 0;
+        for (sim_flow_t *f = head; f; f = f->next) {
+            f->cur = f->n;
+            for (int m = 0; m < f->n; m++)
+                l->cbs[k++] = f;
+        }
+        return;
+    }
+    /* Members started in one go have consecutive numbers: place each by its number. */
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (sim_flow_t *f = head; f; f = f->next) {
+        if (f->seq[0] < lo)
+            lo = f->seq[0];
+        if (f->seq[f->n - 1] > hi)
+            hi = f->seq[f->n - 1];
+    }
+    if (hi - lo + 1 == (uint64_t)total) {
+        for (sim_flow_t *f = head; f; f = f->next) {
+            f->cur = f->n;
+            for (int m = 0; m < f->n; m++)
+                l->cbs[f->seq[m] - lo] = f;
+        }
+        return;
+    }
+    int i = 0;
+    for (sim_flow_t *f = head; f; f = f->next) {
+        f->cur = 0;
+        l->scratch[i++].f = f;
+    }
+    assert(i == nf);
+    for (int k = 0; k < total; k++) {
+        sim_flow_t *best = NULL;
+        for (i = 0; i < nf; i++) {
+            sim_flow_t *f = l->scratch[i].f;
+            if (f->cur < f->n && (best == NULL || f->seq[f->cur] < best->seq[best->cur]))
+                best = f;
+        }
+        best->cur++;
+        l->cbs[k] = best;
+    }
+}
+
 static void link_event(sim_t *s, void *component, uint64_t payload)
 {
     sim_link_t *l = component;
@@ -374,16 +472,19 @@ static void link_event(sim_t *s, void *component, uint64_t payload)
 
     /* Detach finished flows, keeping start order in both lists. */
     sim_flow_t *head = NULL, **tail = &head;
-    int j = 0;
+    int j = 0, nf = 0, total = 0;
     for (int i = 0; i < l->n; i++) {
         sim_flow_t *f = l->fl[i];
         if (f->remaining <= f->tol) {
-            l->work_done += f->remaining;   /* the sliver within tolerance */
+            for (int m = 0; m < f->n; m++)
+                l->work_done += f->remaining;   /* the sliver within tolerance */
             f->remaining = 0.0;
             f->rate = 0.0;
             f->idx = -1;
             *tail = f;
             tail = &f->next;
+            nf++;
+            total += f->n;
         } else {
             f->idx = j;
             l->fl[j++] = f;
@@ -391,16 +492,32 @@ static void link_event(sim_t *s, void *component, uint64_t payload)
     }
     *tail = NULL;
     l->n = j;
+    l->members -= total;
+    l->tail = j;
     resolve(l);
+    if (total == 0)
+        return;
 
-    while (head) {
-        sim_flow_t *f = head;
-        head = f->next;
+    /* Call back member by member in start order. A flow is released just before its
+     * last member's callback; until then it stays detached (idx -1) and cannot be
+     * joined. */
+    order_members(l, head, nf, total);
+    for (int k = 0; k < total; k++) {
+        sim_flow_t *f = l->cbs[k];
         sim_flow_done_fn done = f->done;
         void *ctx = f->ctx;
         uint64_t tag = f->tag;
-        flow_release(l, f);
-        if (done)
+        int run = 1;
+        if (done != NULL && done == l->batch_key)
+            while (k + run < total && l->cbs[k + run] == f)
+                run++;
+        k += run - 1;
+        f->cur -= run;
+        if (f->cur == 0)
+            flow_release(l, f);
+        if (run > 1)
+            l->batch(s, ctx, tag, run);
+        else if (done)
             done(s, ctx, tag);
     }
 }
@@ -442,6 +559,7 @@ void sim_link_free(sim_link_t *l)
     }
     free(l->fl);
     free(l->scratch);
+    free(l->cbs);
     free(l->name);
     free(l);
 }
@@ -474,7 +592,7 @@ double sim_link_load(const sim_link_t *l)
 
 int sim_link_nflows(const sim_link_t *l)
 {
-    return l->n;
+    return l->members;
 }
 
 double sim_link_work_done(sim_link_t *l)
@@ -513,10 +631,45 @@ sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double 
     f->ctx = ctx;
     f->tag = tag;
     f->link = l;
+    f->n = 1;
+    f->seq[0] = l->next_seq++;
+    /* Does it extend the run of identical flows started at this instant? */
+    sim_time_t now = sim_now(l->s);
+    if (!(l->tail < l->n && l->tail_time == now && same_flow(l->fl[l->tail], f))) {
+        l->tail = l->n;
+        l->tail_time = now;
+    }
     f->idx = l->n;
     l->fl[l->n++] = f;
+    l->members++;
     defer(l);
     return f;
+}
+
+int sim_flow_can_join(const sim_link_t *l, const sim_flow_t *f)
+{
+    return f != NULL && f->link == l && f->idx >= l->tail && f->idx < l->n &&
+           l->tail_time == sim_now(l->s) && f->n < SIM_FLOW_MEMBERS_MAX && !l->solving;
+}
+
+void sim_flow_join(sim_link_t *l, sim_flow_t *f)
+{
+    sim_flow_join_n(l, f, 1);
+}
+
+void sim_flow_join_n(sim_link_t *l, sim_flow_t *f, int more)
+{
+    assert(more >= 1 && f->n + more <= SIM_FLOW_MEMBERS_MAX && sim_flow_can_join(l, f));
+    for (int j = 0; j < more; j++)
+        f->seq[f->n++] = l->next_seq++;
+    l->members += more;
+    defer(l);
+}
+
+void sim_link_set_batch(sim_link_t *l, sim_flow_done_fn done, sim_flow_batch_fn batch)
+{
+    l->batch_key = done;
+    l->batch = batch;
 }
 
 void sim_flow_cancel(sim_link_t *l, sim_flow_t *f)
@@ -529,6 +682,8 @@ void sim_flow_cancel(sim_link_t *l, sim_flow_t *f)
         l->fl[i - 1]->idx = i - 1;
     }
     l->n--;
+    l->members -= f->n;
+    l->tail = l->n;
     flow_release(l, f);
     if (l->n == 0)
         resolve(l);   /* nothing left to share: drop the pending events now */

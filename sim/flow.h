@@ -33,7 +33,7 @@ void sim_link_free(sim_link_t *l);
 const char *sim_link_name(const sim_link_t *l);
 void sim_link_set_capacity(sim_link_t *l, double capacity);
 double sim_link_capacity(const sim_link_t *l);
-/* Sum of current rates (units/s) and number of active flows. */
+/* Sum of current rates (units/s) and number of active flows (members counted). */
 double sim_link_load(const sim_link_t *l);
 int sim_link_nflows(const sim_link_t *l);
 /* Total units completed on the link so far (brought up to date to now). */
@@ -48,6 +48,28 @@ void sim_link_set_observer(sim_link_t *l, void (*fn)(void *ctx, sim_time_t now, 
  * scheduled at the current time). */
 sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double weight,
                            sim_flow_done_fn done, void *ctx, uint64_t tag);
+/* Members. A flow can stand for several identical flows (a wave of thread blocks): up to
+ * SIM_FLOW_MEMBERS_MAX members that share one record, one rate each and one completion.
+ * sim_flow_join() adds a member to `f` as if sim_flow_start() had been called again with
+ * f's arguments. It may only be called where sim_flow_can_join() says that is exact (1):
+ * at the instant f started, while every flow started on the link since f is identical to
+ * it (same amount, ceiling, weight and callback), and f has fewer than the maximum of
+ * members. Rates, loads, work
+ * done and completion times are those of the separate flows, computed in the same order;
+ * when members finish, the callback runs once per member, in the order the members
+ * started, interleaved with the link's other flows. The handle is invalid once the
+ * callback of any of its members has run; sim_flow_cancel() cancels every member. */
+#define SIM_FLOW_MEMBERS_MAX 32
+int sim_flow_can_join(const sim_link_t *l, const sim_flow_t *f);
+void sim_flow_join(sim_link_t *l, sim_flow_t *f);
+/* `more` members at once (f must then have room for them). */
+void sim_flow_join_n(sim_link_t *l, sim_flow_t *f, int more);
+/* A callback for several members at once: the same as calling `done` `count` times in a
+ * row. Where the members that call back next (in start order) are `count` > 1 members of
+ * one flow whose callback is `done`, the link calls `batch` once instead. */
+typedef void (*sim_flow_batch_fn)(sim_t *s, void *ctx, uint64_t tag, int count);
+void sim_link_set_batch(sim_link_t *l, sim_flow_done_fn done, sim_flow_batch_fn batch);
+
 /* Remove an active flow without calling its callback. */
 void sim_flow_cancel(sim_link_t *l, sim_flow_t *f);
 double sim_flow_rate(const sim_flow_t *f);

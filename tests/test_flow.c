@@ -546,6 +546,169 @@ START_TEST(test_pool_reuse)
 }
 END_TEST
 
+/* ---- members: identical flows sharing one record ---- */
+
+START_TEST(test_members_call_back_in_start_order)
+{
+    /* Four identical flows of 1e9 B on a 1 GB/s link get 0.25 GB/s each and all end at
+     * 4 s. Started as a, b, a+, b+ (two records with two members each), they call back
+     * in that order, as four separate flows would: tags 1, 2, 1, 2. */
+    sim_t *s = sim_new();
+    sim_link_t *l = sim_link_new(s, "dram", 1 * GB);
+    rec_t *r = rec_new();
+    sim_flow_t *a = sim_flow_start(l, 1e9, 0, 1, done_rec, r, 1);
+    sim_flow_t *b = sim_flow_start(l, 1e9, 0, 1, done_rec, r, 2);
+    ck_assert(sim_flow_can_join(l, a));
+    sim_flow_join(l, a);
+    ck_assert(sim_flow_can_join(l, b));
+    sim_flow_join(l, b);
+    ck_assert_int_eq(sim_link_nflows(l), 4);
+    ck_assert_double_eq(sim_flow_rate(a), 0.25 * GB);
+    ck_assert_double_eq(sim_link_load(l), 1 * GB);
+    sim_run(s, SIM_TIME_MAX);
+    ck_assert_int_eq(r->n, 4);
+    uint64_t want[4] = {1, 2, 1, 2};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(r->tag[i], want[i]);
+        ck_assert_uint_eq(r->t[i], 4 * SIM_S);
+    }
+    ck_assert_double_eq(sim_link_work_done(l), 4e9);
+    ck_assert_int_eq(sim_link_nflows(l), 0);
+    sim_link_free(l);
+    sim_free(s);
+    free(r);
+}
+END_TEST
+
+/* Run `k` flows of 3e8 B with a ceiling of 0.37 GB/s on a 1 GB/s link beside one flow
+ * of 1e8 B with no ceiling, either as k separate flows or as one record of k members;
+ * record the completions. */
+static double members_vs_separate(int k, int joined, rec_t *r)
+{
+    sim_t *s = sim_new();
+    sim_link_t *l = sim_link_new(s, "dram", 1 * GB);
+    sim_flow_start(l, 1e8, 0, 1, done_rec, r, 99);
+    sim_flow_t *f = sim_flow_start(l, 3e8, 0.37 * GB, 1, done_rec, r, 5);
+    for (int i = 1; i < k; i++) {
+        if (joined)
+            sim_flow_join(l, f);
+        else
+            sim_flow_start(l, 3e8, 0.37 * GB, 1, done_rec, r, 5);
+    }
+    sim_run(s, SIM_TIME_MAX);
+    double work = sim_link_work_done(l);
+    sim_link_free(l);
+    sim_free(s);
+    return work;
+}
+
+START_TEST(test_members_match_separate_flows)
+{
+    /* Three capped flows (ceiling 0.37 GB/s) and one uncapped on 1 GB/s: the fill level
+     * is 1/4 GB/s < 0.37, so all four get 0.25 GB/s; the small flow (1e8 B) ends at
+     * 0.4 s, then the three get 1/3 GB/s each (< 0.37) with 3e8 - 1e8 = 2e8 B left:
+     * 0.6 s more, so they end at 1 s. A record of three members must give the same
+     * times, tags and work done, bit for bit. */
+    rec_t *a = rec_new(), *b = rec_new();
+    double wa = members_vs_separate(3, 0, a);
+    double wb = members_vs_separate(3, 1, b);
+    ck_assert_int_eq(a->n, 4);
+    ck_assert_int_eq(b->n, 4);
+    ck_assert_uint_eq(a->tag[0], 99);
+    ck_assert_uint_le(a->t[0] - 4 * SIM_S / 10 + 2, 4);   /* within 2 ps of 0.4 s */
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(a->t[i], b->t[i]);
+        ck_assert_uint_eq(a->tag[i], b->tag[i]);
+    }
+    ck_assert_uint_le(a->t[3] - SIM_S + 2, 4);           /* within 2 ps of 1 s */
+    ck_assert(wa == wb);
+    free(a);
+    free(b);
+}
+END_TEST
+
+static void join_probe(sim_t *s, void *component, uint64_t payload)
+{
+    (void)s;
+    (void)payload;
+    probe_t *p = component;
+    p->rate = sim_flow_can_join(p->l, p->f);
+}
+
+START_TEST(test_join_only_when_exact)
+{
+    sim_t *s = sim_new();
+    sim_link_t *l = sim_link_new(s, "dram", 1 * GB);
+    rec_t *r = rec_new();
+    sim_flow_t *a = sim_flow_start(l, 1e9, 0, 1, done_rec, r, 1);
+    ck_assert(sim_flow_can_join(l, a));
+    /* A different flow (another amount) started after a: joining a would change the
+     * order of unequal flows, so it is refused. */
+    sim_flow_t *b = sim_flow_start(l, 2e9, 0, 1, done_rec, r, 2);
+    ck_assert(!sim_flow_can_join(l, a));
+    ck_assert(sim_flow_can_join(l, b));
+    /* Up to SIM_FLOW_MEMBERS_MAX members in one record. */
+    sim_flow_join_n(l, b, SIM_FLOW_MEMBERS_MAX - 1);
+    ck_assert(!sim_flow_can_join(l, b));
+    ck_assert_int_eq(sim_link_nflows(l), 1 + SIM_FLOW_MEMBERS_MAX);
+    /* Once time has moved on, no record can be joined. */
+    probe_t p = {l, sim_flow_start(l, 3e9, 0, 1, done_rec, r, 3), 0, -1};
+    ck_assert(sim_flow_can_join(l, p.f));
+    sim_schedule(s, 1000, join_probe, &p, 0);
+    sim_run(s, 1000);
+    ck_assert_uint_eq(sim_now(s), 1000);
+    ck_assert(p.rate == 0);   /* join_probe found it closed */
+    sim_flow_cancel(l, b);   /* cancels all its members */
+    ck_assert_int_eq(sim_link_nflows(l), 2);
+    sim_run(s, SIM_TIME_MAX);
+    ck_assert_int_eq(r->n, 2);
+    sim_link_free(l);
+    sim_free(s);
+    free(r);
+}
+END_TEST
+
+typedef struct batch_rec {
+    int calls[4];            /* batch calls per tag */
+    int members[4];          /* members called back per tag, by either callback */
+} batch_rec_t;
+
+static void batch_one(sim_t *s, void *ctx, uint64_t tag)
+{
+    (void)s;
+    ((batch_rec_t *)ctx)->members[tag]++;
+}
+
+static void batch_many(sim_t *s, void *ctx, uint64_t tag, int count)
+{
+    (void)s;
+    batch_rec_t *b = ctx;
+    b->calls[tag]++;
+    b->members[tag] += count;
+}
+
+START_TEST(test_batch_callback)
+{
+    /* Record 1 has three members (1e9 B each), record 2 one member (2e9 B). On 1 GB/s
+     * the four share 0.25 GB/s: record 1's members end together at 4 s and call back in
+     * one batch of 3; record 2 then ends alone, through the one-member callback. */
+    sim_t *s = sim_new();
+    sim_link_t *l = sim_link_new(s, "dram", 1 * GB);
+    batch_rec_t b = {{0}, {0}};
+    sim_link_set_batch(l, batch_one, batch_many);
+    sim_flow_t *f1 = sim_flow_start(l, 1e9, 0, 1, batch_one, &b, 1);
+    sim_flow_join_n(l, f1, 2);
+    sim_flow_start(l, 2e9, 0, 1, batch_one, &b, 2);
+    sim_run(s, SIM_TIME_MAX);
+    ck_assert_int_eq(b.calls[1], 1);
+    ck_assert_int_eq(b.members[1], 3);
+    ck_assert_int_eq(b.calls[2], 0);
+    ck_assert_int_eq(b.members[2], 1);
+    sim_link_free(l);
+    sim_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("flow");
@@ -564,6 +727,10 @@ int main(void)
     tcase_add_test(tc, test_many_flows_staircase);
     tcase_add_test(tc, test_many_equal_flows_finish_together_in_order);
     tcase_add_test(tc, test_pool_reuse);
+    tcase_add_test(tc, test_members_call_back_in_start_order);
+    tcase_add_test(tc, test_members_match_separate_flows);
+    tcase_add_test(tc, test_join_only_when_exact);
+    tcase_add_test(tc, test_batch_callback);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
