@@ -20,6 +20,15 @@
  * twice; any other operation, or the loop itself, first fills the hole the usual way.
  * The order events run in is the same either way, as the key (time, sequence) is unique.
  *
+ * Zero-delay lane. An event scheduled for the current time (a link's re-solve after a
+ * change, a CTA with no work) does not enter the heap: it is appended to a ring of
+ * {sequence, slot}, which is in sequence order because its sequence is the newest. The
+ * loop runs the ring's first event when it precedes the heap's top (the top is later,
+ * or due now with a larger sequence), so events run in exactly the (time, sequence)
+ * order of a single heap, at O(1) per zero-delay event instead of two sifts. Cancelling
+ * or rescheduling such an event leaves its ring entry stale (the slot no longer waits
+ * in the lane with that sequence); stale entries are dropped when they reach the front.
+ *
  * Ids. An id is (generation << 32) | (slot + 1). A slot's generation is bumped whenever
  * its event runs or is cancelled, so an old id no longer matches and every operation on
  * it is a harmless no-op returning -1. Generations wrap after 2^32 reuses of one slot;
@@ -36,6 +45,7 @@
 #include <stdlib.h>
 
 #define NO_POS UINT32_MAX
+#define ZQ_POS (UINT32_MAX - 1)   /* pos of a slot waiting in the zero-delay lane */
 #define ARITY 4
 
 typedef struct slot {
@@ -52,6 +62,11 @@ typedef struct entry {
     uint32_t slot;
 } entry_t;
 
+typedef struct zentry {
+    uint64_t seq;       /* the slot's sequence when queued: a later one makes this stale */
+    uint32_t slot;
+} zentry_t;
+
 struct sim {
     sim_time_t now;
     uint64_t seq;
@@ -64,6 +79,10 @@ struct sim {
     slot_t *slots;
     uint32_t cap;       /* slots allocated (and heap capacity) */
     uint32_t free_head; /* first free slot, NO_POS if none */
+
+    zentry_t *zq;       /* zero-delay lane: a ring of events due now, in sequence order */
+    uint32_t zq_head, zq_len, zq_cap;   /* zq_cap a power of two (or 0) */
+    uint32_t zq_live;   /* entries whose event is still pending */
 };
 
 static inline int entry_less(const sim_t *s, const entry_t *a, const entry_t *b)
@@ -85,7 +104,7 @@ static inline slot_t *lookup(const sim_t *s, sim_evid_t id)
     if (idx == 0 || idx > s->cap)
         return NULL;
     slot_t *sl = &s->slots[idx - 1];
-    if (sl->gen != (uint32_t)(id >> 32) || sl->pos >= s->n)
+    if (sl->gen != (uint32_t)(id >> 32) || (sl->pos >= s->n && sl->pos != ZQ_POS))
         return NULL;
     return sl;
 }
@@ -208,7 +227,49 @@ void sim_free(sim_t *s)
         return;
     free(s->heap);
     free(s->slots);
+    free(s->zq);
     free(s);
+}
+
+/* Append slot `idx` (its event due now, its sequence the newest) to the zero-delay lane.
+ * -1 if the ring cannot grow. */
+static int zq_push(sim_t *s, uint32_t idx)
+{
+    if (s->zq_len == s->zq_cap) {
+        uint32_t cap = s->zq_cap ? s->zq_cap * 2 : 64;
+        if (cap <= s->zq_cap)
+            return -1;
+        zentry_t *zq = malloc((size_t)cap * sizeof *zq);
+        if (zq == NULL)
+            return -1;
+        for (uint32_t i = 0; i < s->zq_len; i++)
+            zq[i] = s->zq[(s->zq_head + i) & (s->zq_cap - 1)];
+        free(s->zq);
+        s->zq = zq;
+        s->zq_head = 0;
+        s->zq_cap = cap;
+    }
+    zentry_t *e = &s->zq[(s->zq_head + s->zq_len) & (s->zq_cap - 1)];
+    e->seq = s->slots[idx].seq;
+    e->slot = idx;
+    s->zq_len++;
+    s->zq_live++;
+    s->slots[idx].pos = ZQ_POS;
+    return 0;
+}
+
+/* The lane's first live entry (dropping stale ones before it), or NULL. */
+static inline zentry_t *zq_first(sim_t *s)
+{
+    while (s->zq_len > 0) {
+        zentry_t *e = &s->zq[s->zq_head];
+        const slot_t *sl = &s->slots[e->slot];
+        if (sl->pos == ZQ_POS && sl->seq == e->seq)
+            return e;
+        s->zq_head = (s->zq_head + 1) & (s->zq_cap - 1);
+        s->zq_len--;
+    }
+    return NULL;
 }
 
 _Static_assert(offsetof(struct sim, now) == 0, "sim_now() reads the clock at offset 0");
@@ -228,7 +289,15 @@ sim_evid_t sim_schedule_at(sim_t *s, sim_time_t when, sim_handler_fn fn, void *c
     sl->payload = payload;
     sl->seq = s->seq++;
 
-    if (s->hole) {
+    if (when == s->now) {
+        /* Due now: its sequence is the newest, so it goes last in the lane, and no
+         * heap entry is touched. */
+        if (zq_push(s, idx) != 0) {
+            sl->pos = s->free_head;
+            s->free_head = idx;
+            return 0;
+        }
+    } else if (s->hole) {
         /* The first event a handler schedules takes the root its own event left:
          * one sift down instead of a pop's sift down plus a push's sift up. */
         s->hole = 0;
@@ -258,9 +327,13 @@ int sim_cancel(sim_t *s, sim_evid_t id)
     slot_t *sl = lookup(s, id);
     if (sl == NULL)
         return -1;
-    fill_hole(s);
     uint32_t idx = (uint32_t)(sl - s->slots);
-    heap_remove(s, sl->pos);
+    if (sl->pos == ZQ_POS) {
+        s->zq_live--;    /* its lane entry is now stale */
+    } else {
+        fill_hole(s);
+        heap_remove(s, sl->pos);
+    }
     slot_release(s, idx);
     return 0;
 }
@@ -271,6 +344,23 @@ int sim_reschedule(sim_t *s, sim_evid_t id, sim_time_t when)
     slot_t *sl = lookup(s, id);
     if (sl == NULL)
         return -1;
+    if (sl->pos == ZQ_POS) {
+        /* From the lane (its entry there goes stale) to the lane's end or the heap. */
+        uint32_t idx = (uint32_t)(sl - s->slots);
+        s->zq_live--;
+        sl->seq = s->seq++;
+        if (when == s->now) {
+            if (zq_push(s, idx) == 0)
+                return 0;
+            s->zq_live++;          /* cannot grow the ring: keep it in the heap instead */
+        }
+        fill_hole(s);
+        uint32_t i = s->n++;
+        s->heap[i].time = when;
+        s->heap[i].slot = idx;
+        sift_up(s, i);
+        return 0;
+    }
     fill_hole(s);
     uint32_t i = sl->pos;
     sim_time_t old = s->heap[i].time;
@@ -295,7 +385,29 @@ uint64_t sim_run(sim_t *s, sim_time_t until)
     s->stop = 0;
     for (;;) {
         fill_hole(s);
-        if (s->n == 0 || s->stop)
+        if (s->stop)
+            break;
+        zentry_t *z = s->zq_len ? zq_first(s) : NULL;
+        if (z != NULL && (s->n == 0 || s->heap[0].time > s->now ||
+                          s->slots[s->heap[0].slot].seq > z->seq)) {
+            /* The lane's first event comes before the heap's: run it. */
+            if (s->now > until)
+                break;
+            uint32_t idx = z->slot;
+            s->zq_head = (s->zq_head + 1) & (s->zq_cap - 1);
+            s->zq_len--;
+            s->zq_live--;
+            slot_t *sl = &s->slots[idx];
+            sim_handler_fn fn = sl->fn;
+            void *component = sl->component;
+            uint64_t payload = sl->payload;
+            slot_release(s, idx);
+            s->executed++;
+            ran++;
+            fn(s, component, payload);
+            continue;
+        }
+        if (s->n == 0)
             break;
         entry_t top = s->heap[0];
         if (top.time > until)
@@ -333,5 +445,5 @@ uint64_t sim_events_executed(const sim_t *s)
 
 size_t sim_pending(const sim_t *s)
 {
-    return s->n - (uint32_t)s->hole;
+    return (size_t)(s->n - (uint32_t)s->hole) + s->zq_live;
 }

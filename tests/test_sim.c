@@ -393,6 +393,50 @@ START_TEST(test_phold_time_scale)
 }
 END_TEST
 
+/* At t=5: schedules 4 and 5 due now, cancels 5, schedules 6 due now, then moves 4 to
+ * now again (a new sequence: it goes after 6). */
+static void spawner(sim_t *s, void *component, uint64_t payload)
+{
+    record(s, component, payload);
+    sim_evid_t a = sim_schedule(s, 0, record, component, 4);
+    sim_evid_t b = sim_schedule(s, 0, record, component, 5);
+    ck_assert_uint_eq(sim_pending(s), 4);         /* 7, 8, 4 and 5 */
+    ck_assert_int_eq(sim_cancel(s, b), 0);
+    ck_assert_int_eq(sim_cancel(s, b), -1);
+    sim_schedule_at(s, sim_now(s), record, component, 6);
+    ck_assert_int_eq(sim_reschedule(s, a, sim_now(s)), 0);
+    ck_assert(sim_is_pending(s, a));
+    ck_assert_uint_eq(sim_pending(s), 4);         /* 7, 8, 6 and 4 */
+}
+
+START_TEST(test_zero_delay_order)
+{
+    /* Events due at the current time take the zero-delay lane; the order must still be
+     * time, then scheduling order. Before the run (t=0): 1 due now, the spawner and 7
+     * at t=5, 3 due now, 8 due now but moved to t=5 (a new sequence, after 7). At t=0:
+     * 1, 3. At t=5: the spawner (0), 7, 8, then what the spawner scheduled: 6, 4. */
+    sim_t *s = sim_new();
+    log_t lg = {0};
+    sim_schedule_at(s, 0, record, &lg, 1);
+    sim_schedule_at(s, 5, spawner, &lg, 0);
+    sim_schedule_at(s, 5, record, &lg, 7);
+    sim_schedule(s, 0, record, &lg, 3);
+    sim_evid_t e8 = sim_schedule(s, 0, record, &lg, 8);
+    ck_assert_int_eq(sim_reschedule(s, e8, 5), 0);
+    ck_assert_uint_eq(sim_pending(s), 5);
+    ck_assert_uint_eq(sim_run(s, SIM_TIME_MAX), 7);
+    const uint64_t want[] = {1, 3, 0, 7, 8, 6, 4};
+    const sim_time_t when[] = {0, 0, 5, 5, 5, 5, 5};
+    ck_assert_int_eq(lg.n, 7);
+    for (int i = 0; i < 7; i++) {
+        ck_assert_uint_eq(lg.payload[i], want[i]);
+        ck_assert_uint_eq(lg.time[i], when[i]);
+    }
+    ck_assert_uint_eq(sim_pending(s), 0);
+    sim_free(s);
+}
+END_TEST
+
 START_TEST(test_phold_end_time)
 {
     /* With --end 1 us the run stops before the count: no event after 1 us runs. */
@@ -438,6 +482,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_stop_from_handler);
     tcase_add_test(tc, test_million_events_small_pool);
     tcase_add_test(tc, test_random_against_reference);
+    tcase_add_test(tc, test_zero_delay_order);
     suite_add_tcase(s, tc);
     TCase *tp = tcase_create("phold");
     tcase_add_test(tp, test_phold_deterministic);
