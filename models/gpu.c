@@ -383,14 +383,30 @@ static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
     return 0;
 }
 
+/* `k` members of group `c` leave it (not the SM's counts); the group leaves the
+ * resident list with its last member. */
+static void leave_sm_n(gpu_t *g, gpu_cta_t *c, int k)
+{
+    c->n -= k;
+    c->first += k;
+    if (c->n > 0)
+        return;
+    if (g->sms[c->sm].last == c)
+        g->sms[c->sm].last = NULL;
+    if (c->res_prev)
+        c->res_prev->res_next = c->res_next;
+    else
+        g->res_head = c->res_next;
+    if (c->res_next)
+        c->res_next->res_prev = c->res_prev;
+}
+
 /* Give one member of group `c`'s slot on its SM back (it ended or was preempted); the
  * group leaves the resident list with its last member. */
 static void leave_sm(gpu_t *g, gpu_cta_t *c)
 {
     gpu_run_t *r = c->run;
     gpu_sm_t *sm = &g->sms[c->sm];
-    c->n--;
-    c->first++;
     sm->ctas--;
     sm->threads -= r->k.threads;
     sm->regs -= r->regs_per_cta;
@@ -403,16 +419,7 @@ static void leave_sm(gpu_t *g, gpu_cta_t *c)
             g->observer(g->observer_ctx, c->sm, 0, NULL, sim_now(g->sim));
     }
     g->resident--;
-    if (c->n > 0)
-        return;
-    if (sm->last == c)
-        sm->last = NULL;
-    if (c->res_prev)
-        c->res_prev->res_next = c->res_next;
-    else
-        g->res_head = c->res_next;
-    if (c->res_next)
-        c->res_next->res_prev = c->res_prev;
+    leave_sm_n(g, c, 1);
 }
 
 /* May `r` dispatch CTAs now: its context holds the GPU and no switch is pending. */
@@ -729,6 +736,29 @@ static void cta_parts_done(sim_t *s, void *ctx, uint64_t tag, int count)
         return;
     }
     int smi = c->sm, i;
+    gpu_sm_t *sm = &g->sms[smi];
+    gpu_sm_t after = *sm;        /* the SM once one member has left */
+    after.ctas--;
+    after.threads -= r->k.threads;
+    after.regs -= r->regs_per_cta;
+    after.smem -= r->smem_per_cta;
+    if (after.smem < 1e-6)
+        after.smem = 0;
+    if (sm->ctas > 1 && after.smem + r->smem_per_cta == sm->smem && fits(g, &after, r)) {
+        /* Each member leaving and a new CTA entering brings the SM back to the same
+         * counts, exactly, and never empties it: only the group and the totals change. */
+        leave_sm_n(g, c, count);
+        g->stats.ctas += (uint64_t)count;
+        r->done_ctas += count;
+        r->next_cta += count;
+        int rc = attach(g, smi, r, NULL, r->cycles_per_cta, r->k.dram_bytes, count);
+        assert(rc == 0);   /* same_refill() reserved the records */
+        (void)rc;
+        if (c->n == 0)
+            cta_release(g, c);
+        set_levels(g);
+        return;
+    }
     for (i = 0; i < count; i++) {
         leave_sm(g, c);
         g->stats.ctas++;
