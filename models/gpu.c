@@ -284,6 +284,27 @@ static void enter_sm(gpu_t *g, int smi, const gpu_run_t *r)
     g->resident++;
 }
 
+/* Up to `m` CTAs that have just entered the SM of `j` (enter_sm) join group `j`, which
+ * joinable() has found; returns how many did (as many as it has room for). */
+static int join_group(gpu_t *g, gpu_cta_t *j, int m)
+{
+    int take = SIM_FLOW_MEMBERS_MAX - (j->first + j->n);
+    if (take > m)
+        take = m;
+    for (int i = 0; i < take; i++)
+        j->ord[j->first + j->n + i] = g->placed++;
+    j->n += take;
+    if (j->math) {
+        sim_flow_join_n(g->sms[j->sm].math, j->math, take);
+        j->math_wait += take;
+    }
+    if (j->mem) {
+        sim_flow_join_n(g->dram->link, j->mem, take);
+        j->mem_wait += take;
+    }
+    return take;
+}
+
 /* Give `m` CTAs of `r` that have just entered SM `smi` (enter_sm), each with `cycles` of
  * math and `bytes` of DRAM traffic to do, their flows: as more members of the group
  * placed there last while they can join it, else as new groups, the first in `c` when
@@ -297,21 +318,7 @@ static int attach(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles, 
     while (m > 0) {
         gpu_cta_t *j = joinable(g, smi, r, cycles, bytes);
         if (j != NULL) {
-            int take = SIM_FLOW_MEMBERS_MAX - (j->first + j->n);
-            if (take > m)
-                take = m;
-            for (int i = 0; i < take; i++)
-                j->ord[j->first + j->n + i] = g->placed++;
-            j->n += take;
-            if (cycles > 0) {
-                sim_flow_join_n(sm->math, j->math, take);
-                j->math_wait += take;
-            }
-            if (bytes > 0) {
-                sim_flow_join_n(g->dram->link, j->mem, take);
-                j->mem_wait += take;
-            }
-            m -= take;
+            m -= join_group(g, j, m);
             continue;
         }
         if (c == NULL && (c = cta_alloc(g)) == NULL)
@@ -369,7 +376,15 @@ static int attach(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles, 
  * grow; the SM is then as it was. */
 static int place_cta(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles, double bytes)
 {
-    if (c == NULL && joinable(g, smi, r, cycles, bytes) == NULL && (c = cta_alloc(g)) == NULL)
+    gpu_cta_t *j = joinable(g, smi, r, cycles, bytes);
+    if (j != NULL) {
+        if (c != NULL)
+            cta_release(g, c);
+        enter_sm(g, smi, r);
+        join_group(g, j, 1);
+        return 0;
+    }
+    if (c == NULL && (c = cta_alloc(g)) == NULL)
         return -1;
     enter_sm(g, smi, r);
     return attach(g, smi, r, c, cycles, bytes, 1);

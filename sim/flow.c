@@ -659,7 +659,8 @@ void sim_flow_join(sim_link_t *l, sim_flow_t *f)
 
 void sim_flow_join_n(sim_link_t *l, sim_flow_t *f, int more)
 {
-    assert(more >= 1 && f->n + more <= SIM_FLOW_MEMBERS_MAX && sim_flow_can_join(l, f));
+    assert(more >= 1 && f->n + more <= SIM_FLOW_MEMBERS_MAX && f->link == l &&
+           f->idx >= l->tail && f->idx < l->n && l->tail_time == sim_now(l->s));
     for (int j = 0; j < more; j++)
         f->seq[f->n++] = l->next_seq++;
     l->members += more;
