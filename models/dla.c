@@ -72,6 +72,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Sizes above these are outside what the DLA accepts [S21: "maximum supported batch size
  * is 4096", "maximum supported size for non-batch dimensions is 8192"]. */
@@ -508,6 +509,21 @@ double dla_layer_seconds(const dla_spec_t *spec, const dla_cost_t *c, double bus
 
 /* ---- the engine ---- */
 
+/* The costs of a task's hardware layers do not change from one frame to the next: they
+ * depend on the layers and on the spec's sizes, never on the clock (the only thing that
+ * changes). A DLA keeps the plans of the last PLANS tasks it ran: a copy of the layers
+ * (a task whose layers compare equal byte for byte reuses the plan; anything else gets a
+ * new one) and, for each layer that starts a hardware layer, how many trace layers it
+ * takes and their cost, filled the first time that layer runs. */
+enum { PLANS = 4 };
+
+typedef struct dla_plan {
+    dla_layer_t *layers;         /* copy of the task's layers; NULL: the entry is free */
+    int n;
+    int *group;                  /* per start layer: layers fused (0 = not worked out yet) */
+    dla_cost_t *cost;
+} dla_plan_t;
+
 struct dla {
     sim_t *sim;
     dla_spec_t spec;
@@ -529,7 +545,55 @@ struct dla {
     /* statistics */
     sim_util_t busy_u, mac_u;
     double macs;
+    dla_plan_t plans[PLANS];
+    dla_plan_t *plan;            /* the current task's, or NULL (none could be made) */
+    int plan_next;               /* the entry to replace next */
 };
+
+static void plan_clear(dla_plan_t *p)
+{
+    free(p->layers);
+    free(p->group);
+    free(p->cost);
+    memset(p, 0, sizeof *p);
+}
+
+/* The plan of a task whose layers are `layers`: an existing one with equal layers, or a
+ * new one after checking every layer (-1 if one cannot run). *plan is NULL where memory
+ * for a new one is lacking: the task then runs without. */
+static int plan_find(dla_t *d, const dla_layer_t *layers, int n, dla_plan_t **plan)
+{
+    size_t bytes = (size_t)n * sizeof *layers;
+    for (int i = 0; i < PLANS; i++) {
+        dla_plan_t *p = &d->plans[i];
+        if (p->layers != NULL && p->n == n && memcmp(p->layers, layers, bytes) == 0) {
+            *plan = p;
+            return 0;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        dla_cost_t c;
+        if (dla_layer_cost(&d->spec, &layers[i], &c, NULL, 0) != 0)
+            return -1;
+    }
+    *plan = NULL;
+    if (n == 0)
+        return 0;
+    dla_plan_t *p = &d->plans[d->plan_next];
+    plan_clear(p);
+    p->layers = malloc(bytes);
+    p->group = calloc((size_t)n, sizeof *p->group);
+    p->cost = malloc((size_t)n * sizeof *p->cost);
+    if (p->layers == NULL || p->group == NULL || p->cost == NULL) {
+        plan_clear(p);
+        return 0;
+    }
+    memcpy(p->layers, layers, bytes);
+    p->n = n;
+    d->plan_next = (d->plan_next + 1) % PLANS;
+    *plan = p;
+    return 0;
+}
 
 static sim_time_t to_ps(double s)
 {
@@ -572,7 +636,16 @@ static void start_layer(sim_t *s, void *ctx, uint64_t tag)
         done(s, d->ctx, d->tag);
         return;
     }
-    rc = dla_fused_cost(&d->spec, d->layers, d->n, d->next, &d->cur, NULL, 0);
+    if (d->plan && d->plan->group[d->next] > 0) {
+        rc = d->plan->group[d->next];
+        d->cur = d->plan->cost[d->next];
+    } else {
+        rc = dla_fused_cost(&d->spec, d->layers, d->n, d->next, &d->cur, NULL, 0);
+        if (d->plan && rc >= 1) {
+            d->plan->group[d->next] = rc;
+            d->plan->cost[d->next] = d->cur;
+        }
+    }
     assert(rc >= 1 && "layers are checked by dla_submit");
     d->group = rc;
     (void)rc;
@@ -627,19 +700,20 @@ void dla_free(dla_t *d)
     if (d->math)
         sim_flow_cancel(d->core, d->math);
     sim_link_free(d->core);
+    for (int i = 0; i < PLANS; i++)
+        plan_clear(&d->plans[i]);
     free(d);
 }
 
 int dla_submit(dla_t *d, const dla_layer_t *layers, int n, dla_done_fn done, void *ctx,
                uint64_t tag)
 {
+    dla_plan_t *plan;
     if (d->busy || n < 0 || (n > 0 && layers == NULL) || done == NULL)
         return -1;
-    for (int i = 0; i < n; i++) {
-        dla_cost_t c;
-        if (dla_layer_cost(&d->spec, &layers[i], &c, NULL, 0) != 0)
-            return -1;
-    }
+    if (plan_find(d, layers, n, &plan) != 0)
+        return -1;
+    d->plan = plan;
     d->timer = sim_schedule(d->sim, to_ps(d->spec.task_overhead_s), start_layer, d, 0);
     if (d->timer == 0)
         return -1;

@@ -749,6 +749,29 @@ START_TEST(test_sku_dla_keys)
 }
 END_TEST
 
+/* ---- plans kept between tasks ---- */
+
+START_TEST(test_plan_follows_the_layers)
+{
+    /* The DLA keeps each task's costs for the next frame. The same array run twice takes
+     * the same time (141.12 us, as in test_conv_mac_bound); the same array changed in
+     * place to twice the output channels (512: twice the MACs, each fills the array the
+     * same way) must be costed afresh: 2 x 225792 cycles = 282.24 us at 1.6 GHz, still
+     * MAC-bound (traffic 802816 + 1605632 + 1179648 B = 3.59 MB, 56 us at 64 GB/s). */
+    dla_spec_t s = fixture_agx_dla();
+    dla_layer_t l = conv(DT_INT8, 256, 256, 56, 3, 1, 1);
+    fixture_t f;
+    fx_init(&f, &s, &WIDE_BUS);
+    double t1 = run_task(&f, &l, 1);
+    double t2 = run_task(&f, &l, 1);
+    near(t1, 141.12e-6, 1e-8);
+    ck_assert(t1 == t2);
+    l.k = 512;
+    near(run_task(&f, &l, 1), 282.24e-6, 1e-8);
+    fx_free(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("dla");
@@ -773,6 +796,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_supported_edges);
     tcase_add_test(tc, test_sku_resolves_dla);
     tcase_add_test(tc, test_sku_dla_keys);
+    tcase_add_test(tc, test_plan_follows_the_layers);
     suite_add_tcase(s, tc);
     return s;
 }
