@@ -27,6 +27,8 @@ typedef struct phold_params {
     uint64_t count;             /* stop after this many events (default 20,000,000) */
     sim_time_t end;             /* and stop at this simulated time (default: SIM_TIME_MAX) */
     uint64_t seed;              /* PRNG seed (default 1) */
+    int bare;                   /* run the reference instead: the same model on a bare
+                                 * 4-ary heap, without the engine (default 0) */
 } phold_params_t;
 
 typedef struct phold_result {

@@ -451,6 +451,33 @@ START_TEST(test_phold_end_time)
 }
 END_TEST
 
+START_TEST(test_phold_bare_reference_same_events)
+{
+    /* The bare-heap reference runs the same model with the same draws and the same
+     * tie-breaking, so it must run the same events: equal counts, final time and digest,
+     * with a small pending set, a large one, and an end time that stops it first. */
+    const uint32_t lps[3] = {8, 1024, 64}, per[3] = {1, 64, 16};
+    for (int i = 0; i < 3; i++) {
+        phold_params_t p;
+        phold_result_t a, b;
+        phold_defaults(&p);
+        p.lps = lps[i];
+        p.events_per_lp = per[i];
+        p.count = 200000;
+        if (i == 2)
+            p.end = SIM_US;   /* 1024 pending, ~11 ns apart each: ~93,000 events by 1 us */
+        ck_assert_int_eq(phold_run(&p, &a), 0);
+        p.bare = 1;
+        ck_assert_int_eq(phold_run(&p, &b), 0);
+        ck_assert_uint_eq(a.events, b.events);
+        ck_assert_uint_eq(a.sim_time, b.sim_time);
+        ck_assert_uint_eq(a.digest, b.digest);
+        if (i == 2)
+            ck_assert_uint_lt(a.events, 200000);
+    }
+}
+END_TEST
+
 START_TEST(test_phold_cli_arguments)
 {
     char *bad1[] = {"phold", "--lps", "0"};
@@ -489,6 +516,7 @@ Suite *sim_suite(void)
     tcase_add_test(tp, test_phold_time_scale);
     tcase_add_test(tp, test_phold_end_time);
     tcase_add_test(tp, test_phold_cli_arguments);
+    tcase_add_test(tp, test_phold_bare_reference_same_events);
     suite_add_tcase(s, tp);
     return s;
 }

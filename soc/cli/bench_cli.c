@@ -1,5 +1,6 @@
 /*
- * bench_cli: `orinsim bench phold [options]`, the event-engine benchmark of sim/phold.c.
+ * bench_cli: `orinsim bench phold [options]`, the event-engine benchmark of sim/phold.c,
+ * and with --bare its reference: the same model on a bare heap.
  * Prints the results to stdout and returns a process exit code (EXIT_OK, or
  * EXIT_BAD_INPUT with a message on stderr for bad arguments).
  */
@@ -26,6 +27,8 @@ static const char USAGE[] =
     "  --end TIME           also stop at this simulated time (default: no limit)\n"
     "  --seed S             PRNG seed (default 1)\n"
     "  --repeat R           runs; the median is reported (default 1)\n"
+    "  --bare               run the reference instead: the same model on a bare 4-ary\n"
+    "                       heap, no engine (same events and digest)\n"
     "  --json               print the results as JSON\n";
 
 static int bad(const char *fmt, const char *a, const char *b)
@@ -73,6 +76,10 @@ int bench_phold_cli(int argc, char **argv)
             json = 1;
             continue;
         }
+        if (strcmp(opt, "--bare") == 0) {
+            p.bare = 1;
+            continue;
+        }
         /* Every other option takes a value: "--opt VALUE" or "--opt=VALUE". */
         char name[32];
         const char *val;
@@ -96,7 +103,7 @@ int bench_phold_cli(int argc, char **argv)
             k++;
         if (known[k] == NULL)
             return bad("unknown option '%s'%s (expected --lps, --events-per-lp, --lookahead, "
-                       "--mean, --remote, --count, --end, --seed, --repeat, --json)",
+                       "--mean, --remote, --count, --end, --seed, --repeat, --bare, --json)",
                        opt, "");
         if (val == NULL)
             return bad("option '%s' needs a value%s", name, "");
@@ -165,9 +172,9 @@ int bench_phold_cli(int argc, char **argv)
     else
         units_fmt_duration(p.end, en, sizeof en);
     if (!json)
-        printf("PHOLD: %u LPs x %u events, lookahead %s, mean %s, remote %.3g, count %llu, "
+        printf("PHOLD%s: %u LPs x %u events, lookahead %s, mean %s, remote %.3g, count %llu, "
                "end %s, seed %llu\n",
-               p.lps, p.events_per_lp, la, mn, p.remote, (unsigned long long)p.count, en,
+               p.bare ? " (bare heap reference)" : "", p.lps, p.events_per_lp, la, mn, p.remote, (unsigned long long)p.count, en,
                (unsigned long long)p.seed);
 
     for (uint64_t r = 0; r < repeat; r++) {
@@ -200,10 +207,10 @@ int bench_phold_cli(int argc, char **argv)
     }
 
     if (json) {
-        printf("{\"benchmark\": \"phold\", \"lps\": %u, \"events_per_lp\": %u, "
+        printf("{\"benchmark\": \"%s\", \"lps\": %u, \"events_per_lp\": %u, "
                "\"lookahead_ps\": %llu, \"mean_ps\": %llu, \"remote\": %.17g, "
                "\"count\": %llu, ",
-               p.lps, p.events_per_lp, (unsigned long long)p.lookahead,
+               p.bare ? "phold-bare-heap" : "phold", p.lps, p.events_per_lp, (unsigned long long)p.lookahead,
                (unsigned long long)p.mean, p.remote, (unsigned long long)p.count);
         if (p.end == SIM_TIME_MAX)
             printf("\"end_ps\": null, ");
