@@ -679,6 +679,8 @@ dla_t *dla_new(sim_t *s, const dla_spec_t *spec, dram_t *dram)
     d->sim = s;
     d->spec = *spec;
     d->dram = dram;
+    sim_label(s, start_layer, "a DLA's layers (models/dla.c)");
+    sim_label(s, part_done, "a DLA's layers (models/dla.c)");
     d->core = sim_link_new(s, "dla", spec->clock_hz);
     if (d->core == NULL) {
         free(d);

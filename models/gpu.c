@@ -200,6 +200,19 @@ double gpu_cta_cycles(const gpu_spec_t *s, const gpu_kernel_t *k)
     return cycles;
 }
 
+double gpu_kernel_min_s(const gpu_spec_t *s, const gpu_kernel_t *k)
+{
+    double cycles = gpu_cta_cycles(s, k);
+    double warps = ceil((double)k->threads / (double)s->warp_size);
+    double ceiling = warps / (double)s->warps_full_rate;
+    double one, grid;
+    if (ceiling > 1.0)
+        ceiling = 1.0;
+    one = ceiling > 0 ? cycles / ceiling : cycles;
+    grid = cycles * (double)k->ctas / (double)s->sms;
+    return s->launch_overhead_s + (one > grid ? one : grid) / s->clock_hz;
+}
+
 /* ---- CTA pool ---- */
 
 enum { CTA_BLOCK = 1024 };
@@ -869,6 +882,11 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
     g->dram = dram;
     sim_link_set_batch(dram->link, cta_part_done, cta_parts_done);
     assert(spec->sms > 0 && spec->clock_hz > 0 && spec->warps_full_rate > 0);
+    sim_label(s, (sim_handler_fn)cta_part_done, "the GPU's CTAs (models/gpu.c)");
+    sim_label(s, kernel_ready, "the GPU's kernel launches (models/gpu.c)");
+    sim_label(s, switch_done, "the GPU's context switches (models/gpu.c)");
+    sim_label(s, slice_timer, "the GPU's time slices (models/gpu.c)");
+    sim_label(s, preempt, "the GPU's time slices (models/gpu.c)");
     g->sms = calloc((size_t)spec->sms, sizeof *g->sms);
     if (g->sms == NULL) {
         free(g);

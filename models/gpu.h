@@ -64,6 +64,11 @@ int gpu_occupancy(const gpu_spec_t *spec, const gpu_kernel_t *k, char *why, unsi
 /* SM cycles one CTA needs at the full rate of one SM (math only). */
 double gpu_cta_cycles(const gpu_spec_t *spec, const gpu_kernel_t *k);
 
+/* A lower bound on a kernel's time alone on the GPU at its full clock, in seconds: the
+ * launch overhead, then the longer of one CTA's math at its warps' issue ceiling and the
+ * grid's math spread over every SM. DRAM traffic is left out (it can only add). */
+double gpu_kernel_min_s(const gpu_spec_t *spec, const gpu_kernel_t *k);
+
 typedef struct gpu gpu_t;
 typedef void (*gpu_done_fn)(sim_t *s, void *ctx, uint64_t tag);
 

@@ -55,6 +55,12 @@ static const tile_t SIMT_TILES[] = {
 };
 static const double OVERLAP_PENALTY = 0.25;   /* tile-selection heuristic, not hardware */
 enum { TENSOR_K_BYTES = 64, SIMT_K_ELEMS = 8, REG_OVERHEAD = 40, MAX_SPLIT_K = 16 };
+
+/* The most CTAs one kernel's grid may hold here: 2^53, where a double still counts one
+ * by one (CUDA's own limit, (2^31 - 1) x 65535 x 65535, is larger, and no Orin could run
+ * even this many in the engine's time horizon). A problem that needs more is refused
+ * before its count is converted to an integer. */
+#define MAX_GRID_CTAS 9007199254740992.0
 /* Streaming kernels: 256 threads x 4 elements per thread per iteration, 32 registers. */
 enum { STREAM_THREADS = 256, STREAM_REGS = 32, STREAM_ELEMS_PER_THREAD = 4 };
 
@@ -173,6 +179,7 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
     int ntiles = tensor ? ARRAY_LEN(TENSOR_TILES) : ARRAY_LEN(SIMT_TILES);
     double best = INFINITY;
     double elt = dtype_bytes(dt);
+    int too_big = 0;
 
     if (dt != DT_FP32 && !tensor) {
         snprintf(why, len, "this GPU has no tensor-core path for %s", dtype_name(dt));
@@ -186,6 +193,10 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
         const tile_t *t = &tiles[i];
         double kslice = tensor ? TENSOR_K_BYTES / elt : SIMT_K_ELEMS;
         double base = ceil_div(s->m, t->mt) * ceil_div(s->n, t->nt) * s->batch;
+        if (!(base <= MAX_GRID_CTAS)) {
+            too_big = 1;
+            continue;
+        }
         for (int split = 1; split <= MAX_SPLIT_K; split *= 2) {
             gpu_kernel_t k;
             int occ;
@@ -199,6 +210,8 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
                 kpad = ceil_div(s->taps * ceil_div(c, kslice), split) * kslice;
             }
             if (split > 1 && (base >= g->sms || kper < 4 * kslice))
+                break;
+            if (base * split > MAX_GRID_CTAS)
                 break;
             memset(&k, 0, sizeof k);
             snprintf(k.name, sizeof k.name, "%s", name);
@@ -225,7 +238,11 @@ static int lower_gemm_shape(const kern_env_t *env, const char *name, const gemm_
         }
     }
     if (!isfinite(best)) {
-        snprintf(why, len, "no tile shape fits the SM's resources");
+        if (too_big)
+            snprintf(why, len, "the problem needs more than 2^53 thread blocks (m %.4g x n %.4g "
+                     "x batch %.4g)", s->m, s->n, s->batch);
+        else
+            snprintf(why, len, "no tile shape fits the SM's resources");
         return -1;
     }
     out->useful_flops = 2.0 * s->m * s->n * s->k * s->batch;
@@ -381,6 +398,10 @@ int kern_attention(const kern_env_t *env, const kern_attn_t *op, gpu_kernel_t *o
             kv_total = kvh * kv_bytes;            /* each KV head read once */
         else
             kv_total = kvh * kv_bytes * q_tiles;  /* re-read by every query block */
+    }
+    if (!(ctas <= MAX_GRID_CTAS)) {
+        snprintf(why, len, "attention needs %.4g thread blocks, more than 2^53", ctas);
+        return -1;
     }
     k.ctas = (int64_t)ctas;
     k.tensor_flops[op->dtype] = total_tc / ctas;

@@ -208,6 +208,8 @@ struct pva {
     sim_util_t busy;
 };
 
+static void work_start(sim_t *s, void *component, uint64_t payload);
+
 pva_t *pva_new(sim_t *s, const pva_spec_t *spec, dram_t *dram)
 {
     pva_t *p;
@@ -219,6 +221,7 @@ pva_t *pva_new(sim_t *s, const pva_spec_t *spec, dram_t *dram)
     p->sim = s;
     p->spec = *spec;
     p->dram = dram;
+    sim_label(s, work_start, "the PVA (models/pva.c)");
     p->vps = sim_link_new(s, "pva", spec->vps * spec->vps_hz);
     if (p->vps == NULL) {
         free(p);

@@ -32,6 +32,18 @@ int diag_error(diag_t *d, const char *file, int line, int col, const char *fmt, 
     return DIAG_ERR;
 }
 
+int diag_internal(diag_t *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    int first = d != NULL && !d->set;
+    va_start(ap, fmt);
+    diag_verror(d, file, line, col, fmt, ap);
+    va_end(ap);
+    if (first)
+        d->code = EXIT_INTERNAL;
+    return DIAG_ERR;
+}
+
 void diag_format(const diag_t *d, char *buf, unsigned long size)
 {
     if (!d->set) {

@@ -35,6 +35,8 @@ enum {
 
 typedef struct diag {
     int set;              /* 0 until the first error */
+    int code;             /* the exit code it calls for: 0 for the caller's default (bad
+                           * input), EXIT_INTERNAL for a resource failure (diag_internal) */
     char file[512];
     int line, col;        /* 1-based; 0 = unknown */
     char msg[1024];
@@ -45,6 +47,10 @@ void diag_clear(diag_t *d);
 int diag_error(diag_t *d, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 int diag_verror(diag_t *d, const char *file, int line, int col, const char *fmt, va_list ap);
+/* Record a failure of orinsim rather than of its input (out of memory, a run that could
+ * not finish): as diag_error, and the diagnostic's code is EXIT_INTERNAL. */
+int diag_internal(diag_t *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* "file:line:col: error: msg" (parts that are unknown are left out). */
 void diag_format(const diag_t *d, char *buf, unsigned long size);
 void diag_print(const diag_t *d);   /* to stderr, with a newline */

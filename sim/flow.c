@@ -34,8 +34,9 @@
  *
  * Failure. sim_flow_start() returns NULL if it cannot allocate the flow or the link's
  * event, leaving the link as it was. Other changes only move the existing event, except
- * raising the capacity of a stalled (capacity 0) link; failing to allocate that event
- * is reported on stderr and aborts, as there is no error return to carry it.
+ * raising the capacity of a stalled (capacity 0) link, and a deferred re-solve; failing
+ * to allocate those events is recorded by the engine as a fault (SIM_FAULT_NOMEM) that
+ * ends the run before any other event, as there is no error return to carry it.
  *
  * Members. A run of identical flows started at one instant (a wave of thread blocks on
  * an SM) can share one record: `n` members, each with the record's remaining work and
@@ -58,7 +59,6 @@
 
 #include <assert.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,10 +371,9 @@ static void resolve(sim_link_t *l)
         l->deferred = 0;
     }
     solve_rates(l);
-    if (set_event(l) != 0) {
-        fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
-        abort();
-    }
+    /* A failed schedule leaves the link without an event: the engine has recorded the
+     * fault (SIM_FAULT_NOMEM) and ends the run before any other event. */
+    (void)set_event(l);
     notify(l);
 }
 
@@ -397,15 +396,13 @@ static void defer(sim_link_t *l)
     if (l->deferred)
         return;
     l->deferred = sim_schedule(l->s, 0, deferred_event, l, 0);
-    if (l->deferred == 0) {
-        fprintf(stderr, "orinsim: out of memory scheduling link '%s'\n", l->name);
-        abort();
-    }
+    /* 0 on allocation failure: the engine has recorded the fault and ends the run. */
 }
 
 /* Put the members of the finished flows (list `head`, nf flows, total members) into
- * l->cbs in the order they started: a merge of the flows' sorted start numbers. */
-static void order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
+ * l->cbs in the order they started: a merge of the flows' sorted start numbers. -1 when
+ * l->cbs cannot grow: the engine then holds an out-of-memory fault and ends the run. */
+static int order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
 {
     if (total > l->cbs_cap) {
         int cap = l->cbs_cap ? l->cbs_cap : 16;
@@ -413,8 +410,8 @@ static void order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
             cap *= 2;
         sim_flow_t **cbs = realloc(l->cbs, (size_t)cap * sizeof *cbs);
         if (cbs == NULL) {
-            fprintf(stderr, "orinsim: out of memory finishing flows on link '%s'\n", l->name);
-            abort();
+            sim_fail(l->s, SIM_FAULT_NOMEM, "bandwidth sharing (finished flows, sim/flow.c)");
+            return -1;
         }
         l->cbs = cbs;
         l->cbs_cap = cap;
@@ -426,7 +423,7 @@ static void order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
             for (int m = 0; m < f->n; m++)
                 l->cbs[k++] = f;
         }
-        return;
+        return 0;
     }
     /* Members started in one go have consecutive numbers: place each by its number. */
     uint64_t lo = UINT64_MAX, hi = 0;
@@ -442,7 +439,7 @@ static void order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
             for (int m = 0; m < f->n; m++)
                 l->cbs[f->seq[m] - lo] = f;
         }
-        return;
+        return 0;
     }
     int i = 0;
     for (sim_flow_t *f = head; f; f = f->next) {
@@ -460,6 +457,7 @@ static void order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
         best->cur++;
         l->cbs[k] = best;
     }
+    return 0;
 }
 
 static void link_event(sim_t *s, void *component, uint64_t payload)
@@ -501,7 +499,8 @@ static void link_event(sim_t *s, void *component, uint64_t payload)
     /* Call back member by member in start order. A flow is released just before its
      * last member's callback; until then it stays detached (idx -1) and cannot be
      * joined. */
-    order_members(l, head, nf, total);
+    if (order_members(l, head, nf, total) != 0)
+        return;
     for (int k = 0; k < total; k++) {
         sim_flow_t *f = l->cbs[k];
         sim_flow_done_fn done = f->done;
@@ -540,6 +539,8 @@ sim_link_t *sim_link_new(sim_t *s, const char *name, double capacity)
     strcpy(l->name, nm);
     l->s = s;
     l->capacity = capacity;
+    sim_label(s, link_event, "bandwidth sharing (a DRAM, SM or core link, sim/flow.c)");
+    sim_label(s, deferred_event, "bandwidth sharing (a DRAM, SM or core link, sim/flow.c)");
     l->t_last = sim_now(s);
     return l;
 }

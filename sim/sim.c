@@ -35,18 +35,27 @@
  * an id held across that many reuses could alias, which no model does.
  *
  * Limits. At most 2^32 - 2 pending events. Scheduling past SIM_TIME_MAX saturates at
- * SIM_TIME_MAX. sim_stop() ends the current sim_run(); called outside a run it has no
- * effect. sim_run() is not reentrant: a handler must not call it.
+ * SIM_TIME_MAX, which is also the default horizon: an event there is never run, the run
+ * ends with SIM_FAULT_HORIZON instead (time has overflowed, and whatever scheduled it
+ * would go on doing so at that instant for ever). The run loop counts the events of the
+ * current instant, from the heap and the zero-delay lane alike, and ends with
+ * SIM_FAULT_STALL past the limit: a handful of compares per event, no clock read.
+ * sim_stop() ends the current sim_run(); called outside a run it has no effect.
+ * sim_run() is not reentrant: a handler must not call it.
  */
 #include "sim/sim.h"
 
 #include <assert.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define NO_POS UINT32_MAX
 #define ZQ_POS (UINT32_MAX - 1)   /* pos of a slot waiting in the zero-delay lane */
 #define ARITY 4
+#define MAX_LABELS 32
+#define STALL_WINDOW 256   /* a stall names the models of its last this many events */
 
 typedef struct slot {
     sim_handler_fn fn;
@@ -83,6 +92,18 @@ struct sim {
     zentry_t *zq;       /* zero-delay lane: a ring of events due now, in sequence order */
     uint32_t zq_head, zq_len, zq_cap;   /* zq_cap a power of two (or 0) */
     uint32_t zq_live;   /* entries whose event is still pending */
+
+    uint64_t instant;          /* events run at `now` so far */
+    uint64_t instant_max, events_max;
+    sim_time_t horizon;
+    sim_fault_t fault;
+    char fault_msg[256];
+    struct {
+        sim_handler_fn fn;
+        const char *name;
+    } label[MAX_LABELS];
+    int nlabels;
+    uint64_t seen;             /* labels (bit i: label[i], bit 63: unnamed) in the window */
 };
 
 static inline int entry_less(const sim_t *s, const entry_t *a, const entry_t *b)
@@ -208,12 +229,126 @@ static int grow(sim_t *s)
     return 0;
 }
 
+/* ---- limits and faults ---- */
+
+/* The bit of a handler's label in `seen`. */
+static uint64_t label_bit(const sim_t *s, sim_handler_fn fn)
+{
+    for (int i = 0; i < s->nlabels; i++)
+        if (s->label[i].fn == fn)
+            return (uint64_t)1 << i;
+    return (uint64_t)1 << 63;
+}
+
+/* The models of the events in the stall window, "a, b and c", each name once. */
+static void seen_names(const sim_t *s, char *buf, size_t size)
+{
+    const char *names[MAX_LABELS + 1];
+    int n = 0;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < s->nlabels; i++) {
+        int dup = 0;
+        if (!(s->seen >> i & 1))
+            continue;
+        for (int j = 0; j < n; j++)
+            dup |= strcmp(names[j], s->label[i].name) == 0;
+        if (!dup)
+            names[n++] = s->label[i].name;
+    }
+    if (s->seen >> 63 & 1)
+        names[n++] = "an unnamed model";
+    for (int i = 0; i < n && len < size; i++) {
+        int w = snprintf(buf + len, size - len, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ",
+                         names[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
+static const char *handler_name(const sim_t *s, sim_handler_fn fn)
+{
+    for (int i = 0; i < s->nlabels; i++)
+        if (s->label[i].fn == fn)
+            return s->label[i].name;
+    return "an unnamed model";
+}
+
+void sim_set_limits(sim_t *s, uint64_t instant_events, uint64_t total_events,
+                    sim_time_t horizon)
+{
+    s->instant_max = instant_events ? instant_events : SIM_INSTANT_EVENTS_MAX;
+    s->events_max = total_events ? total_events : UINT64_MAX;
+    s->horizon = horizon ? horizon : SIM_TIME_MAX;
+}
+
+void sim_label(sim_t *s, sim_handler_fn fn, const char *name)
+{
+    for (int i = 0; i < s->nlabels; i++)
+        if (s->label[i].fn == fn)
+            return;
+    if (s->nlabels < MAX_LABELS) {
+        s->label[s->nlabels].fn = fn;
+        s->label[s->nlabels].name = name;
+        s->nlabels++;
+    }
+}
+
+void sim_fail(sim_t *s, sim_fault_t fault, const char *who)
+{
+    const double ps_per_day = 86400.0 * (double)SIM_S;
+    if (s->fault != SIM_FAULT_NONE || fault == SIM_FAULT_NONE)
+        return;
+    s->fault = fault;
+    s->stop = 1;
+    switch (fault) {
+    case SIM_FAULT_NOMEM:
+        snprintf(s->fault_msg, sizeof s->fault_msg,
+                 "out of memory at simulated time %llu ps (in %s)", (unsigned long long)s->now,
+                 who);
+        break;
+    case SIM_FAULT_HORIZON:
+        snprintf(s->fault_msg, sizeof s->fault_msg,
+                 "simulated time reached the engine's horizon of %llu ps (%.1f days) in %s",
+                 (unsigned long long)s->horizon, (double)s->horizon / ps_per_day, who);
+        break;
+    case SIM_FAULT_STALL: {
+        char names[160];
+        seen_names(s, names, sizeof names);
+        snprintf(s->fault_msg, sizeof s->fault_msg,
+                 "simulated time stopped moving: more than %llu events at %llu ps, in %s",
+                 (unsigned long long)s->instant_max, (unsigned long long)s->now,
+                 names[0] ? names : who);
+        break;
+    }
+    case SIM_FAULT_BUDGET:
+        snprintf(s->fault_msg, sizeof s->fault_msg,
+                 "the run passed its budget of %llu events at %llu ps (in %s)",
+                 (unsigned long long)s->events_max, (unsigned long long)s->now, who);
+        break;
+    case SIM_FAULT_NONE:
+        break;
+    }
+}
+
+sim_fault_t sim_fault(const sim_t *s)
+{
+    return s->fault;
+}
+
+const char *sim_fault_message(const sim_t *s)
+{
+    return s->fault_msg;
+}
+
 sim_t *sim_new(void)
 {
     sim_t *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
     s->free_head = NO_POS;
+    sim_set_limits(s, 0, 0, 0);
     if (grow(s) != 0) {
         sim_free(s);
         return NULL;
@@ -279,8 +414,10 @@ sim_evid_t sim_schedule_at(sim_t *s, sim_time_t when, sim_handler_fn fn, void *c
 {
     assert(fn != NULL);
     assert(when >= s->now);
-    if (s->free_head == NO_POS && grow(s) != 0)
+    if (s->free_head == NO_POS && grow(s) != 0) {
+        sim_fail(s, SIM_FAULT_NOMEM, handler_name(s, fn));
         return 0;
+    }
     uint32_t idx = s->free_head;
     slot_t *sl = &s->slots[idx];
     s->free_head = sl->pos;
@@ -295,6 +432,7 @@ sim_evid_t sim_schedule_at(sim_t *s, sim_time_t when, sim_handler_fn fn, void *c
         if (zq_push(s, idx) != 0) {
             sl->pos = s->free_head;
             s->free_head = idx;
+            sim_fail(s, SIM_FAULT_NOMEM, handler_name(s, fn));
             return 0;
         }
     } else if (s->hole) {
@@ -379,19 +517,46 @@ int sim_is_pending(const sim_t *s, sim_evid_t id)
     return lookup(s, id) != NULL;
 }
 
+/* Account for the event about to run at time t (>= now): 0 to run it, -1 when it breaks
+ * a limit (the fault is recorded and the event stays pending). */
+static inline int admit(sim_t *s, sim_time_t t, sim_handler_fn fn)
+{
+    if (t >= s->horizon) {
+        sim_fail(s, SIM_FAULT_HORIZON, handler_name(s, fn));
+        return -1;
+    }
+    if (s->executed >= s->events_max) {
+        sim_fail(s, SIM_FAULT_BUDGET, handler_name(s, fn));
+        return -1;
+    }
+    if (t != s->now) {
+        s->now = t;
+        s->instant = 0;
+        s->seen = 0;
+    }
+    if (++s->instant + STALL_WINDOW > s->instant_max) {
+        s->seen |= label_bit(s, fn);
+        if (s->instant > s->instant_max) {
+            sim_fail(s, SIM_FAULT_STALL, handler_name(s, fn));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 uint64_t sim_run(sim_t *s, sim_time_t until)
 {
     uint64_t ran = 0;
     s->stop = 0;
     for (;;) {
         fill_hole(s);
-        if (s->stop)
+        if (s->stop || s->fault)
             break;
         zentry_t *z = s->zq_len ? zq_first(s) : NULL;
         if (z != NULL && (s->n == 0 || s->heap[0].time > s->now ||
                           s->slots[s->heap[0].slot].seq > z->seq)) {
             /* The lane's first event comes before the heap's: run it. */
-            if (s->now > until)
+            if (s->now > until || admit(s, s->now, s->slots[z->slot].fn) != 0)
                 break;
             uint32_t idx = z->slot;
             s->zq_head = (s->zq_head + 1) & (s->zq_cap - 1);
@@ -413,7 +578,8 @@ uint64_t sim_run(sim_t *s, sim_time_t until)
         if (top.time > until)
             break;
         assert(top.time >= s->now);
-        s->now = top.time;
+        if (admit(s, top.time, s->slots[top.slot].fn) != 0)
+            break;
 
         /* The event leaves the pending set before its handler runs (its id is stale
          * from here on), and its root position is left as a hole for the handler's
@@ -429,7 +595,7 @@ uint64_t sim_run(sim_t *s, sim_time_t until)
         ran++;
         fn(s, component, payload);
     }
-    s->stop = 0;
+    s->stop = 0;   /* a fault stays recorded and ends every later run at once */
     return ran;
 }
 

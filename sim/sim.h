@@ -10,6 +10,12 @@
  * to the run's high-water mark. A scheduled event is named by a sim_evid_t (slot index plus
  * a generation count), which stays safe to use after the event ran or was cancelled:
  * sim_cancel() and sim_reschedule() on a stale id return -1 and do nothing.
+ *
+ * A run never loops. The engine refuses, as a fault that ends sim_run(), an event at its
+ * time horizon (SIM_TIME_MAX, where a delay that overflows saturates: about 213 days),
+ * more than a limit of events at one instant (time that no longer moves), more events in
+ * all than a budget, and an event it could not allocate. The fault is sticky; its message
+ * names the model whose event caused it, by the label the model gave its handler.
  */
 #ifndef ORINSIM_SIM_H
 #define ORINSIM_SIM_H
@@ -63,5 +69,34 @@ void sim_stop(sim_t *s);
 
 uint64_t sim_events_executed(const sim_t *s);
 size_t sim_pending(const sim_t *s);
+
+/* ---- limits and faults ---- */
+
+/* Events one instant may hold before the engine calls it a stall: 2^26 (67,108,864).
+ * The shipped traces and zoo networks hold at most a few thousand; a model whose time
+ * stops moving (a zero-length time slice, say) reaches the limit within seconds. */
+#define SIM_INSTANT_EVENTS_MAX ((uint64_t)1 << 26)
+
+typedef enum sim_fault {
+    SIM_FAULT_NONE = 0,
+    SIM_FAULT_NOMEM,      /* an event or a model's state could not be allocated */
+    SIM_FAULT_HORIZON,    /* an event at or past the horizon (time overflowed) */
+    SIM_FAULT_STALL,      /* too many events at one instant */
+    SIM_FAULT_BUDGET      /* more events than the run's budget */
+} sim_fault_t;
+
+/* The run's limits: events at one instant (0 = SIM_INSTANT_EVENTS_MAX), events in all
+ * (0 = no budget) and the horizon: no event at or after it runs (0 = SIM_TIME_MAX). */
+void sim_set_limits(sim_t *s, uint64_t instant_events, uint64_t total_events,
+                    sim_time_t horizon);
+/* Name a handler for fault messages ("gpu time slices"). `name` must outlive the engine
+ * (a string literal). At most 32 handlers are named; later names are ignored. */
+void sim_label(sim_t *s, sim_handler_fn fn, const char *name);
+/* Record a fault (the first one wins) and end the current run: for a model whose own
+ * allocation failed. `who` names the model. */
+void sim_fail(sim_t *s, sim_fault_t fault, const char *who);
+sim_fault_t sim_fault(const sim_t *s);
+/* The fault as one line ("" with none): what happened, when and in which model. */
+const char *sim_fault_message(const sim_t *s);
 
 #endif

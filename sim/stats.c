@@ -50,6 +50,20 @@ int sim_dist_add(sim_dist_t *d, uint64_t x)
     return 0;
 }
 
+int sim_dist_reserve(sim_dist_t *d, size_t n)
+{
+    if (n <= d->cap)
+        return 0;
+    if (n > SIZE_MAX / sizeof *d->v)
+        return -1;
+    uint64_t *v = realloc(d->v, n * sizeof *v);
+    if (v == NULL)
+        return -1;
+    d->v = v;
+    d->cap = n;
+    return 0;
+}
+
 size_t sim_dist_count(const sim_dist_t *d)
 {
     return d->n;

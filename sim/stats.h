@@ -24,6 +24,9 @@ typedef struct sim_dist {
 void sim_dist_init(sim_dist_t *d);
 void sim_dist_free(sim_dist_t *d);
 int sim_dist_add(sim_dist_t *d, uint64_t x);          /* -1 on allocation failure */
+/* Make room for n samples in all, so that adds up to n allocate nothing: -1 if that
+ * memory (8 B a sample) cannot be had, the distribution unchanged. */
+int sim_dist_reserve(sim_dist_t *d, size_t n);
 size_t sim_dist_count(const sim_dist_t *d);
 double sim_dist_mean(const sim_dist_t *d);            /* 0 when empty */
 uint64_t sim_dist_min(sim_dist_t *d);

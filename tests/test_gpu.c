@@ -316,6 +316,33 @@ START_TEST(test_time_slicing)
 }
 END_TEST
 
+START_TEST(test_zero_timeslice_is_a_stall)
+{
+    /* The model alone does not refuse a zero time slice and a free context switch (the
+     * SKU loader does, soc/sku/sku.c): two contexts then hand the GPU back and forth at
+     * t = 0 for ever. The engine's watchdog ends the run with a stall naming the GPU's
+     * scheduling, after its limit of events at one instant (10^5 here, to be quick). */
+    gpu_spec_t s = agx_spec();
+    dram_spec_t d = agx_dram();
+    fixture_t f;
+    gpu_kernel_t a = kernel(64, 256, 2048.0 * 1000.0, 0);
+    gpu_kernel_t b = a;
+    b.context = 1;
+    s.timeslice_s = 0;
+    s.context_switch_s = 0;
+    fx_init(&f, &s, &d);
+    sim_set_limits(f.sim, 100000, 0, 0);
+    gpu_launch(f.gpu, &a, on_done, &f, 0);
+    gpu_launch(f.gpu, &b, on_done, &f, 1);
+    sim_run(f.sim, SIM_TIME_MAX);
+    ck_assert_int_eq(sim_fault(f.sim), SIM_FAULT_STALL);
+    ck_assert_uint_eq(sim_now(f.sim), 0);
+    ck_assert_ptr_nonnull(strstr(sim_fault_message(f.sim), "the GPU's time slices"));
+    ck_assert_int_lt(f.done, 2);
+    fx_free(&f);
+}
+END_TEST
+
 /* ---- lowering ---- */
 
 
@@ -507,6 +534,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_sparse_doubles_math_only);
     tcase_add_test(tc, test_concurrent_kernels_share);
     tcase_add_test(tc, test_launch_overhead);
+    tcase_add_test(tc, test_zero_timeslice_is_a_stall);
     tcase_add_test(tc, test_time_slicing);
     tcase_add_test(tc, test_gemm_k_padded_to_slices);
     tcase_add_test(tc, test_conv_k_stepped_per_tap);

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/diag.h"
 #include "sim/phold.h"
@@ -243,6 +244,107 @@ START_TEST(test_million_events_small_pool)
     ck_assert_int_eq(c.monotonic, 1);
     ck_assert_uint_eq(sim_pending(s), 0);
     ck_assert_uint_eq(sim_events_executed(s), 1000000);
+    sim_free(s);
+}
+END_TEST
+
+/* ---- limits and faults ---- */
+
+/* Reschedules itself `payload` ps later, for ever. */
+static void forever(sim_t *s, void *component, uint64_t payload)
+{
+    uint64_t *ran = component;
+    (*ran)++;
+    sim_schedule(s, payload, forever, component, payload);
+}
+
+START_TEST(test_stall_at_one_instant)
+{
+    /* A handler that reschedules itself at the same instant never lets time move. With a
+     * limit of 1000 events an instant, event 1001 at t = 5 ps is the fault: 1000 run. */
+    sim_t *s = sim_new();
+    uint64_t ran = 0;
+    sim_set_limits(s, 1000, 0, 0);
+    sim_label(s, forever, "the test's loop");
+    sim_schedule(s, 5, forever, &ran, 0);
+    ck_assert_uint_eq(sim_run(s, SIM_TIME_MAX), 1000);
+    ck_assert_uint_eq(ran, 1000);
+    ck_assert_int_eq(sim_fault(s), SIM_FAULT_STALL);
+    ck_assert_uint_eq(sim_now(s), 5);
+    ck_assert_str_eq(sim_fault_message(s), "simulated time stopped moving: more than 1000 "
+                                           "events at 5 ps, in the test's loop");
+    /* The fault is sticky: a later run runs nothing. */
+    ck_assert_uint_eq(sim_run(s, SIM_TIME_MAX), 0);
+    sim_free(s);
+}
+END_TEST
+
+START_TEST(test_instants_reset_when_time_moves)
+{
+    /* 1 ps apart, each event is alone at its instant: a limit of 1 event an instant never
+     * trips, and 10000 events run until the run's own bound of t = 9999 ps. */
+    sim_t *s = sim_new();
+    uint64_t ran = 0;
+    sim_set_limits(s, 1, 0, 0);
+    sim_schedule(s, 0, forever, &ran, 1);
+    ck_assert_uint_eq(sim_run(s, 9999), 10000);
+    ck_assert_int_eq(sim_fault(s), SIM_FAULT_NONE);
+    ck_assert_str_eq(sim_fault_message(s), "");
+    sim_free(s);
+}
+END_TEST
+
+START_TEST(test_horizon_is_never_run)
+{
+    /* A delay that overflows saturates at SIM_TIME_MAX, the default horizon: the event
+     * there is refused, not run, so a model rescheduling "later" cannot loop at the end
+     * of time. 2^63 ps steps: 0, 2^63, then 2^64 saturates to the horizon. */
+    sim_t *s = sim_new();
+    uint64_t ran = 0;
+    sim_schedule(s, 0, forever, &ran, (uint64_t)1 << 63);
+    ck_assert_uint_eq(sim_run(s, SIM_TIME_MAX), 2);
+    ck_assert_int_eq(sim_fault(s), SIM_FAULT_HORIZON);
+    ck_assert_uint_eq(sim_now(s), (uint64_t)1 << 63);
+    ck_assert_ptr_nonnull(strstr(sim_fault_message(s), "horizon of 18446744073709551615 ps "
+                                                       "(213.5 days) in an unnamed model"));
+    sim_free(s);
+
+    /* A shorter horizon (the fuzzers' time budget): at 1000 ps, events at 0, 300, 600
+     * and 900 ps run and the one at 1200 is refused. */
+    s = sim_new();
+    ran = 0;
+    sim_set_limits(s, 0, 0, 1000);
+    sim_schedule(s, 0, forever, &ran, 300);
+    ck_assert_uint_eq(sim_run(s, SIM_TIME_MAX), 4);
+    ck_assert_int_eq(sim_fault(s), SIM_FAULT_HORIZON);
+    sim_free(s);
+}
+END_TEST
+
+START_TEST(test_event_budget)
+{
+    /* A budget of 50 events in all: 50 run, the 51st is the fault. */
+    sim_t *s = sim_new();
+    uint64_t ran = 0;
+    sim_set_limits(s, 0, 50, 0);
+    sim_schedule(s, 0, forever, &ran, 7);
+    ck_assert_uint_eq(sim_run(s, SIM_TIME_MAX), 50);
+    ck_assert_uint_eq(ran, 50);
+    ck_assert_int_eq(sim_fault(s), SIM_FAULT_BUDGET);
+    ck_assert_uint_eq(sim_now(s), 49 * 7);
+    sim_free(s);
+}
+END_TEST
+
+START_TEST(test_model_fault_first_wins)
+{
+    /* A model that could not allocate records NOMEM; a later fault does not replace it. */
+    sim_t *s = sim_new();
+    sim_fail(s, SIM_FAULT_NOMEM, "a test model");
+    sim_fail(s, SIM_FAULT_STALL, "another");
+    ck_assert_int_eq(sim_fault(s), SIM_FAULT_NOMEM);
+    ck_assert_str_eq(sim_fault_message(s), "out of memory at simulated time 0 ps (in a test "
+                                           "model)");
     sim_free(s);
 }
 END_TEST
@@ -510,6 +612,11 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_million_events_small_pool);
     tcase_add_test(tc, test_random_against_reference);
     tcase_add_test(tc, test_zero_delay_order);
+    tcase_add_test(tc, test_stall_at_one_instant);
+    tcase_add_test(tc, test_instants_reset_when_time_moves);
+    tcase_add_test(tc, test_horizon_is_never_run);
+    tcase_add_test(tc, test_event_budget);
+    tcase_add_test(tc, test_model_fault_first_wins);
     suite_add_tcase(s, tc);
     TCase *tp = tcase_create("phold");
     tcase_add_test(tp, test_phold_deterministic);

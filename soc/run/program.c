@@ -250,3 +250,36 @@ void program_free(program_t *p)
     free(p->ops);
     memset(p, 0, sizeof *p);
 }
+
+double program_step_min_seconds(const soc_config_t *cfg, const program_t *p, int step)
+{
+    const step_t *st = &p->steps[step];
+    const lowered_op_t *op = st->op >= 0 ? &p->ops[st->op] : NULL;
+    pva_cost_t cost;
+    char why[8];
+    if (op == NULL)
+        return 0;
+    if (st->on == ON_GPU)
+        return gpu_kernel_min_s(&cfg->gpu, &op->kernel);
+    if (st->on == ON_CPU)
+        return op->cpu_cycles / cfg->cpu_hz;     /* one thread on one core at full clock */
+    if (st->on == ON_PVA && cfg->pvas > 0 &&
+        pva_op_cost(&cfg->pva, &op->pva, &cost, why, sizeof why) == 0)
+        return cfg->pva.op_overhead_s + cost.cycles / (cfg->pva.vps * cfg->pva.vps_hz);
+    return 0;
+}
+
+double program_min_seconds(const soc_config_t *cfg, const program_t *p, int *worst)
+{
+    double sum = 0, most = -1;
+    *worst = -1;
+    for (int i = 0; i < p->nsteps; i++) {
+        double s = program_step_min_seconds(cfg, p, i);
+        sum += s;
+        if (s > most) {
+            most = s;
+            *worst = i;
+        }
+    }
+    return sum;
+}

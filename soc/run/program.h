@@ -39,6 +39,13 @@ typedef struct program {
  * error in `d` (an engine the module lacks, an op its engine cannot run). */
 int program_build(const soc_config_t *cfg, const trace_t *t, int ti, program_t *p, diag_t *d);
 
+/* A lower bound on one run of the program, in seconds, each step alone on its engine at
+ * the mode's full clocks: a GPU kernel's launch and math (gpu_kernel_min_s), a CPU op's
+ * cycles on one core, a PVA op's overhead and cycles over every VPS; a DLA segment counts
+ * 0. `*worst` is the step with the largest bound (-1 for no step). */
+double program_min_seconds(const soc_config_t *cfg, const program_t *p, int *worst);
+double program_step_min_seconds(const soc_config_t *cfg, const program_t *p, int step);
+
 /* Free what program_build allocated (also after a failed build) and zero `p`. */
 void program_free(program_t *p);
 

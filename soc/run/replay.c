@@ -98,7 +98,7 @@ typedef struct replay {
     int64_t backlog_cap, backlog_head;
     int64_t *next_frame;          /* per task: the frame whose instance may run next */
     replay_result_t *res;
-    int failed;
+    const char *failed;           /* why the run failed (out of memory), NULL if it did not */
     int stopped;
     soc_handles_t soc;
     const replay_options_t *opt;
@@ -146,9 +146,10 @@ static uint64_t tag_of(const replay_t *r, int64_t si, int ti)
     return (uint64_t)si * (uint64_t)r->ntasks + (uint64_t)ti;
 }
 
-static void fail(replay_t *r)
+static void fail(replay_t *r, const char *why)
 {
-    r->failed = 1;
+    if (r->failed == NULL)
+        r->failed = why;
     sim_stop(r->sim);
 }
 
@@ -325,7 +326,7 @@ static void dla_run(replay_t *r, int k, int64_t si, int ti)
     r->slots[si].inst[ti].dla = k;
     r->slots[si].inst[ti].step_start = sim_now(r->sim);
     if (dla_submit(r->dla[k], s->layers, s->nlayers, step_done, r, tag_of(r, si, ti)) != 0)
-        fail(r);
+        fail(r, "out of memory submitting a DLA segment");
 }
 
 /* A DLA finished a segment: serve the oldest request it can take. */
@@ -356,7 +357,7 @@ static void dla_request(replay_t *r, int64_t si, int ti)
             return;
         }
     if (queue_push(&r->dla_queue[want < 0 ? MAX_DLAS : want], req) != 0)
-        fail(r);
+        fail(r, "out of memory queueing a DLA segment");
 }
 
 static void start_step(replay_t *r, int64_t si, int ti)
@@ -405,7 +406,7 @@ static void start_step(replay_t *r, int64_t si, int ti)
         break;
     }
     if (rc != 0)
-        fail(r);
+        fail(r, "out of memory starting a step");
 }
 
 static void try_start(replay_t *r, int64_t si, int ti)
@@ -443,7 +444,8 @@ static void frame_done(replay_t *r, int64_t si)
 {
     slot_t *sl = &r->slots[si];
     sim_time_t now = sim_now(r->sim);
-    sim_dist_add(&r->res->frame_latency, now - sl->arrival);
+    if (sim_dist_add(&r->res->frame_latency, now - sl->arrival) != 0)
+        fail(r, "out of memory recording a frame's latency");
     miss_check(&r->res->frame_misses, now - sl->arrival);
     if (r->tl)
         timeline_frame(r->tl, sl->frame, sl->arrival, now,
@@ -482,7 +484,8 @@ static void task_done(replay_t *r, int64_t si, int ti)
     const program_t *p = &ts->prog;
     sim_time_t now = sim_now(r->sim);
 
-    sim_dist_add(&r->res->tasks[ti].latency, now - in->ready);
+    if (sim_dist_add(&r->res->tasks[ti].latency, now - in->ready) != 0)
+        fail(r, "out of memory recording a task's latency");
     miss_check(&r->res->tasks[ti].misses, now - in->ready);
     r->next_frame[ti] = in->frame + 1;
     /* The next frame's instance of this task may be waiting for this one. */
@@ -537,7 +540,8 @@ static void release_frame(replay_t *r, sim_time_t arrival)
     sim_time_t now = sim_now(r->sim);
 
     assert(sl->frame == -1);
-    sim_dist_add(&r->res->queue_wait, now - arrival);
+    if (sim_dist_add(&r->res->queue_wait, now - arrival) != 0)
+        fail(r, "out of memory recording a frame's wait");
     sl->frame = f;
     sl->arrival = arrival;
     sl->tasks_left = r->ntasks;
@@ -577,7 +581,7 @@ static void arrive(replay_t *r)
         int64_t cap = r->backlog_cap ? r->backlog_cap * 2 : 64;
         sim_time_t *b = malloc((size_t)cap * sizeof *b);
         if (b == NULL) {
-            fail(r);
+            fail(r, "out of memory queueing frames that wait for a slot");
             return;
         }
         for (int64_t i = 0; i < r->backlog; i++)
@@ -738,6 +742,78 @@ static int build(replay_t *r, diag_t *d)
     return 0;
 }
 
+/* ---- limits checked before the run (docs/limits.md) ---- */
+
+/* The run cannot end before the engine's horizon (SIM_TIME_MAX, about 213 days): every
+ * task runs its frames one after another, so it needs at least frames x its program's
+ * lower bound; the last frame arrives at (frames - 1) x period and needs at least the
+ * longest task's bound. The first task past the horizon is refused at its slowest op. */
+static int check_horizon(const replay_t *r, diag_t *d)
+{
+    const trace_t *t = r->trace;
+    const double horizon_s = (double)SIM_TIME_MAX / (double)SIM_S;
+    const double day = 86400.0;
+    double frames = (double)r->frames, longest = 0;
+    for (int i = 0; i < r->ntasks; i++) {
+        const program_t *p = &r->task[i].prog;
+        int worst;
+        double s = program_min_seconds(r->cfg, p, &worst);
+        if (s > longest)
+            longest = s;
+        if (frames * s >= horizon_s) {
+            const step_t *st = worst >= 0 ? &p->steps[worst] : NULL;
+            trace_pos_t at = st && st->first >= 0 ? t->tasks[i].ops[st->first].pos
+                                                  : t->tasks[i].pos;
+            return diag_error(d, t->path, at.line, at.col,
+                              "task '%s' needs at least %.4g s a frame (this op alone %.4g s), "
+                              "so %lld frames take at least %.1f days, past the simulated-time "
+                              "horizon of %.1f days (expected fewer frames or less work)",
+                              t->tasks[i].id, s,
+                              st ? program_step_min_seconds(r->cfg, p, worst) : 0.0,
+                              (long long)r->frames, frames * s / day, horizon_s / day);
+        }
+    }
+    if (t->period_ps > 0 && (t->arrival.kind == ARRIVE_PERIODIC ||
+                             t->arrival.kind == ARRIVE_BURST)) {
+        /* The last frame arrives at (frames - 1) periods, or with bursts at the start of
+         * the last burst plus its spacing. Poisson gaps are drawn at random and a file's
+         * times are bounded where it is read: the engine's horizon covers those. */
+        double periods = frames - 1, spread = 0;
+        if (t->arrival.kind == ARRIVE_BURST && t->arrival.burst > 0) {
+            periods = ceil(frames / (double)t->arrival.burst) - 1;
+            spread = (double)(t->arrival.burst - 1) * (double)t->arrival.spacing_ps / (double)SIM_S;
+        }
+        double last = periods * ((double)t->period_ps / (double)SIM_S) + spread + longest;
+        if (last >= horizon_s)
+            return diag_error(d, t->path, t->period_pos.line, t->period_pos.col,
+                              "%lld frames, one every %.6g s, arrive over %.1f days, past the "
+                              "simulated-time horizon of %.1f days (expected frames x period "
+                              "below it)",
+                              (long long)r->frames, (double)t->period_ps / (double)SIM_S,
+                              last / day, horizon_s / day);
+    }
+    return 0;
+}
+
+/* Every latency sample the run will record, allocated before it starts: 8 B per frame for
+ * the frame latency, 8 B per frame for its wait for a slot and 8 B per frame for each
+ * task. A run whose samples do not fit is refused here rather than cut short or summarised
+ * over part of the run. */
+static int reserve_samples(replay_t *r, diag_t *d)
+{
+    size_t n = (size_t)r->frames;
+    double mib = 8.0 * (double)r->frames * (double)(r->ntasks + 2) / (1024.0 * 1024.0);
+    int rc = sim_dist_reserve(&r->res->frame_latency, n) | sim_dist_reserve(&r->res->queue_wait, n);
+    for (int i = 0; rc == 0 && i < r->ntasks; i++)
+        rc = sim_dist_reserve(&r->res->tasks[i].latency, n);
+    if (rc != 0)
+        return diag_internal(d, r->trace->path, 0, 0,
+                             "out of memory: %lld frames of %d tasks need %.1f MiB for their "
+                             "latency samples (16 B per frame, and 8 B per frame and task)",
+                             (long long)r->frames, r->ntasks, mib);
+    return 0;
+}
+
 static double wall_seconds(void)
 {
     struct timespec ts;
@@ -827,12 +903,16 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     r.opt = opt;
     if (vary_init(&r.vary, t, opt && opt->seeded ? opt->seed : SIM_RNG_DEFAULT_SEED) != 0) {
         replay_free(&r);
-        return diag_error(d, t->path, 0, 0, "out of memory");
+        replay_result_free(out);
+        return diag_internal(d, t->path, 0, 0, "out of memory");
     }
-    if (build(&r, d) != 0) {
+    if (build(&r, d) != 0 || check_horizon(&r, d) != 0 || reserve_samples(&r, d) != 0) {
         replay_free(&r);
         return DIAG_ERR;
     }
+    sim_label(r.sim, arrival, "the trace's frame arrivals (soc/run/replay.c)");
+    if (opt)
+        sim_set_limits(r.sim, opt->max_instant_events, opt->max_events, opt->horizon_ps);
     if (opt && opt->timeline) {
         r.tl = opt->timeline;
         timeline_setup(&r);
@@ -869,11 +949,13 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
         break;
     }
     sim_run(r.sim, SIM_TIME_MAX);
-    if (r.failed || (!all_done(&r) && !r.stopped)) {
+    if (sim_fault(r.sim) != SIM_FAULT_NONE || r.failed || (!all_done(&r) && !r.stopped)) {
+        const char *why = sim_fault(r.sim) != SIM_FAULT_NONE ? sim_fault_message(r.sim)
+                          : r.failed ? r.failed : "internal error";
+        diag_internal(d, t->path, 0, 0, "the run stopped after %lld of %lld frames: %s",
+                      (long long)r.completed, (long long)r.frames, why);
         replay_free(&r);
-        return diag_error(d, t->path, 0, 0,
-                          "internal error: the run stopped after %lld of %lld frames",
-                          (long long)r.completed, (long long)r.frames);
+        return DIAG_ERR;
     }
     if (r.stopped)
         out->end = sim_now(r.sim);

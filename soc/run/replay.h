@@ -100,6 +100,10 @@ typedef struct replay_options {
     int nhooks;
     int seeded;                /* seed given; else SIM_RNG_DEFAULT_SEED */
     uint64_t seed;             /* of every random draw of the run (soc/run/vary.h) */
+    /* The engine's limits (sim_set_limits), 0 for its defaults: events at one instant,
+     * events in all, and a horizon short of SIM_TIME_MAX (the fuzzers' small budgets). */
+    uint64_t max_instant_events, max_events;
+    sim_time_t horizon_ps;
 } replay_options_t;
 
 /* End the run early (e.g. thermal shutdown): the result keeps the frames completed so

@@ -187,8 +187,18 @@ static int get_bandwidth(rd_t *r, yaml_node_t *map, const char *key, const char 
 }
 
 /* A duration, in picoseconds times `scale` (1e-12 gives seconds). */
+/* The GPU's scheduling costs have positive minimums, or simulated time can stop moving (a
+ * zero-length time slice hands the GPU between contexts again and again at one instant):
+ * the time slice no shorter than nvgpu accepts (NVGPU_TSG_TIMESLICE_MIN_US = 1000,
+ * include/nvgpu/tsg.h), a context switch of at least 1 us and a launch of at least 100 ns,
+ * both far below any published or estimated value (docs/configs.md, docs/limits.md). */
+#define MIN_TIMESLICE_PS (1000ull * 1000000ull)
+#define MIN_SWITCH_PS 1000000ull
+#define MIN_LAUNCH_PS 100000ull
+#define MAX_GPU_COST_PS 1000000000000ull   /* 1 s */
+
 static int get_duration(rd_t *r, yaml_node_t *map, const char *key, const char *what,
-                        uint64_t max_ps, double scale, double *out)
+                        uint64_t min_ps, uint64_t max_ps, double scale, double *out)
 {
     int err;
     uint64_t ps;
@@ -197,7 +207,7 @@ static int get_duration(rd_t *r, yaml_node_t *map, const char *key, const char *
         return DIAG_ERR;
     if (n == NULL)
         return 0;
-    if (ydoc_duration(r->y, n, key, 0, max_ps, &ps, r->d) != 0)
+    if (ydoc_duration(r->y, n, key, min_ps, max_ps, &ps, r->d) != 0)
         return DIAG_ERR;
     *out = (double)ps * scale;
     return 0;
@@ -289,9 +299,12 @@ static int parse_gpu(rd_t *r, yaml_node_t *root)
         get_int(r, n, "warps_full_rate", w, 1, 128, &g->warps_full_rate) ||
         get_size(r, n, "l2_size", w, 0, 1 << 30, &g->l2_bytes) ||
         get_size(r, n, "sm_dram_per_clk", w, 1, 4096, &g->sm_dram_bytes_per_clk) ||
-        get_duration(r, n, "launch_overhead", w, 1000000000000ull, 1e-12, &g->launch_overhead_s) ||
-        get_duration(r, n, "timeslice", w, 1000000000000ull, 1e-12, &g->timeslice_s) ||
-        get_duration(r, n, "context_switch", w, 1000000000000ull, 1e-12, &g->context_switch_s))
+        get_duration(r, n, "launch_overhead", w, MIN_LAUNCH_PS, MAX_GPU_COST_PS, 1e-12,
+                     &g->launch_overhead_s) ||
+        get_duration(r, n, "timeslice", w, MIN_TIMESLICE_PS, MAX_GPU_COST_PS, 1e-12,
+                     &g->timeslice_s) ||
+        get_duration(r, n, "context_switch", w, MIN_SWITCH_PS, MAX_GPU_COST_PS, 1e-12,
+                     &g->context_switch_s))
         return DIAG_ERR;
     return 0;
 }
@@ -316,7 +329,7 @@ static int parse_dla(rd_t *r, yaml_node_t *n)
         get_double(r, n, "pdp_elems_per_clk", w, 0.01, 4096, &a->pdp_elems_per_clk) ||
         get_bandwidth(r, n, "dram_bandwidth", w, &a->dram_Bps) ||
         get_int(r, n, "layer_overhead_falcon_cycles", w, 0, 100000000, &cycles) ||
-        get_duration(r, n, "task_overhead", w, 1000000000000ull, 1e-12, &a->task_overhead_s))
+        get_duration(r, n, "task_overhead", w, 0, 1000000000000ull, 1e-12, &a->task_overhead_s))
         return DIAG_ERR;
     a->atom_c = atom_c;
     a->atom_k = atom_k;
@@ -339,7 +352,7 @@ static int parse_engines(rd_t *r, yaml_node_t *root)
                        &s->dram_capacity) ||
               get_size(r, n, "reserved", "dram section", 0, 1099511627776.0,
                        &s->dram_reserved) ||
-              get_duration(r, n, "latency", "dram section", 100000000ull, 1.0,
+              get_duration(r, n, "latency", "dram section", 0, 100000000ull, 1.0,
                            &s->dram.latency_ps)))
         return DIAG_ERR;
     if (n) {
@@ -516,7 +529,7 @@ static int parse_pva(rd_t *r, yaml_node_t *root)
         rr.base = r->base && s->pvas > 0;
         if (get_int(&rr, n, "vps", w, 1, 8, &p->vps) ||
             get_bandwidth(&rr, n, "dma_bandwidth", w, &p->dram_Bps) ||
-            get_duration(&rr, n, "op_overhead", w, 1000000000000ull, 1e-12, &p->op_overhead_s))
+            get_duration(&rr, n, "op_overhead", w, 0, 1000000000000ull, 1e-12, &p->op_overhead_s))
             return DIAG_ERR;
         ops = field(&rr, n, "ops", w, &err);
         if (err)

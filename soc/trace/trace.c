@@ -701,10 +701,18 @@ static int parse_doc(parser_t *p)
     if ((v = ydoc_get(&p->y, root, "frames")) &&
         ydoc_int(&p->y, v, "frames", 1, TRACE_MAX_FRAMES, &t->frames, p->d))
         return DIAG_ERR;
+    if (v) {
+        t->frames_pos.line = ydoc_line(v);
+        t->frames_pos.col = ydoc_col(v);
+    }
     t->period_ps = 0;
     if ((v = ydoc_get(&p->y, root, "period")) &&
         trace__duration_value(p, v, "period", MAX_PERIOD_PS, &t->period_ps))
         return DIAG_ERR;
+    if (v) {
+        t->period_pos.line = ydoc_line(v);
+        t->period_pos.col = ydoc_col(v);
+    }
     t->max_in_flight = 1;
     if ((v = ydoc_get(&p->y, root, "max_in_flight")) &&
         ydoc_int(&p->y, v, "max_in_flight", 1, 1024, &t->max_in_flight, p->d))

@@ -231,6 +231,8 @@ typedef struct trace {
     int version;
     int64_t frames;               /* default 1 */
     uint64_t period_ps;           /* 0 = closed loop */
+    trace_pos_t frames_pos;       /* of the frames and period values (0, 0 when absent) */
+    trace_pos_t period_pos;
     int64_t max_in_flight;        /* default 1 */
     trace_task_t *tasks;
     int ntasks;
