@@ -766,11 +766,12 @@ static int check_horizon(const replay_t *r, diag_t *d)
                                                   : t->tasks[i].pos;
             return diag_error(d, t->path, at.line, at.col,
                               "task '%s' needs at least %.4g s a frame (this op alone %.4g s), "
-                              "so %lld frames take at least %.1f days, past the simulated-time "
+                              "so %lld frame%s at least %.1f days, past the simulated-time "
                               "horizon of %.1f days (expected fewer frames or less work)",
                               t->tasks[i].id, s,
                               st ? program_step_min_seconds(r->cfg, p, worst) : 0.0,
-                              (long long)r->frames, frames * s / day, horizon_s / day);
+                              (long long)r->frames, r->frames == 1 ? " takes" : "s take",
+                              frames * s / day, horizon_s / day);
         }
     }
     if (t->period_ps > 0 && (t->arrival.kind == ARRIVE_PERIODIC ||
@@ -908,6 +909,7 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     }
     if (build(&r, d) != 0 || check_horizon(&r, d) != 0 || reserve_samples(&r, d) != 0) {
         replay_free(&r);
+        replay_result_free(out);
         return DIAG_ERR;
     }
     sim_label(r.sim, arrival, "the trace's frame arrivals (soc/run/replay.c)");
@@ -920,7 +922,8 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     for (int h = 0; opt && h < opt->nhooks; h++)
         if (opt->hooks[h]->attach && opt->hooks[h]->attach(opt->hooks[h]->ctx, &r.soc) != 0) {
             replay_free(&r);
-            return diag_error(d, t->path, 0, 0, "out of memory attaching instruments");
+            replay_result_free(out);
+            return diag_internal(d, t->path, 0, 0, "out of memory attaching instruments");
         }
 
     out->frames = r.frames;
@@ -955,6 +958,7 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
         diag_internal(d, t->path, 0, 0, "the run stopped after %lld of %lld frames: %s",
                       (long long)r.completed, (long long)r.frames, why);
         replay_free(&r);
+        replay_result_free(out);
         return DIAG_ERR;
     }
     if (r.stopped)

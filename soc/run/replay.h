@@ -113,7 +113,8 @@ void replay_request_stop(struct replay *r, const char *reason);
 /* Check that the trace can run on this SoC (engines present and modelled, every GPU op
  * lowers to a kernel that fits the SM). Errors name the op's file:line:column. */
 int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d);
-/* Run the trace; `out` must be released with replay_result_free. */
+/* Run the trace; `out` must be released with replay_result_free (after a failure it holds
+ * nothing: the limits checked before the run are in docs/limits.md). */
 int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t *opt,
                replay_result_t *out, diag_t *d);
 void replay_result_free(replay_result_t *r);
