@@ -44,6 +44,13 @@ int diag_internal(diag_t *d, const char *file, int line, int col, const char *fm
     return DIAG_ERR;
 }
 
+int diag_exit_code(const diag_t *d)
+{
+    if (d->code != 0)
+        return d->code;
+    return strstr(d->msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+}
+
 void diag_format(const diag_t *d, char *buf, unsigned long size)
 {
     if (!d->set) {

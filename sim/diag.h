@@ -51,6 +51,9 @@ int diag_verror(diag_t *d, const char *file, int line, int col, const char *fmt,
  * not finish): as diag_error, and the diagnostic's code is EXIT_INTERNAL. */
 int diag_internal(diag_t *d, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The exit code a recorded error calls for: its code when set, EXIT_INTERNAL for a message
+ * that says "internal error", else EXIT_BAD_INPUT. */
+int diag_exit_code(const diag_t *d);
 /* "file:line:col: error: msg" (parts that are unknown are left out). */
 void diag_format(const diag_t *d, char *buf, unsigned long size);
 void diag_print(const diag_t *d);   /* to stderr, with a newline */

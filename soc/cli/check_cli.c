@@ -268,7 +268,7 @@ static int measure(const check_opts_t *o, const trace_t *t, const soc_config_t *
             row->runs = o->runs;
             diag_clear(&d);
             if (check_predict(cfg, t, op, &row->predicted_s, &d) != 0) {
-                if ((d.code == EXIT_INTERNAL || strstr(d.msg, "internal error"))) {
+                if (diag_exit_code(&d) == EXIT_INTERNAL) {
                     diag_print(&d);
                     return EXIT_INTERNAL;
                 }

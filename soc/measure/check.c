@@ -553,7 +553,7 @@ int check_predict_all(check_run_t *r, const soc_config_t *cfg, diag_t *d)
         diag_clear(&e);
         row->predicted_s = -1;
         if (check_predict(cfg, NULL, &row->op, &row->predicted_s, &e) != 0) {
-            if ((e.code == EXIT_INTERNAL || strstr(e.msg, "internal error"))) {
+            if (diag_exit_code(&e) == EXIT_INTERNAL) {
                 *d = e;
                 return DIAG_ERR;
             }

@@ -568,7 +568,7 @@ int validate_cli(int argc, char **argv)
             continue;
         if (validate_case(&r, &r.cases[i], &res[i], &d) != 0) {
             diag_print(&d);
-            rc = (d.code == EXIT_INTERNAL || strstr(d.msg, "internal error")) ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+            rc = diag_exit_code(&d);
             goto out;
         }
         run[i] = 1;

@@ -129,8 +129,7 @@ static void run_one(batch_run_t *r, const batch_options_t *o)
     if ((o->power && power_run_setup(&pr, o->power, r->cfg, &ro, &r->diag) != 0) ||
         replay_check(r->cfg, r->trace, &r->diag) != 0 ||
         replay_run(r->cfg, r->trace, &ro, &res, &r->diag) != 0) {
-        r->rc = r->diag.code == EXIT_INTERNAL || strstr(r->diag.msg, "internal error")
-                    ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+        r->rc = diag_exit_code(&r->diag);
         power_run_free(pr);
         return;
     }

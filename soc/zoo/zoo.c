@@ -642,7 +642,7 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
         return EXIT_OUTPUT;           /* the stream failed: its closer says why */
     if (rc != 0) {
         fprintf(stderr, "orinsim: error: %s\n", d.msg);
-        return (d.code == EXIT_INTERNAL || strstr(d.msg, "internal error")) ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+        return diag_exit_code(&d);
     }
     return EXIT_OK;
 }

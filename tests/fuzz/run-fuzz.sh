@@ -6,6 +6,8 @@
 #                                         FUZZER=measured: `orinsim compare`'s measurement
 #                                         files; FUZZER=registry: `orinsim validate`'s registry
 #                                         FUZZER=profile: `orinsim profile`'s TensorRT profiles
+#                                         FUZZER=run: parse AND simulate traces (small budgets)
+#                                         FUZZER=sku_run: SKU files, each running a fixed trace
 #   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
 #                                         ... then add to tests/fuzz/corpus/trace/ the
 #                                         inputs found that reach new coverage (-merge=1)
@@ -18,15 +20,17 @@ set -euo pipefail
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-fuzzer="${FUZZER:-trace}"          # trace | sku | measured | registry | profile
-seeds="$root/tests/fuzz/corpus/$fuzzer"
+fuzzer="${FUZZER:-trace}"   # trace | sku | measured | registry | profile | run | sku_run
+inputs=$fuzzer               # the kind of file it reads: its seeds and dictionary
+case $fuzzer in run) inputs=trace ;; sku_run) inputs=sku ;; esac
+seeds="$root/tests/fuzz/corpus/$inputs"
 work="$build/corpus/$fuzzer"
 artifacts="$build/artifacts"
-dict="$root/tests/fuzz/$fuzzer.dict"
+dict="$root/tests/fuzz/$inputs.dict"
 [ -f "$dict" ] || dict=""
 export ORINSIM_CONFIG_DIR="$root/configs"
 maxlen=4096
-[ "$fuzzer" = sku ] && maxlen=24576   # whole SKU files are ~20 KB
+[ "$inputs" = sku ] && maxlen=24576   # whole SKU files are ~20 KB
 
 cmake -S "$root" -B "$build" -DORINSIM_FUZZ=ON -DCMAKE_C_COMPILER=clang \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

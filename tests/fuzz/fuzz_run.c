@@ -1,0 +1,96 @@
+/*
+ * fuzz_run: libFuzzer target that parses a trace AND simulates it (soc/trace/, soc/run/,
+ * models/, sim/), so fuzzing reaches the engine and the models, not only the parser.
+ *
+ * Each input is parsed as a trace; one that parses runs on one of the shipped modules in
+ * its default mode (picked by the input's length), for at most 3 frames, under small
+ * engine budgets: 20,000 events, 10,000 events at one instant, 10 s of simulated time.
+ * Inputs that expand to more than 2,000 ops are only parsed: lowering a million ops takes
+ * seconds and 1.5 GB (docs/limits.md). Every run must end either with a report of all its
+ * frames or with one diagnostic; a run that met a budget is a diagnostic too. An odd
+ * first byte also records the run's timeline. AddressSanitizer and UBSan (enabled by
+ * -DORINSIM_FUZZ=ON) catch the rest. Run with FUZZER=run tests/fuzz/run-fuzz.sh SECONDS,
+ * which points ORINSIM_CONFIG_DIR at configs/; its seeds are the trace corpus.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soc/run/replay.h"
+#include "soc/run/timeline.h"
+#include "soc/sku/sku.h"
+#include "soc/trace/trace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { NSKUS = 7, MAX_OPS = 2000, MAX_FRAMES = 3 };
+
+static const char *const SKUS[NSKUS] = {"agx64", "agx32", "agx-industrial", "nx16",
+                                        "nx8",   "nano8", "nano4"};
+
+/* The shipped modules, loaded once; a NULL config if one cannot be loaded. */
+static const soc_config_t *module(size_t k)
+{
+    static sku_t sku[NSKUS];
+    static soc_config_t cfg[NSKUS];
+    static int state[NSKUS];      /* 0 not tried, 1 loaded, -1 failed */
+    diag_t d;
+    if (state[k] == 0) {
+        diag_clear(&d);
+        state[k] = sku_load(SKUS[k], &sku[k], &d) == 0 &&
+                   sku_resolve(&sku[k], NULL, &cfg[k], &d) == 0 ? 1 : -1;
+    }
+    return state[k] == 1 ? &cfg[k] : NULL;
+}
+
+static void simulate(const soc_config_t *cfg, const trace_t *t, int timeline)
+{
+    replay_options_t ro;
+    replay_result_t res;
+    diag_t d;
+    memset(&ro, 0, sizeof ro);
+    ro.frames = t->frames < MAX_FRAMES ? t->frames : MAX_FRAMES;
+    ro.max_events = 20000;
+    ro.max_instant_events = 10000;
+    ro.horizon_ps = 10 * SIM_S;
+    if (timeline && (ro.timeline = timeline_new()) == NULL)
+        return;
+    diag_clear(&d);
+    if (replay_check(cfg, t, &d) != 0) {
+        if (!d.set)
+            abort();
+    } else if (replay_run(cfg, t, &ro, &res, &d) != 0) {
+        if (!d.set)
+            abort();    /* a failed run always says why */
+    } else {
+        /* A run that succeeds reports every frame, and every task once per frame. */
+        if (res.frames_done != ro.frames || sim_dist_count(&res.frame_latency) !=
+            (size_t)ro.frames)
+            abort();
+        for (int i = 0; i < t->ntasks; i++)
+            if (sim_dist_count(&res.tasks[i].latency) != (size_t)ro.frames)
+                abort();
+        replay_result_free(&res);
+    }
+    timeline_free(ro.timeline);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    trace_t t;
+    diag_t d;
+    int64_t ops = 0;
+    const soc_config_t *cfg = module(size % NSKUS);
+    diag_clear(&d);
+    if (trace_parse("fuzz.yaml", (const char *)data, size, &t, &d) != 0) {
+        trace_free(&t);
+        return 0;
+    }
+    for (int i = 0; i < t.ntasks; i++)
+        ops += t.tasks[i].nops;
+    if (cfg != NULL && ops <= MAX_OPS)
+        simulate(cfg, &t, size > 0 && (data[0] & 1));
+    trace_free(&t);
+    return 0;
+}
