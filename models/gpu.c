@@ -405,8 +405,10 @@ static int place_cta(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycle
 
 static int start_cta(gpu_t *g, int smi, gpu_run_t *r)
 {
-    if (place_cta(g, smi, r, NULL, r->cycles_per_cta, r->k.dram_bytes) != 0)
+    if (place_cta(g, smi, r, NULL, r->cycles_per_cta, r->k.dram_bytes) != 0) {
+        sim_fail(g->sim, SIM_FAULT_NOMEM, "the GPU's CTAs (models/gpu.c)");   /* ends the run */
         return -1;
+    }
     r->next_cta++;
     return 0;
 }

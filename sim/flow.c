@@ -33,7 +33,8 @@
  * must not free the link whose flow it completes.
  *
  * Failure. sim_flow_start() returns NULL if it cannot allocate the flow or the link's
- * event, leaving the link as it was. Other changes only move the existing event, except
+ * event, leaving the link as it was and the engine with a SIM_FAULT_NOMEM that ends the
+ * run. Other changes only move the existing event, except
  * raising the capacity of a stalled (capacity 0) link, and a deferred re-solve; failing
  * to allocate those events is recorded by the engine as a fault (SIM_FAULT_NOMEM) that
  * ends the run before any other event, as there is no error return to carry it.
@@ -616,11 +617,13 @@ sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double 
     assert(weight > 0.0 && isfinite(weight));
     assert(!isnan(ceiling));
     assert(!l->solving);
-    if (reserve(l, l->n + 1) != 0)
+    sim_flow_t *f = reserve(l, l->n + 1) == 0 ? flow_alloc(l) : NULL;
+    if (f == NULL) {
+        /* Models that cannot carry the error up (a CTA placed from an event) rely on the
+         * engine to end the run with it. */
+        sim_fail(l->s, SIM_FAULT_NOMEM, "bandwidth sharing (a new flow, sim/flow.c)");
         return NULL;
-    sim_flow_t *f = flow_alloc(l);
-    if (f == NULL)
-        return NULL;
+    }
     progress(l);
 
     f->remaining = amount;

@@ -44,8 +44,9 @@ void sim_link_set_observer(sim_link_t *l, void (*fn)(void *ctx, sim_time_t now, 
                            void *ctx);
 
 /* Start a flow of `amount` units (> 0). `ceiling` <= 0 means unlimited; `weight` > 0.
- * Returns NULL on allocation failure. An amount of 0 completes at once (its callback is
- * scheduled at the current time). */
+ * Returns NULL on allocation failure, recorded on the engine as SIM_FAULT_NOMEM (the run
+ * ends). An amount of 0 completes at once (its callback is scheduled at the current
+ * time). */
 sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double weight,
                            sim_flow_done_fn done, void *ctx, uint64_t tag);
 /* Members. A flow can stand for several identical flows (a wave of thread blocks): up to

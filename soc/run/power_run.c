@@ -466,6 +466,7 @@ static int attach(void *ctx, const soc_handles_t *soc)
     pr->next_poll = now + pr->poll_ps;
     if (grow_series(pr) != 0)
         return -1;
+    sim_label(soc->sim, on_sample, "the power and thermal sampler (soc/run/power_run.c)");
     return sim_schedule(soc->sim, pr->sample_ps, on_sample, pr, 0) ? 0 : -1;
 }
 

@@ -913,6 +913,10 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
         return DIAG_ERR;
     }
     sim_label(r.sim, arrival, "the trace's frame arrivals (soc/run/replay.c)");
+    sim_label(r.sim, arrive_event, "the trace's frame arrivals (soc/run/replay.c)");
+    sim_label(r.sim, poisson, "the trace's frame arrivals (soc/run/replay.c)");
+    sim_label(r.sim, burst, "the trace's frame arrivals (soc/run/replay.c)");
+    sim_label(r.sim, listed, "the trace's frame arrivals (soc/run/replay.c)");
     if (opt)
         sim_set_limits(r.sim, opt->max_instant_events, opt->max_events, opt->horizon_ps);
     if (opt && opt->timeline) {

@@ -184,6 +184,7 @@ int vary_interference_start(vary_t *v, sim_t *s, cpu_t *cpu, dram_t *dram)
         src->sim = s;
         src->cpu = cpu;
         src->dram = dram;
+        sim_label(s, burst, "the trace's interference (soc/run/vary.c)");
         if (sim_schedule(s, to_ps(first), burst, src, 0) == 0)
             return -1;
     }
