@@ -27,6 +27,7 @@
 
 #include "sim/diag.h"
 #include "soc/cli/commands.h"
+#include "soc/import/import.h"
 #include "soc/io/out.h"
 #include "soc/report/batch.h"
 #include "soc/trace/budget.h"
@@ -57,6 +58,7 @@ static void usage(FILE *out)
             "       orinsim sku NAME|FILE [--mode MODE]\n"
             "       orinsim bench phold [--help]\n"
             "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
+            "       orinsim import MODEL.onnx|LAYERS.json [options]   (your model as a trace)\n"
             "       orinsim validate [--json] [--case ID]   (against published results)\n"
             "       orinsim view [--help] [options] TRACE.yaml   (timeline viewer)\n"
             "       orinsim check [--help] TRACE.yaml   (run the ops on this machine's GPU)\n"
@@ -372,9 +374,17 @@ static int cmd_run(int argc, char **argv)
         rc = skus[j] ? cli_load_config(specs[j], m, skus[j], &cfgs[j]) : EXIT_INTERNAL;
     }
     for (int i = 0; i < npaths && rc == EXIT_OK; i++) {
+        size_t len = strlen(paths[i]);
         diag_clear(&d);
-        if (trace_load(paths[i], &traces[i], &d) != 0 ||
-            budget_check_trace(&budgets, &traces[i], &d) != 0) {
+        if (len > 5 && strcmp(paths[i] + len - 5, ".onnx") == 0) {
+            /* `orinsim run model.onnx`: imported with the defaults (docs/import.md) */
+            rc = import_trace(paths[i], &traces[i], &d);
+            if (rc == EXIT_OK && budget_check_trace(&budgets, &traces[i], &d) != 0)
+                rc = EXIT_BAD_INPUT;
+            if (rc != EXIT_OK)
+                diag_print(&d);
+        } else if (trace_load(paths[i], &traces[i], &d) != 0 ||
+                   budget_check_trace(&budgets, &traces[i], &d) != 0) {
             diag_print(&d);
             rc = EXIT_BAD_INPUT;
         }
@@ -529,6 +539,8 @@ int cli_main(int argc, char **argv)
         return sweep_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "profile") == 0)
         return profile_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "import") == 0)
+        return import_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);

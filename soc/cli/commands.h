@@ -28,6 +28,10 @@ int check_compare_cli(int argc, char **argv);
  * (profile_cli.c). */
 int profile_cli(int argc, char **argv);
 
+/* `orinsim import MODEL [options]`: an ONNX model or a TensorRT engine's layer
+ * information as a trace on stdout (import_cli.c). */
+int import_cli(int argc, char **argv);
+
 /* `orinsim bench phold [options]`: argv may start at "phold" or just after it
  * (bench_cli.c). */
 int bench_phold_cli(int argc, char **argv);

@@ -423,6 +423,32 @@ int zoo_emit(FILE *out, const char *name, const zoo_options_t *o, diag_t *d)
     return zoo_write(out, e, &p, d);
 }
 
+/* ---------------------------------------------------------------- outside networks */
+
+static int build_source(zoo_net_t *net, const zoo_resolved_t *r, int variant)
+{
+    const zoo_source_t *s = r->source;
+    (void)variant;
+    assert(s != NULL);
+    return s->build(s, net, r->batch, s->d);
+}
+
+unsigned zoo_source_options(void)
+{
+    return O_CNN & ~ZOO_OPT_IMGSZ;   /* an imported model's input is its own (--shape) */
+}
+
+int zoo_emit_source(FILE *out, const zoo_source_t *s, const zoo_options_t *o, diag_t *d)
+{
+    zoo_entry_t e = {{s->name, s->description, s->command, O_CNN & ~ZOO_OPT_IMGSZ}, FAM_IMPORT,
+                     build_source, 0, s->dtype, 0, 0};
+    zoo_plan_t p;
+    if (resolve(&e, o, &p, d) != 0)
+        return DIAG_ERR;
+    p.r.source = s;
+    return zoo_write(out, &e, &p, d);
+}
+
 /* ---------------------------------------------------------------- command line */
 
 void zoo_print_list(FILE *out)
@@ -528,6 +554,75 @@ static int parse_split(const char *v, int64_t split[3])
     return 0;
 }
 
+static int opt_bad(const char *hint, const char *fmt, const char *arg)
+{
+    return diag_usage(hint, fmt, arg);
+}
+
+int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
+{
+    int64_t *count = NULL;
+    if (strcmp(a, "--dtype") == 0) {
+        if (dtype_parse(v, &o->dtype) != 0)
+            return opt_bad(hint, "--dtype: unknown type '%s' (fp32 tf32 fp16 bf16 int8 int4)", v);
+        o->dtype_set = 1;
+    } else if (strcmp(a, "--engine") == 0) {
+        int k;
+        for (k = 0; k < ZOO_ENG_COUNT; k++)
+            if (strcmp(v, zoo_engine_name((zoo_engine_t)k)) == 0)
+                break;
+        if (k == ZOO_ENG_COUNT)
+            return opt_bad(hint, "--engine: unknown engine '%s' (gpu dla dla0 dla1 gpu+2dla)", v);
+        o->engine = (zoo_engine_t)k;
+        o->engine_set = 1;
+    } else if (strcmp(a, "--sparsity") == 0) {
+        if (strcmp(v, "2:4") == 0)
+            o->sparse = 1;
+        else if (strcmp(v, "dense") != 0)
+            return opt_bad(hint, "--sparsity: expected dense or 2:4, got '%s'", v);
+    } else if (strcmp(a, "--period") == 0) {
+        if (strlen(v) >= sizeof o->period)
+            return opt_bad(hint, "--period: '%s' is too long", v);
+        snprintf(o->period, sizeof o->period, "%s", v);
+    } else if (strcmp(a, "--split") == 0) {
+        if (parse_split(v, o->split) != 0)
+            return opt_bad(hint, "--split: expected three sample counts G,D0,D1, got '%s'", v);
+        o->split_set = 1;
+    } else if (strcmp(a, "--imgsz") == 0) {
+        if (parse_imgsz(v, &o->img_h, &o->img_w) != 0)
+            return opt_bad(hint, "--imgsz: expected N or HxW in whole pixels (640, 384x640), "
+                           "got '%s'", v);
+    } else if (strcmp(a, "--batch") == 0) {
+        count = &o->batch;
+    } else if (strcmp(a, "--frames") == 0) {
+        count = &o->frames;
+    } else if (strcmp(a, "--seq") == 0) {
+        count = &o->seq;
+    } else if (strcmp(a, "--context") == 0) {
+        count = &o->context;
+    } else if (strcmp(a, "--prompt") == 0) {
+        count = &o->prompt;
+    } else if (strcmp(a, "--group") == 0) {
+        count = &o->group;
+    } else if (strcmp(a, "--int8-fallback") == 0) {
+        if (dtype_parse(v, &o->fallback) != 0)
+            return opt_bad(hint, "--int8-fallback: unknown type '%s' (fp16 fp32)", v);
+        o->fallback_set = 1;
+    } else if (strcmp(a, "--io-dtype") == 0) {
+        if (dtype_parse(v, &o->io_dtype) != 0)
+            return opt_bad(hint, "--io-dtype: unknown type '%s' (fp32 fp16 bf16 int8)", v);
+        o->io_set = 1;
+    } else {
+        return -1;
+    }
+    if (count != NULL && parse_count(v, count) != 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s expects a whole number of at least 1, got '%%s'", a);
+        return opt_bad(hint, msg, v);
+    }
+    return EXIT_OK;
+}
+
 int zoo_cli(int argc, char **argv)
 {
     out_t o;
@@ -565,7 +660,6 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int64_t *count = NULL;
         if (a[0] != '-') {
             if (name != NULL)
                 return zoo_bad("unexpected argument '%s' (one network at a time)", a);
@@ -575,64 +669,11 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
         if (v == NULL)
             return zoo_bad("%s needs a value", a);
         i++;
-        if (strcmp(a, "--dtype") == 0) {
-            if (dtype_parse(v, &o.dtype) != 0)
-                return zoo_bad("--dtype: unknown type '%s' (fp32 tf32 fp16 bf16 int8 int4)", v);
-            o.dtype_set = 1;
-        } else if (strcmp(a, "--engine") == 0) {
-            int k;
-            for (k = 0; k < ZOO_ENG_COUNT; k++)
-                if (strcmp(v, zoo_engine_name((zoo_engine_t)k)) == 0)
-                    break;
-            if (k == ZOO_ENG_COUNT)
-                return zoo_bad("--engine: unknown engine '%s' (gpu dla dla0 dla1 gpu+2dla)", v);
-            o.engine = (zoo_engine_t)k;
-            o.engine_set = 1;
-        } else if (strcmp(a, "--sparsity") == 0) {
-            if (strcmp(v, "2:4") == 0)
-                o.sparse = 1;
-            else if (strcmp(v, "dense") != 0)
-                return zoo_bad("--sparsity: expected dense or 2:4, got '%s'", v);
-        } else if (strcmp(a, "--period") == 0) {
-            if (strlen(v) >= sizeof o.period)
-                return zoo_bad("--period: '%s' is too long", v);
-            snprintf(o.period, sizeof o.period, "%s", v);
-        } else if (strcmp(a, "--split") == 0) {
-            if (parse_split(v, o.split) != 0)
-                return zoo_bad("--split: expected three sample counts G,D0,D1, got '%s'", v);
-            o.split_set = 1;
-        } else if (strcmp(a, "--imgsz") == 0) {
-            if (parse_imgsz(v, &o.img_h, &o.img_w) != 0)
-                return zoo_bad("--imgsz: expected N or HxW in whole pixels (640, 384x640), "
-                               "got '%s'", v);
-        } else if (strcmp(a, "--batch") == 0) {
-            count = &o.batch;
-        } else if (strcmp(a, "--frames") == 0) {
-            count = &o.frames;
-        } else if (strcmp(a, "--seq") == 0) {
-            count = &o.seq;
-        } else if (strcmp(a, "--context") == 0) {
-            count = &o.context;
-        } else if (strcmp(a, "--prompt") == 0) {
-            count = &o.prompt;
-        } else if (strcmp(a, "--group") == 0) {
-            count = &o.group;
-        } else if (strcmp(a, "--int8-fallback") == 0) {
-            if (dtype_parse(v, &o.fallback) != 0)
-                return zoo_bad("--int8-fallback: unknown type '%s' (fp16 fp32)", v);
-            o.fallback_set = 1;
-        } else if (strcmp(a, "--io-dtype") == 0) {
-            if (dtype_parse(v, &o.io_dtype) != 0)
-                return zoo_bad("--io-dtype: unknown type '%s' (fp32 fp16 bf16 int8)", v);
-            o.io_set = 1;
-        } else {
+        rc = zoo_option(&o, a, v, "see `orinsim zoo --help`");
+        if (rc < 0)
             return zoo_bad("unknown option '%s'", a);
-        }
-        if (count != NULL && parse_count(v, count) != 0) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "%s expects a whole number of at least 1, got '%%s'", a);
-            return zoo_bad(msg, v);
-        }
+        if (rc != EXIT_OK)
+            return rc;
     }
     if (name == NULL)
         return zoo_bad("%s", "`orinsim zoo` needs a network name (see `orinsim zoo list`)");

@@ -69,6 +69,10 @@ typedef enum zoo_act {
     ZOO_ACT_SIGMOID,
     ZOO_ACT_SILU,
     ZOO_ACT_GELU,
+    ZOO_ACT_TANH,
+    ZOO_ACT_LEAKY_RELU,
+    ZOO_ACT_HARDSWISH,
+    ZOO_ACT_CLIP,
     ZOO_ACT_COUNT
 } zoo_act_t;
 
@@ -81,11 +85,13 @@ typedef struct zoo_op {
     int64_t n, c, h, w;           /* input; concat: the output shape */
     int64_t k;                    /* conv/deconv filters, fc outputs */
     int kh, kw, sh, sw, ph, pw;   /* kernel, stride, padding */
+    int dh, dw;                   /* conv / deconv dilation (0 or 1: none) */
     int64_t groups;
     int64_t oh, ow;               /* output spatial size (conv, deconv, pool, resize) */
     zoo_act_t act;                /* conv/deconv/fc/eltwise: fused activation;
                                    * activation op: its function */
-    int fn;                       /* eltwise: 0 add, 1 mul; pool: 0 max, 1 avg */
+    int fn;                       /* eltwise: 0 add, 1 mul, 2 sub; pool: 0 max, 1 avg;
+                                   * resize: 0 nearest, 1 bilinear */
     int global;                   /* pool over the whole plane */
     int64_t inputs;               /* eltwise / concat / elementwise inputs */
     int64_t m, gn, gk, batch;     /* gemm (batch also for attention) */
@@ -202,8 +208,41 @@ int zoo_totals(const char *name, const zoo_options_t *o, double *macs, double *p
 /* Write the YAML trace. Returns 0, or a negative error with d filled (bad options). */
 int zoo_emit(FILE *out, const char *name, const zoo_options_t *o, diag_t *d);
 
+/* A network from outside the zoo (soc/import/): its builder is called once for each batch
+ * the trace needs, with the zoo's helpers (soc/zoo/zoo_build.h), and the zoo's writer
+ * applies the same engine rules to it as to its own networks (fused activations, DLA
+ * fallback, gpu+2dla instances). `build` returns 0, or a negative error with `d` filled. */
+typedef struct zoo_source {
+    const char *name;             /* the trace's name stem, e.g. the model's file name */
+    const char *description;      /* header: what the network is */
+    const char *command;          /* header: the command that imported it */
+    dtype_t dtype;                /* default --dtype */
+    int (*build)(const struct zoo_source *s, zoo_net_t *net, int64_t batch, diag_t *d);
+    void *ctx;                    /* the builder's own */
+    diag_t *d;                    /* where a failing build leaves its error */
+} zoo_source_t;
+
+/* Options a network from outside takes: --dtype --engine --batch --split --sparsity
+ * --io-dtype --frames --period. */
+unsigned zoo_source_options(void);
+/* Write the trace of an outside network with the options (checked as for a CNN of the zoo). */
+int zoo_emit_source(FILE *out, const zoo_source_t *s, const zoo_options_t *o, diag_t *d);
+
+/* The fusion rules of TensorRT that the zoo's networks are written with, for builders of
+ * other networks (soc/zoo/zoo_fuse.c). */
+/* Does a layer of this kind absorb an activation on its output (the conv's epilogue, a
+ * TensorRT fused point-wise tail)? conv, deconv, fc, gemm and eltwise do. */
+int zoo_fuses_activation(zoo_op_kind_t producer);
+/* Does a DLA run this activation in the post-processing unit of the layer before it? */
+int zoo_dla_activation(zoo_act_t a);
+const char *zoo_act_name(zoo_act_t a);
+
 /* Print the zoo: each network with its description, source and options. */
 void zoo_print_list(FILE *out);
+
+/* One option of `orinsim zoo` (`a` with its value `v`) into o: EXIT_OK, EXIT_BAD_INPUT
+ * after printing the usage error (with `hint`), or -1 when `a` is not a zoo option. */
+int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint);
 
 /* `orinsim zoo list | NAME [options]`: argv[0] is "zoo". Returns a process exit code. */
 int zoo_cli(int argc, char **argv);

@@ -104,6 +104,104 @@ zt_t zb_convp(zoo_net_t *net, zt_t x, int64_t filters, int kernel, int stride, i
     return conv_common(net, op, x, filters, kernel, stride, pad, groups, act);
 }
 
+/* Output size of a window along one axis: (in + pads - dilated kernel) / stride + 1. */
+static int64_t window_out(int64_t in, int pads, int k, int dil, int stride)
+{
+    return (in + pads - ((int64_t)dil * (k - 1) + 1)) / stride + 1;
+}
+
+zt_t zb_conv2d(zoo_net_t *net, zt_t x, int64_t filters, const zb_geom_t *g, int64_t groups,
+               zoo_act_t act, const char *fmt, ...)
+{
+    zt_t y = x;
+    int dh = g->dh > 1 ? g->dh : 1, dw = g->dw > 1 ? g->dw : 1;
+    ADD(ZOO_CONV);
+    assert(groups >= 1 && x.c % groups == 0 && filters % groups == 0);
+    set_input(op, x);
+    op->k = filters;
+    op->kh = g->kh;
+    op->kw = g->kw;
+    op->sh = g->sh;
+    op->sw = g->sw;
+    op->ph = g->ph;
+    op->pw = g->pw;
+    op->dh = dh;
+    op->dw = dw;
+    op->groups = groups;
+    op->act = act;
+    op->sparse = net->sparse && groups == 1;
+    y.c = filters;
+    y.h = op->oh = window_out(x.h, 2 * g->ph, g->kh, dh, g->sh);
+    y.w = op->ow = window_out(x.w, 2 * g->pw, g->kw, dw, g->sw);
+    assert(y.h >= 1 && y.w >= 1);
+    op->macs = (double)y.n * y.c * y.h * y.w * (double)(x.c / groups) * g->kh * g->kw;
+    op->params = (double)filters * (double)(x.c / groups) * g->kh * g->kw + (double)filters;
+    return y;
+}
+
+zt_t zb_deconv(zoo_net_t *net, zt_t x, int64_t filters, const zb_geom_t *g, int64_t groups,
+               int outpad_h, int outpad_w, zoo_act_t act, const char *fmt, ...)
+{
+    zt_t y = x;
+    int dh = g->dh > 1 ? g->dh : 1, dw = g->dw > 1 ? g->dw : 1;
+    ADD(ZOO_DECONV);
+    assert(groups >= 1 && x.c % groups == 0 && filters % groups == 0);
+    set_input(op, x);
+    op->k = filters;
+    op->kh = g->kh;
+    op->kw = g->kw;
+    op->sh = g->sh;
+    op->sw = g->sw;
+    op->ph = g->ph;
+    op->pw = g->pw;
+    op->dh = dh;
+    op->dw = dw;
+    op->groups = groups;
+    op->act = act;
+    op->sparse = net->sparse && groups == 1;
+    y.c = filters;
+    y.h = op->oh = (x.h - 1) * g->sh - 2 * g->ph + (int64_t)dh * (g->kh - 1) + 1 + outpad_h;
+    y.w = op->ow = (x.w - 1) * g->sw - 2 * g->pw + (int64_t)dw * (g->kw - 1) + 1 + outpad_w;
+    assert(y.h >= 1 && y.w >= 1);
+    /* Every input pixel scatters a kh x kw x (filters / groups) patch. */
+    op->macs = (double)x.n * x.c * x.h * x.w * (double)(filters / groups) * g->kh * g->kw;
+    op->params = (double)x.c * (double)(filters / groups) * g->kh * g->kw + (double)filters;
+    return y;
+}
+
+zt_t zb_pool2d(zoo_net_t *net, zt_t x, const zb_geom_t *g, int avg, const char *fmt, ...)
+{
+    zt_t y = x;
+    ADD(ZOO_POOL);
+    set_input(op, x);
+    op->kh = g->kh;
+    op->kw = g->kw;
+    op->sh = g->sh;
+    op->sw = g->sw;
+    op->ph = g->ph;
+    op->pw = g->pw;
+    op->fn = avg;
+    y.h = op->oh = window_out(x.h, 2 * g->ph, g->kh, 1, g->sh);
+    y.w = op->ow = window_out(x.w, 2 * g->pw, g->kw, 1, g->sw);
+    assert(y.h >= 1 && y.w >= 1);
+    return y;
+}
+
+zt_t zb_resize_to(zoo_net_t *net, zt_t x, int64_t oh, int64_t ow, int bilinear,
+                  const char *fmt, ...)
+{
+    zt_t y = x;
+    ADD(ZOO_RESIZE);
+    set_input(op, x);
+    op->fn = bilinear;
+    op->sh = op->sw = oh % x.h == 0 && ow % x.w == 0 && oh / x.h == ow / x.w && oh / x.h <= 64
+                          ? (int)(oh / x.h)
+                          : 0;   /* the trace's scale is 1..64; else the output size */
+    y.h = op->oh = oh;
+    y.w = op->ow = ow;
+    return y;
+}
+
 zt_t zb_pool(zoo_net_t *net, zt_t x, int kernel, int stride, int pad, int avg,
              const char *fmt, ...)
 {
@@ -336,9 +434,14 @@ int zoo_build_with(const zoo_entry_t *e, const zoo_resolved_t *r, zoo_net_t *net
     memset(net, 0, sizeof *net);
     net->dtype = r->dtype;
     net->sparse = r->sparse;
-    if (e->build(net, r, e->variant) != 0 || net->nomem)
+    if (e->build(net, r, e->variant) != 0 || net->nomem) {
+        if (r->source != NULL && r->source->d != NULL && r->source->d->set && !net->nomem) {
+            *d = *r->source->d;   /* the outside builder's own error */
+            return DIAG_ERR;
+        }
         return diag_error(d, NULL, 0, 0, "internal error: out of memory building %s",
                           e->info.name);
+    }
     assert(net->depth == 0 && net->nstages > 0);
     net->stages[net->nstages - 1].end = net->nops;
     return 0;

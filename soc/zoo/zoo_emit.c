@@ -22,22 +22,6 @@
 
 #include "soc/zoo/zoo_int.h"
 
-static const char *act_name(zoo_act_t a)
-{
-    static const char *const names[ZOO_ACT_COUNT] = {"none", "relu", "relu6", "sigmoid",
-                                                     "silu", "gelu"};
-    assert(a >= 0 && a < ZOO_ACT_COUNT);
-    return names[a];
-}
-
-/* Activations the DLA's post-processing unit applies in the same pass as the conv (its
- * lookup table covers sigmoid; ReLU and clipping are native). SiLU and GELU are not in
- * TensorRT's list of DLA activations, so they run on the GPU. */
-static int dla_act(zoo_act_t a)
-{
-    return a == ZOO_ACT_NONE || a == ZOO_ACT_RELU || a == ZOO_ACT_RELU6 || a == ZOO_ACT_SIGMOID;
-}
-
 static int is_layer(zoo_op_kind_t k)
 {
     return k <= ZOO_SOFTMAX;
@@ -63,7 +47,7 @@ static void count_fallbacks(const zoo_net_t *net, int first, int end, fallbacks_
         } else if (op->kind == ZOO_END) {
             mult = stack[--depth];
         } else if (is_layer(op->kind)) {
-            if (!dla_act(op->act)) {
+            if (!zoo_dla_activation(op->act)) {
                 fb->act[op->act] += mult;
                 fb->total += mult;
             }
@@ -96,13 +80,50 @@ static void put_tail(FILE *f, const zoo_op_t *op)
     fprintf(f, "}");
 }
 
+/* ", name: NAME" (with `suffix`): plain when it is only letters, digits and "_./-+", as
+ * every zoo name is; else double-quoted with '"' and '\\' escaped (an imported model's
+ * "{ForeignNode[...]}" or "conv + PWN(a, b)"), so the flow mapping stays one. */
+static void put_name(FILE *f, const char *name, const char *suffix)
+{
+    int plain = name[0] != '-';
+    for (const char *p = name; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                *p == '_' || *p == '.' || *p == '/' || *p == '-' || *p == '+';
+    if (plain) {
+        fprintf(f, ", name: %s%s", name, suffix);
+        return;
+    }
+    fprintf(f, ", name: \"");
+    for (const char *p = name; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20 || ch >= 0x7f)   /* control bytes; UTF-8 a cut may have split */
+            fputc(ch < 0x20 ? ' ' : '_', f);
+        else
+            fputc(ch, f);
+    }
+    fprintf(f, "%s\"", suffix);
+}
+
+/* A count, or [a, b] when the two axes differ (an imported network's 1x7 kernel). */
+static void put_pair(FILE *f, const char *key, int a, int b)
+{
+    if (a == b)
+        fprintf(f, ", %s: %d", key, a);
+    else
+        fprintf(f, ", %s: [%d, %d]", key, a, b);
+}
+
 static void put_kernel_geom(FILE *f, const zoo_op_t *op)
 {
-    fprintf(f, ", kernel: %d", op->kh);
-    if (op->sh != 1)
-        fprintf(f, ", stride: %d", op->sh);
-    if (op->ph != 0)
-        fprintf(f, ", padding: %d", op->ph);
+    put_pair(f, "kernel", op->kh, op->kw);
+    if (op->sh != 1 || op->sw != op->sh)
+        put_pair(f, "stride", op->sh, op->sw);
+    if (op->ph != 0 || op->pw != op->ph)
+        put_pair(f, "padding", op->ph, op->pw);
+    if (op->dh > 1 || op->dw > 1)
+        put_pair(f, "dilation", op->dh > 1 ? op->dh : 1, op->dw > 1 ? op->dw : 1);
 }
 
 /* One op as a flow mapping on one line; a non-fusable activation after it on a DLA. */
@@ -111,7 +132,7 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
     static const char *const efn[] = {"add", "mul", "sub"};
     fprintf(f, "%s- {op: %s", pad, kind_name(op->kind));
     if (op->name[0])
-        fprintf(f, ", name: %s", op->name);
+        put_name(f, op->name, "");
     switch (op->kind) {
     case ZOO_CONV:
     case ZOO_DECONV:
@@ -120,8 +141,8 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         put_kernel_geom(f, op);
         if (op->groups != 1)
             fprintf(f, ", groups: %" PRId64, op->groups);
-        if (op->act != ZOO_ACT_NONE && (!dla || dla_act(op->act)))
-            fprintf(f, ", activation: %s", act_name(op->act));
+        if (op->act != ZOO_ACT_NONE && (!dla || zoo_dla_activation(op->act)))
+            fprintf(f, ", activation: %s", zoo_act_name(op->act));
         put_tail(f, op);
         fprintf(f, "   # -> %" PRId64 "x%" PRId64 "x%" PRId64, op->k, op->oh, op->ow);
         break;
@@ -142,7 +163,7 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         break;
     case ZOO_ACTIVATION:
         put_shape(f, "input", op->n, op->c, op->h, op->w);
-        fprintf(f, ", function: %s", act_name(op->act));
+        fprintf(f, ", function: %s", zoo_act_name(op->act));
         put_tail(f, op);
         break;
     case ZOO_ELTWISE:
@@ -161,7 +182,11 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         break;
     case ZOO_RESIZE:
         put_shape(f, "input", op->n, op->c, op->h, op->w);
-        fprintf(f, ", scale: %d, mode: nearest", op->sh);
+        if (op->sh > 0 && op->oh == op->h * op->sh && op->ow == op->w * op->sh)
+            fprintf(f, ", scale: %d", op->sh);
+        else
+            fprintf(f, ", output: [%" PRId64 ", %" PRId64 "]", op->oh, op->ow);
+        fprintf(f, ", mode: %s", op->fn ? "bilinear" : "nearest");
         put_tail(f, op);
         fprintf(f, "   # -> %" PRId64 "x%" PRId64 "x%" PRId64, op->c, op->oh, op->ow);
         break;
@@ -181,7 +206,7 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
         if (!op->inputs)
             fprintf(f, ", weights: false");
         if (op->act != ZOO_ACT_NONE)
-            fprintf(f, ", activation: %s", act_name(op->act));
+            fprintf(f, ", activation: %s", zoo_act_name(op->act));
         if (op->sparse)
             fprintf(f, ", sparsity: \"2:4\"");
         fprintf(f, "}");
@@ -237,13 +262,14 @@ static void emit_op(FILE *f, const zoo_op_t *op, const char *pad, int dla)
      * kernel's epilogue; a DLA in its post-processing unit when that has it); a DLA
      * without it runs it as a separate op. The fused activation of an fc or eltwise op
      * is not written: it is free next to their memory traffic. */
-    if (op->act != ZOO_ACT_NONE && op->kind != ZOO_ACTIVATION && dla && !dla_act(op->act)) {
+    if (op->act != ZOO_ACT_NONE && op->kind != ZOO_ACTIVATION && dla && !zoo_dla_activation(op->act)) {
         int64_t c = op->kind == ZOO_ELTWISE ? op->c : op->k;
         int64_t h = op->kind == ZOO_FC ? 1 : op->kind == ZOO_ELTWISE ? op->h : op->oh;
         int64_t w = op->kind == ZOO_FC ? 1 : op->kind == ZOO_ELTWISE ? op->w : op->ow;
-        fprintf(f, "%s- {op: activation, name: %s.act", pad, op->name);
+        fprintf(f, "%s- {op: activation", pad);
+        put_name(f, op->name, ".act");
         put_shape(f, "input", op->n, c, h, w);
-        fprintf(f, ", function: %s, dtype: %s}\n", act_name(op->act), dtype_name(op->dtype));
+        fprintf(f, ", function: %s, dtype: %s}\n", zoo_act_name(op->act), dtype_name(op->dtype));
     }
 }
 
@@ -356,7 +382,7 @@ static void emit_fallback_note(FILE *f, const fallbacks_t *fb)
     fprintf(f, "    # On a DLA these ops fall back to the GPU:");
     for (int a = 0; a < ZOO_ACT_COUNT; a++)
         if (fb->act[a] > 0) {
-            fprintf(f, "%s %.0f %s activations", first ? "" : ",", fb->act[a], act_name(a));
+            fprintf(f, "%s %.0f %s activations", first ? "" : ",", fb->act[a], zoo_act_name(a));
             first = 0;
         }
     for (int k = 0; k < ZOO_OP_KIND_COUNT; k++)
@@ -447,10 +473,14 @@ static void emit_header(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, cons
         fprintf(f, "# Input %" PRId64 "x%" PRId64 " (height x width, --imgsz), not the "
                    "%" PRId64 "x%" PRId64 " above.\n",
                 p->r.img_h, p->r.img_w, e->imgsz, e->imgsz);
-    fprintf(f, "# Architecture: %s.\n", e->info.source);
-    fprintf(f, "# Generated by `orinsim zoo %s %s`\n", e->info.name, opts);
-    fprintf(f, "# from the layer definitions in soc/zoo*.c; regenerate (tests/zoo/regen.sh), "
-               "do not edit.\n");
+    if (e->family == FAM_IMPORT) {
+        fprintf(f, "# Imported by `%s %s`.\n", e->info.source, opts);
+    } else {
+        fprintf(f, "# Architecture: %s.\n", e->info.source);
+        fprintf(f, "# Generated by `orinsim zoo %s %s`\n", e->info.name, opts);
+        fprintf(f, "# from the layer definitions in soc/zoo*.c; regenerate (tests/zoo/regen.sh), "
+                   "do not edit.\n");
+    }
     fprintf(f, "# Batch 1: %sMAC %s, %s parameters (weights and biases).\n", mac, per, par);
     fputs(one->notes, f);
     if (p->engine == ZOO_ENG_GPU_2DLA)
