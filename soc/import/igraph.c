@@ -1,8 +1,8 @@
 /*
  * igraph: the importer's graph (soc/import/igraph.h): tensors found by name through an
  * open-addressing table, memory that lives as long as the graph, and the order of the
- * nodes (Kahn's algorithm: a node is ready when every tensor it reads is made; what is
- * never ready lies on a cycle or reads a tensor nobody makes).
+ * nodes (Kahn's algorithm: a node is ready when every tensor it reads is made, and of the
+ * ready nodes the one first in the file goes first; what is never ready lies on a cycle).
  */
 #include "soc/import/igraph.h"
 
@@ -103,11 +103,41 @@ int ig_tensor(ig_graph_t *g, const char *name)
     return k;
 }
 
+/* A binary min-heap of node indices. */
+static void heap_push(int *h, int *n, int v)
+{
+    int i = (*n)++;
+    while (i > 0 && h[(i - 1) / 2] > v) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = v;
+}
+
+static int heap_pop(int *h, int *n)
+{
+    int top = h[0], v = h[--*n], i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= v)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n > 0)
+        h[i] = v;
+    return top;
+}
+
 int ig_order(ig_graph_t *g, diag_t *d)
 {
     int *waiting = ig_alloc(g, (size_t)g->nn * sizeof *waiting);
     int *ready = ig_alloc(g, (size_t)g->nn * sizeof *ready);
-    int nready = 0, head = 0, norder = 0, nuses = 0, *first, *fill, *users;
+    int nready = 0, norder = 0, nuses = 0, *first, *fill, *users;
     g->order = ig_alloc(g, (size_t)g->nn * sizeof *g->order);
     if (waiting == NULL || ready == NULL || g->order == NULL)
         return diag_error(d, g->file, 0, 0, "internal error: out of memory");
@@ -143,7 +173,7 @@ int ig_order(ig_graph_t *g, diag_t *d)
                 waiting[i]++;
         }
         if (waiting[i] == 0)
-            ready[nready++] = i;
+            heap_push(ready, &nready, i);
     }
     /* Consumers of each tensor, as a CSR table: first[t] .. first[t + 1] in users. */
     first = ig_alloc(g, (size_t)(g->nt + 1) * sizeof *first);
@@ -163,9 +193,11 @@ int ig_order(ig_graph_t *g, diag_t *d)
             if (k >= 0)
                 users[first[k] + fill[k]++] = i;
         }
-    /* Kahn: take a ready node, release the nodes reading its outputs. */
-    while (head < nready) {
-        int i = ready[head++];
+    /* Kahn: take the ready node that comes first in the file, release the nodes reading
+     * its outputs. A min-heap on the node index keeps the file's own order when it is
+     * already a topological one (exporters write it so). */
+    while (nready > 0) {
+        int i = heap_pop(ready, &nready);
         const ig_node_t *n = &g->n[i];
         g->order[norder++] = i;
         for (int j = 0; j < n->nout; j++) {
@@ -174,7 +206,7 @@ int ig_order(ig_graph_t *g, diag_t *d)
                 continue;
             for (int u = first[o]; u < first[o + 1]; u++)
                 if (--waiting[users[u]] == 0)
-                    ready[nready++] = users[u];
+                    heap_push(ready, &nready, users[u]);
         }
     }
     if (norder < g->nn) {
@@ -214,6 +246,14 @@ int ig_attr_is(const ig_node_t *n, const char *name, const char *s, int dflt_mat
     if (a == NULL || a->type != IG_A_STRING)
         return dflt_match;
     return a->slen == strlen(s) && memcmp(a->s, s, a->slen) == 0;
+}
+
+double ig_clamp(double v)
+{
+    const double lim = 4611686018427387904.0;   /* 2^62 */
+    if (v != v)
+        return 0;
+    return v > lim ? lim : v < -lim ? -lim : v;
 }
 
 double ig_elements(const ig_tensor_t *t)

@@ -22,6 +22,10 @@
 /* Constant values are kept for tensors this small (shapes, axes, scales, bounds). */
 #define IG_MAX_VALUES 64
 
+/* The largest dimension and element count a tensor may have. */
+#define IG_MAX_DIM ((int64_t)1 << 40)
+#define IG_MAX_ELEMENTS 1e15
+
 /* ONNX's element types (TensorProto.DataType) that a model may use. */
 enum {
     IG_UNDEFINED = 0, IG_FLOAT = 1, IG_UINT8 = 2, IG_INT8 = 3, IG_UINT16 = 4, IG_INT16 = 5,
@@ -115,6 +119,9 @@ double ig_attr_float(const ig_node_t *n, const char *name, double dflt);
 /* A string attribute equal to `s`? (absent: dflt_match) */
 int ig_attr_is(const ig_node_t *n, const char *name, const char *s, int dflt_match);
 
+/* A constant's value as kept: NaN as 0, and within +-2^62, so that any value converts to
+ * int64_t without overflow. */
+double ig_clamp(double v);
 /* The element count of a shaped tensor (1 for a scalar). */
 double ig_elements(const ig_tensor_t *t);
 /* An element type's name ("float", "int8") or NULL if it is not one of ONNX's. */

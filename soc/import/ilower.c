@@ -283,6 +283,14 @@ static void geometry(lower_t *L, const ig_node_t *n, const ig_tensor_t *x, const
     }
 }
 
+/* Within the trace's bounds for a window (1..1024, padding 0..1024)? */
+static int geom_ok(const zb_geom_t *g)
+{
+    return g->kh >= 1 && g->kw >= 1 && g->sh >= 1 && g->sw >= 1 && g->dh >= 1 && g->dw >= 1 &&
+           g->kh <= 1024 && g->kw <= 1024 && g->sh <= 1024 && g->sw <= 1024 && g->dh <= 1024 &&
+           g->dw <= 1024 && g->ph >= 0 && g->pw >= 0 && g->ph <= 1024 && g->pw <= 1024;
+}
+
 static int lower_conv(lower_t *L, ig_node_t *n, int transpose)
 {
     ig_tensor_t *x = IN(L, n, 0), *w = IN(L, n, 1), *y0 = T(L, n->out[0]);
@@ -294,13 +302,19 @@ static int lower_conv(lower_t *L, ig_node_t *n, int transpose)
     zoo_act_t act;
     if (x->rank != 3 && x->rank != 4)
         return -1;   /* 3-D convolution: no layer for it; the caller models it generically */
+    if (w->dims[2] > 1024 || w->dims[w->rank - 1] > 1024 || y0->dims[1] > MAX_DIM ||
+        group < 1 || y0->dims[1] % group || x->dims[1] % group)
+        return -1;
     kernel[0] = w->dims[2];
     kernel[1] = w->dims[w->rank - 1];
     if (x->rank == 3)
         kernel[0] = kernel[1];
     xi = (zt_t){x->dims[0], x->dims[1], x->rank == 4 ? x->dims[2] : 1, x->dims[x->rank - 1]};
     geometry(L, n, x, x->rank == 4 ? kernel : kernel + 1, y0, &g, transpose);
-    if (xi.n > MAX_DIM || xi.c > MAX_DIM || xi.h > MAX_DIM || xi.w > MAX_DIM)
+    if (xi.n > MAX_DIM || xi.c > MAX_DIM || xi.h > MAX_DIM || xi.w > MAX_DIM || !geom_ok(&g))
+        return -1;
+    if (!transpose && (xi.h + 2 * g.ph < (int64_t)g.dh * (g.kh - 1) + 1 ||
+                       xi.w + 2 * g.pw < (int64_t)g.dw * (g.kw - 1) + 1))
         return -1;
     /* Batch-norm folded into the conv, then the activation fused. */
     if ((bn = sole_reader(L, y)) >= 0 && is(&L->g->n[bn], "BatchNormalization") &&
@@ -346,11 +360,14 @@ static int lower_pool(lower_t *L, ig_node_t *n, int global)
         int64_t kernel[2] = {1, 1};
         const ig_attr_t *a = ig_attr(n, "kernel_shape");
         zb_geom_t g;
-        if (a == NULL || a->type != IG_A_INTS || a->n != 2)
+        if (a == NULL || a->type != IG_A_INTS || a->n != 2 || a->ints[0] > 1024 ||
+            a->ints[1] > 1024)
             return -1;
         kernel[0] = a->ints[0];
         kernel[1] = a->ints[1];
         geometry(L, n, x, kernel, y, &g, 0);
+        if (!geom_ok(&g) || xi.h + 2 * g.ph < g.kh || xi.w + 2 * g.pw < g.kw)
+            return -1;
         zb_pool2d(L->net, xi, &g, avg, "%s", n->name);
     }
     set_dtype(L, n);
@@ -665,6 +682,14 @@ static int lower_node(lower_t *L, ig_node_t *n)
             all_const = 0;
     if (all_const || views(n) || y == NULL)
         return 0;   /* folded by the builder, or a view */
+    for (int i = 0; i < n->nin; i++)
+        if (n->in[i] >= 0 && (L->g->t[n->in[i]].rank < 0 || ig_elements(&L->g->t[n->in[i]]) < 1))
+            return 0;   /* an empty tensor: no work */
+    if (y->rank < 0)
+        return 0;
+    for (int i = 0; i < n->nout; i++)
+        if (n->out[i] >= 0 && L->g->t[n->out[i]].rank >= 0 && ig_elements(&L->g->t[n->out[i]]) < 1)
+            return 0;
     if (is(n, "Conv") || is(n, "ConvTranspose")) {
         if (lower_conv(L, n, is(n, "ConvTranspose")) == 0)
             return 0;

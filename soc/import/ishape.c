@@ -175,6 +175,8 @@ static void fold_arith(ctx_t *c)
             break;
         }
     }
+    for (int i = 0; i < n; i++)
+        o->val[i] = ig_clamp(o->val[i]);
     o->nval = n;
 }
 
@@ -225,10 +227,17 @@ static int window(ctx_t *c, const ig_tensor_t *x, const int64_t *kernel, int64_t
     ints_attr(c->n, "dilations", dil, sp, 1);
     ints_attr(c->n, "pads", pads, 2 * sp, 0);
     ints_attr(c->n, "output_padding", outpad, sp, 0);
+    for (int i = 0; i < 2 * sp; i++)
+        if (pads[i] < 0 || pads[i] > ((int64_t)1 << 30))
+            return fail(c, "pads must be 0 to 2^30, got %" PRId64, pads[i]);
     for (int i = 0; i < sp; i++) {
-        int64_t in_sz = x->dims[2 + i], ek = dil[i] * (kernel[i] - 1) + 1, o;
-        if (strides[i] < 1 || dil[i] < 1 || kernel[i] < 1)
-            return fail(c, "strides, dilations and kernel must be at least 1");
+        int64_t in_sz = x->dims[2 + i], ek, o;
+        if (strides[i] < 1 || dil[i] < 1 || kernel[i] < 1 || strides[i] > (1 << 20) ||
+            dil[i] > (1 << 20) || kernel[i] > (1 << 20) || outpad[i] < 0 ||
+            outpad[i] > (1 << 20))
+            return fail(c, "strides, dilations and kernel must be 1 to 2^20 (output padding "
+                           "0 to 2^20)");
+        ek = dil[i] * (kernel[i] - 1) + 1;
         if (transpose) {
             o = strides[i] * (in_sz - 1) + outpad[i] + ek - pads[i] - pads[sp + i];
             if (!ig_attr_is(c->n, "auto_pad", "NOTSET", 1) &&
@@ -494,8 +503,12 @@ static int shape_split(ctx_t *c)
         for (int i = 0; i < nout; i++)
             sizes[i] = i < nout - 1 ? each : x->dims[axis] - each * (nout - 1);
     }
-    for (int i = 0; i < nout; i++)
+    for (int i = 0; i < nout; i++) {
+        if (sizes[i] < 0 || sizes[i] > x->dims[axis])
+            return fail(c, "split size %" PRId64 " is outside 0..%" PRId64, sizes[i],
+                        x->dims[axis]);
         total += sizes[i];
+    }
     if (total != x->dims[axis])
         return fail(c, "the sizes add up to %" PRId64 "; the input has %" PRId64 " along "
                        "axis %d", total, x->dims[axis], axis);
@@ -749,16 +762,22 @@ static int shape_resize(ctx_t *c)
         if (sc->nval != x->rank)
             return fail(c, "scales has %d values for rank %d", sc->nval, x->rank);
         for (int i = 0; i < x->rank; i++) {
-            if (!(sc->val[i] > 0))
-                return fail(c, "scale %g; expected above 0", sc->val[i]);
-            dims[i] = (int64_t)floor((double)x->dims[i] * sc->val[i] + 1e-9);
+            double v = floor((double)x->dims[i] * sc->val[i] + 1e-9);
+            if (!(sc->val[i] > 0) || v > (double)IG_MAX_DIM)
+                return fail(c, "scale %g; expected above 0, to a size of at most 2^40",
+                            sc->val[i]);
+            dims[i] = (int64_t)v;
         }
     } else if (ig_attr(c->n, "scales") != NULL) {   /* Upsample opset 7-8 */
         const ig_attr_t *a = ig_attr(c->n, "scales");
         if (a->type != IG_A_FLOATS || a->n != x->rank)
             return fail(c, "scales must have one value per axis");
-        for (int i = 0; i < x->rank; i++)
-            dims[i] = (int64_t)floor((double)x->dims[i] * a->floats[i] + 1e-9);
+        for (int i = 0; i < x->rank; i++) {
+            double v = floor((double)x->dims[i] * a->floats[i] + 1e-9);
+            if (!(v >= 0 && v <= (double)IG_MAX_DIM))
+                return fail(c, "scales must give sizes of 0 to 2^40");
+            dims[i] = (int64_t)v;
+        }
     } else {
         return fail(c, "expected scales or sizes");
     }
@@ -891,15 +910,22 @@ static int shape_from_values(ctx_t *c)
         }
         if (np != 2 * r || in(c, 3) != NULL)
             return fail(c, "expected %d pads (begin and end of each axis, no axes input)", 2 * r);
-        for (int i = 0; i < r; i++)
+        for (int i = 0; i < r; i++) {
+            if (pads[i] < -IG_MAX_DIM || pads[i] > IG_MAX_DIM || pads[r + i] < -IG_MAX_DIM ||
+                pads[r + i] > IG_MAX_DIM)
+                return fail(c, "pads must be within +-2^40");
             dims[i] += pads[i] + pads[r + i];
+        }
     } else if (strcmp(op, "Tile") == 0) {
         if (need_values(c, 1, "repeats", &v))
             return DIAG_ERR;
         if (v->nval != r)
             return fail(c, "repeats has %d values for rank %d", v->nval, r);
-        for (int i = 0; i < r; i++)
+        for (int i = 0; i < r; i++) {
+            if (v->val[i] < 0 || v->val[i] > (1 << 20))
+                return fail(c, "repeats must be 0 to 2^20");
             dims[i] *= (int64_t)v->val[i];
+        }
     } else {   /* Expand: broadcast with the shape */
         if (need_values(c, 1, "shape", &v))
             return DIAG_ERR;
@@ -1169,6 +1195,9 @@ static int set_inputs(ig_graph_t *g, const ishape_given_t *given, int64_t batch,
                                   t->dim_param[j] ? t->dim_param[j] : "",
                                   t->dim_param[j] ? "')" : "", t->name);
             }
+        if (ig_elements(t) > IG_MAX_ELEMENTS)
+            return diag_error(d, g->file, 0, 0, "input '%s' holds more than 10^15 elements",
+                              t->name);
     }
     return 0;
 }

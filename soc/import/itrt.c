@@ -42,11 +42,27 @@ typedef struct reader {
     diag_t *d;
 } reader_t;
 
-/* The line of the index-th layer: the index-th "LayerType" key of the text. */
-static void layer_pos(const reader_t *r, int index, int *line, int *col)
+/* Where layer `index` is in the text: the first place its name is written as a JSON
+ * string (a tensor of the same name written earlier is taken for it), else the index-th
+ * "LayerType" key. */
+static void layer_pos(const reader_t *r, int index, const char *name, int *line, int *col)
 {
     const char *p = r->text;
+    size_t n = strlen(name);
     *line = *col = 0;
+    if (n > 0 && n < 512 && strchr(name, '"') == NULL && strchr(name, '\\') == NULL) {
+        char *q = malloc(n + 3);
+        if (q != NULL) {
+            const char *hit;
+            snprintf(q, n + 3, "\"%s\"", name);
+            hit = strstr(r->text, q);
+            free(q);
+            if (hit != NULL) {
+                json_file_position(r->text, (size_t)(hit - r->text), line, col);
+                return;
+            }
+        }
+    }
     for (int i = 0; p != NULL; i++) {
         p = strstr(p, "\"LayerType\"");
         if (p == NULL)
@@ -62,7 +78,7 @@ static void layer_pos(const reader_t *r, int index, int *line, int *col)
 static int bad(const reader_t *r, int index, const char *name, const char *fmt, const char *what)
 {
     int line, col;
-    layer_pos(r, index, &line, &col);
+    layer_pos(r, index, name, &line, &col);
     return diag_error(r->d, r->path, line, col, "layer %d ('%.60s'): %s %s", index, name, fmt,
                       what);
 }

@@ -106,7 +106,7 @@ static void tensor_values(const Onnx__TensorProto *tp, ig_tensor_t *t)
         } else {
             return;
         }
-        t->val[i] = v;
+        t->val[i] = ig_clamp(v);
     }
     t->nval = (int)n;
 }
@@ -129,12 +129,15 @@ static int set_tensor(ig_graph_t *g, int k, const Onnx__TensorProto *tp, const c
     t->dtype = tp->data_type;
     t->rank = (int)tp->n_dims;
     for (size_t i = 0; i < tp->n_dims; i++) {
-        if (tp->dims[i] < 0)
+        if (tp->dims[i] < 0 || tp->dims[i] > IG_MAX_DIM)
             return diag_error(d, g->file, 0, 0,
-                              "%s '%s': dimension %zu is %" PRId64 "; expected 0 or more",
+                              "%s '%s': dimension %zu is %" PRId64 "; expected 0 to 2^40",
                               what, t->name, i, tp->dims[i]);
         t->dims[i] = tp->dims[i];
     }
+    if (ig_elements(t) > IG_MAX_ELEMENTS)
+        return diag_error(d, g->file, 0, 0, "%s '%s' holds more than 10^15 elements", what,
+                          t->name);
     t->is_const = 1;
     tensor_values(tp, t);
     return 0;
@@ -166,6 +169,10 @@ static int set_input(ig_graph_t *g, int k, const Onnx__ValueInfoProto *vi, diag_
     for (size_t i = 0; i < tt->shape->n_dim; i++) {
         const Onnx__TensorShapeProto__Dimension *dm = tt->shape->dim[i];
         t->dims[i] = -1;
+        if (dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
+            dm->dim_value > IG_MAX_DIM)
+            return diag_error(d, g->file, 0, 0, "graph input '%s': dimension %zu is %" PRId64
+                              "; expected at most 2^40", t->name, i, dm->dim_value);
         if (dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
             dm->dim_value > 0)
             t->dims[i] = dm->dim_value;
@@ -271,7 +278,7 @@ static int read_node(ig_graph_t *g, int idx, const Onnx__NodeProto *np, diag_t *
                 t->dtype = is_int ? IG_INT64 : IG_FLOAT;
                 t->rank = 0;
                 t->nval = 1;
-                t->val[0] = is_int ? (double)ap->i : ap->f;
+                t->val[0] = ig_clamp(is_int ? (double)ap->i : ap->f);
                 t->is_const = 1;
             } else if (strcmp(ap->name, "value_ints") == 0 ||
                        strcmp(ap->name, "value_floats") == 0) {
@@ -283,7 +290,7 @@ static int read_node(ig_graph_t *g, int idx, const Onnx__NodeProto *np, diag_t *
                 t->is_const = 1;
                 if (cnt <= IG_MAX_VALUES) {
                     for (size_t j = 0; j < cnt; j++)
-                        t->val[j] = is_int ? (double)ap->ints[j] : ap->floats[j];
+                        t->val[j] = ig_clamp(is_int ? (double)ap->ints[j] : ap->floats[j]);
                     t->nval = (int)cnt;
                 }
             }

@@ -8,6 +8,8 @@
 #                                         FUZZER=profile: `orinsim profile`'s TensorRT profiles
 #                                         FUZZER=run: parse AND simulate traces (small budgets)
 #                                         FUZZER=sku_run: SKU files, each running a fixed trace
+#                                         FUZZER=onnx: `orinsim import`'s ONNX reader;
+#                                         FUZZER=layers: its TensorRT layer information
 #   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
 #                                         ... then add to tests/fuzz/corpus/trace/ the
 #                                         inputs found that reach new coverage (-merge=1)
@@ -20,7 +22,7 @@ set -euo pipefail
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-fuzzer="${FUZZER:-trace}"   # trace | sku | measured | registry | profile | run | sku_run
+fuzzer="${FUZZER:-trace}"   # trace | sku | measured | registry | profile | run | sku_run | onnx | layers
 inputs=$fuzzer               # the kind of file it reads: its seeds and dictionary
 case $fuzzer in run) inputs=trace ;; sku_run) inputs=sku ;; esac
 seeds="$root/tests/fuzz/corpus/$inputs"
@@ -31,6 +33,8 @@ dict="$root/tests/fuzz/$inputs.dict"
 export ORINSIM_CONFIG_DIR="$root/configs"
 maxlen=4096
 [ "$inputs" = sku ] && maxlen=24576   # whole SKU files are ~20 KB
+[ "$inputs" = onnx ] && maxlen=16384  # the seed models are 0.1 to 13 KB
+[ "$inputs" = layers ] && maxlen=8192
 
 cmake -S "$root" -B "$build" -DORINSIM_FUZZ=ON -DCMAKE_C_COMPILER=clang \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -107,7 +107,7 @@ def c2f():
     """A YOLOv8 C2f block (c1 = c2 = 32, n = 1, shortcut) at 1x32x80x80: cv1 1x1 to
     2c = 32, split in two 16-channel halves, a bottleneck (two 3x3 convs, add), concat
     of the three, cv2 1x1 48 -> 32; then an upsample by 2 and a concat with itself."""
-    n = Net()
+    n = Net(external=True)
     y = n.conv("x", 32, 32, 1, 1, "/model.2/cv1")
     a, b = n.node("Split", [y, n.const([16, 16])], "/model.2/Split", nout=2, axis=1)
     m = n.conv(b, 16, 16, 3, 1, "/model.2/m.0/cv1")
@@ -124,8 +124,9 @@ def c2f():
 
 def transformer():
     """A pre-norm transformer encoder block, ViT-B like: 197 tokens, hidden 768, 12 heads
-    of 64, MLP 3072, GELU; Q, K and V as three MatMuls with biases."""
-    n = Net()
+    of 64, MLP 3072, GELU; Q, K and V as three MatMuls with biases. Weights in external
+    data that is never written."""
+    n = Net(external=True)
     S, D, H, HD, F = 197, 768, 12, 64, 3072
     ln = n.node("LayerNormalization", ["x", n.weight(D), n.weight(D)], "/blocks.0/norm1/LayerNormalization", axis=-1)
 
@@ -152,7 +153,13 @@ def transformer():
     l2 = n.node("LayerNormalization", [x1, n.weight(D), n.weight(D)], "/blocks.0/norm2/LayerNormalization", axis=-1)
     f = n.node("MatMul", [l2, n.weight(D, F)], "/blocks.0/mlp/fc1/MatMul")
     f = n.node("Add", [f, n.weight(F)], "/blocks.0/mlp/fc1/Add")
-    f = n.node("Gelu", [f], "/blocks.0/mlp/act/Gelu") if False else n.node("Erf", [f], "/blocks.0/mlp/act/Erf")
+    for name, v in (("sqrt2", 1.4142135), ("one", 1.0), ("half", 0.5)):
+        n.inits.append(nh.from_array(np.array(v, np.float32), name))
+    e = n.node("Div", [f, "sqrt2"], "/blocks.0/mlp/act/Div")
+    e = n.node("Erf", [e], "/blocks.0/mlp/act/Erf")
+    e = n.node("Add", [e, "one"], "/blocks.0/mlp/act/Add")
+    e = n.node("Mul", [f, e], "/blocks.0/mlp/act/Mul")
+    f = n.node("Mul", [e, "half"], "/blocks.0/mlp/act/Mul_1")
     f = n.node("MatMul", [f, n.weight(F, D)], "/blocks.0/mlp/fc2/MatMul")
     f = n.node("Add", [f, n.weight(D)], "/blocks.0/mlp/fc2/Add")
     n.nodes.append(h.make_node("Add", [x1, f], ["y"], name="/blocks.0/Add_1"))
@@ -228,6 +235,90 @@ def resnet50():
     return model(n.nodes, [vi("x", [1, 3, 224, 224])], [vi("y", [1, 1000])], n.inits)
 
 
+def yolov8n():
+    """Ultralytics YOLOv8n at 1x3x640x640 as the zoo defines it (soc/zoo/zoo_nets.c,
+    zoo_build_yolo): Conv = Conv2d with the batch-norm fused (as Ultralytics exports it)
+    + SiLU as x * Sigmoid(x); C2f with split, bottlenecks and concat; SPPF's three
+    chained 5x5 max-pools; the upsampling head; Detect's box (to 4 x 16 bins) and class
+    branches per level; then the zoo's decode: the three levels concatenated (8400
+    anchors), the DFL softmax over 16 bins and its 1x1 conv, the box arithmetic as two
+    residual element-wise ops, and the class sigmoid. Width 0.25 (channels 16..256),
+    depth 0.33 (C2f repeats 1 and 2)."""
+    n = Net(external=True)
+
+    def C(x, cin, cout, k, s, tag):
+        return n.conv(x, cin, cout, k, s, "/" + tag)
+
+    def bottleneck(x, c, shortcut, tag):
+        y = C(x, c, c, 3, 1, tag + "/cv1")
+        y = C(y, c, c, 3, 1, tag + "/cv2")
+        return n.node("Add", [x, y], "/" + tag + "/Add") if shortcut else y
+
+    def c2f(x, cin, cout, reps, shortcut, idx):
+        c = cout // 2
+        y = C(x, cin, 2 * c, 1, 1, "model.%d/cv1" % idx)
+        a, b = n.node("Split", [y, n.const([c, c])], "/model.%d/Split" % idx, nout=2, axis=1)
+        parts = [a, b]
+        for i in range(reps):
+            b = bottleneck(b, c, shortcut, "model.%d/m.%d" % (idx, i))
+            parts.append(b)
+        y = n.node("Concat", parts, "/model.%d/Concat" % idx, axis=1)
+        return C(y, (2 + reps) * c, cout, 1, 1, "model.%d/cv2" % idx)
+
+    def up(x, idx):
+        sc = "up%d" % idx
+        n.inits.append(nh.from_array(np.array([1, 1, 2, 2], np.float32), sc))
+        return n.node("Resize", [x, "", sc], "/model.%d/Resize" % idx, mode="nearest")
+
+    x = C("x", 3, 16, 3, 2, "model.0")
+    x = C(x, 16, 32, 3, 2, "model.1")
+    x = c2f(x, 32, 32, 1, True, 2)
+    x = C(x, 32, 64, 3, 2, "model.3")
+    p3 = x = c2f(x, 64, 64, 2, True, 4)
+    x = C(x, 64, 128, 3, 2, "model.5")
+    p4 = x = c2f(x, 128, 128, 2, True, 6)
+    x = C(x, 128, 256, 3, 2, "model.7")
+    x = c2f(x, 256, 256, 1, True, 8)
+    sp = C(x, 256, 128, 1, 1, "model.9/cv1")
+    m1 = n.node("MaxPool", [sp], "/model.9/m/MaxPool", kernel_shape=[5, 5], strides=[1, 1], pads=[2, 2, 2, 2])
+    m2 = n.node("MaxPool", [m1], "/model.9/m_1/MaxPool", kernel_shape=[5, 5], strides=[1, 1], pads=[2, 2, 2, 2])
+    m3 = n.node("MaxPool", [m2], "/model.9/m_2/MaxPool", kernel_shape=[5, 5], strides=[1, 1], pads=[2, 2, 2, 2])
+    x = n.node("Concat", [sp, m1, m2, m3], "/model.9/Concat", axis=1)
+    p5 = x = C(x, 512, 256, 1, 1, "model.9/cv2")
+    x = n.node("Concat", [up(x, 10), p4], "/model.11/Concat", axis=1)
+    p4 = x = c2f(x, 384, 128, 1, False, 12)
+    x = n.node("Concat", [up(x, 13), p3], "/model.14/Concat", axis=1)
+    l0 = x = c2f(x, 192, 64, 1, False, 15)
+    x = C(x, 64, 64, 3, 2, "model.16")
+    x = n.node("Concat", [x, p4], "/model.17/Concat", axis=1)
+    l1 = x = c2f(x, 192, 128, 1, False, 18)
+    x = C(x, 128, 128, 3, 2, "model.19")
+    x = n.node("Concat", [x, p5], "/model.20/Concat", axis=1)
+    l2 = c2f(x, 384, 256, 1, False, 21)
+    flat = []
+    for i, (lv, c, hw) in enumerate(((l0, 64, 6400), (l1, 128, 1600), (l2, 256, 400))):
+        b = C(lv, c, 64, 3, 1, "model.22/cv2.%d/cv2.%d.0" % (i, i))
+        b = C(b, 64, 64, 3, 1, "model.22/cv2.%d/cv2.%d.1" % (i, i))
+        b = n.node("Conv", [b, n.weight(64, 64, 1, 1), n.weight(64)], "/model.22/cv2.%d/cv2.%d.2/Conv" % (i, i), kernel_shape=[1, 1])
+        k = C(lv, c, 80, 3, 1, "model.22/cv3.%d/cv3.%d.0" % (i, i))
+        k = C(k, 80, 80, 3, 1, "model.22/cv3.%d/cv3.%d.1" % (i, i))
+        k = n.node("Conv", [k, n.weight(80, 80, 1, 1), n.weight(80)], "/model.22/cv3.%d/cv3.%d.2/Conv" % (i, i), kernel_shape=[1, 1])
+        y = n.node("Concat", [b, k], "/model.22/Concat_%d" % i, axis=1)
+        flat.append(n.node("Reshape", [y, n.const([0, 144, hw])], "/model.22/Reshape_%d" % i))
+    a = n.node("Concat", flat, "/model.22/Concat_3", axis=2)
+    box, cls = n.node("Split", [a, n.const([64, 80])], "/model.22/Split", nout=2, axis=1)
+    d = n.node("Reshape", [box, n.const([0, 16, 4, 8400])], "/model.22/dfl/Reshape")
+    d = n.node("Softmax", [d], "/model.22/dfl/Softmax", axis=1)
+    d = n.node("Conv", [d, n.weight(1, 16, 1, 1)], "/model.22/dfl/conv/Conv", kernel_shape=[1, 1])
+    d = n.node("Reshape", [d, n.const([0, 4, 1, 8400])], "/model.22/dfl/Reshape_1")
+    e = n.node("Sub", [d, d], "/model.22/Sub")
+    e = n.node("Mul", [e, e], "/model.22/Mul")
+    n.nodes[-1].output[0] = "boxes"
+    n.nodes.append(h.make_node("Sigmoid", [cls], ["scores"], name="/model.22/Sigmoid"))
+    return model(n.nodes, [vi("x", [1, 3, 640, 640])],
+                 [vi("boxes", [1, 4, 1, 8400]), vi("scores", [1, 80, 8400])], n.inits)
+
+
 # ---- bad inputs ----
 
 def cycle():
@@ -270,12 +361,12 @@ def unknown():
     return model(n.nodes, [vi("x", [1, 3, 16, 16])], [vi("y", [4, None], T.INT64)], n.inits)
 
 
-MODELS = {"resnet50": resnet50, "convnet": convnet, "c2f": c2f, "transformer": transformer, "qdq": qdq,
+MODELS = {"resnet50": resnet50, "yolov8n": yolov8n, "convnet": convnet, "c2f": c2f, "transformer": transformer, "qdq": qdq,
           "cycle": cycle, "baddtype": baddtype, "noshape": noshape, "dynamic": dynamic,
           "unknown": unknown}
 
 
-ZOO = ("resnet50",)
+ZOO = ("resnet50", "yolov8n")
 
 
 def main():
