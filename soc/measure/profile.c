@@ -347,6 +347,10 @@ void profile_node_path(const char *node, size_t len, char *out, size_t outlen)
 void profile_instance_name(const char *name, int k, char *out, size_t outlen)
 {
     const char *s = name;
+    if (name[0] == '/') {   /* an ONNX node's own name, kept by `orinsim import` */
+        profile_node_path(name, strlen(name), out, outlen);
+        return;
+    }
     lower_copy(out, outlen, name, strlen(name));
     while (*s) {
         const char *e = strchr(s, '.');

@@ -83,7 +83,8 @@ void profile_node_path(const char *node, size_t len, char *out, size_t outlen);
 /* The name of the k-th op (from 0) of a task called `name`, as the network's exporter
  * names it, in lower case: inside a repeat ("model.4.m.0-1.cv1") the k-th instance
  * ("model.4.m.1.cv1" for k = 1); another name called again gets PyTorch's "_k" suffix
- * ("model.9.m", "model.9.m_1", "model.9.m_2"). */
+ * ("model.9.m", "model.9.m_1", "model.9.m_2"). An op named by an ONNX node, as
+ * `orinsim import` names them ("/model.0/conv/Conv"), is that node's module path. */
 void profile_instance_name(const char *name, int k, char *out, size_t outlen);
 
 void profile_print(FILE *out, const profile_t *p, const char *trace_path, const char *sku,
