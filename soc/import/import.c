@@ -174,10 +174,13 @@ int import_write(FILE *out, const char *path, const import_options_t *o, diag_t 
         rc = EXIT_BAD_INPUT;
         goto out;
     }
-    if (!o->quiet)
-        summary(c, &net, path);
-    if (zoo_emit_source(out, &s, &zo, d) != 0)
+    if (zoo_emit_source(out, &s, &zo, d) != 0) {
         rc = strstr(d->msg, "internal error") ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+        if (!d->file[0])   /* an option the network refuses: name the model */
+            snprintf(d->file, sizeof d->file, "%s", path);
+    } else if (!o->quiet) {
+        summary(c, &net, path);
+    }
 out:
     zoo_net_free(&net);
     ig_free(&c->g);

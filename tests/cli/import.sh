@@ -118,5 +118,7 @@ expect_stderr "missing file" 2 "nothere.onnx" -- import "$tmp/nothere.onnx"
 expect_stderr "run bad" 2 "cycle.onnx: error" -- run "$tmp/cycle.onnx"
 expect_stderr "no model" 2 "needs a model file" -- import
 expect_stderr "zoo-only option" 2 "--seq is an option of the zoo" -- import "$tmp/convnet.onnx" --seq 128
+expect_stderr "imgsz" 2 "--imgsz is for the zoo's networks; .*--shape" -- import "$tmp/convnet.onnx" --imgsz 320
+expect_stderr "dla dtype" 2 "a DLA computes in int8 or fp16, not fp32" -- import "$tmp/convnet.onnx" --engine dla --dtype fp32
 
 finish import
