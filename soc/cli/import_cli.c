@@ -9,6 +9,7 @@
 
 #include "soc/cli/commands.h"
 #include "soc/import/import.h"
+#include "soc/io/out.h"
 
 #define HINT "see `orinsim import --help`"
 
@@ -39,6 +40,7 @@ int import_cli(int argc, char **argv)
 {
     import_options_t o;
     const char *path = NULL;
+    out_t out;
     diag_t d;
     int rc;
 
@@ -90,14 +92,14 @@ int import_cli(int argc, char **argv)
         return diag_usage(HINT, "%s", "`orinsim import` needs a model file (.onnx, or the "
                           ".json of trtexec --exportLayerInfo)");
     diag_clear(&d);
-    rc = import_write(stdout, path, &o, &d);
-    if (rc != EXIT_OK) {
+    out_open(&out, "-", "trace", &d);   /* standard output is always open */
+    rc = import_write(out.f, path, &o, &d);
+    if (rc != EXIT_OK && !ferror(out.f))
         diag_print(&d);
-        return rc;
+    diag_clear(&d);
+    if (out_close(&out, &d) != 0) {     /* every write checked: a failed one says why */
+        diag_print(&d);
+        return EXIT_OUTPUT;
     }
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "orinsim: error: writing the trace failed\n");
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    return rc;
 }
