@@ -115,10 +115,14 @@ static void put_pair(FILE *f, const char *key, int a, int b)
         fprintf(f, ", %s: [%d, %d]", key, a, b);
 }
 
+/* Kernel, stride, padding and dilation, each left out where it is the trace format's
+ * default: a stride of 1 for conv and deconv, the kernel itself for pool
+ * (docs/trace-format.md). */
 static void put_kernel_geom(FILE *f, const zoo_op_t *op)
 {
+    int pool = op->kind == ZOO_POOL;
     put_pair(f, "kernel", op->kh, op->kw);
-    if (op->sh != 1 || op->sw != op->sh)
+    if (op->sh != (pool ? op->kh : 1) || op->sw != (pool ? op->kw : 1))
         put_pair(f, "stride", op->sh, op->sw);
     if (op->ph != 0 || op->pw != op->ph)
         put_pair(f, "padding", op->ph, op->pw);
