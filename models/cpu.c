@@ -22,10 +22,13 @@ struct cpu {
     dram_t *dram;
     sim_link_t *cores;
     sim_util_t busy;          /* busy cores */
+    struct cpu_op *ops;       /* in flight */
 };
 
 typedef struct cpu_op {
     cpu_t *cpu;
+    struct cpu_op *prev, *next;   /* the ops in flight, freed with the CPU if a run ends
+                                   * before they do */
     int parts;
     sim_flow_done_fn done;
     void *ctx;
@@ -61,7 +64,22 @@ void cpu_free(cpu_t *c)
     if (c == NULL)
         return;
     sim_link_free(c->cores);
+    while (c->ops != NULL) {
+        struct cpu_op *op = c->ops;
+        c->ops = op->next;
+        free(op);
+    }
     free(c);
+}
+
+static void unlink_op(cpu_op_t *op)
+{
+    if (op->prev)
+        op->prev->next = op->next;
+    else
+        op->cpu->ops = op->next;
+    if (op->next)
+        op->next->prev = op->prev;
 }
 
 static void part_done(sim_t *s, void *ctx, uint64_t tag)
@@ -73,6 +91,7 @@ static void part_done(sim_t *s, void *ctx, uint64_t tag)
     sim_flow_done_fn done = op->done;
     void *dctx = op->ctx;
     uint64_t dtag = op->tag;
+    unlink_op(op);
     free(op);
     done(s, dctx, dtag);
 }
@@ -94,6 +113,10 @@ int cpu_run(cpu_t *c, double cycles_per_thread, int threads, double bytes, sim_f
         free(op);
         return -1;
     }
+    op->next = c->ops;
+    if (c->ops)
+        c->ops->prev = op;
+    c->ops = op;
     if (bytes > 0)
         dram_transfer(c->dram, bytes, used * c->spec.dram_Bps_per_core, 1.0, part_done, op, 1);
     return 0;
