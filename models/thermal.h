@@ -29,6 +29,10 @@ typedef struct thermal_spec {
     double hysteresis_c;          /* clocks step back up below trip - hysteresis */
     double shutdown_c;            /* critical trip: the run ends (104.5 C on T234) */
     double poll_s;                /* thermal governor polling period (1 s on T234) */
+    /* An enclosure (cooling presets, configs/cooling.yaml): one more node, the air inside,
+     * between every zone and the ambient: C_e dT_air/dt = q - (T_air - T_amb) / R_e, q the
+     * heat leaving the zones. enclosure_r_kpw = 0: open air, the zones see the ambient. */
+    double enclosure_r_kpw, enclosure_c_jpk;
 } thermal_spec_t;
 
 typedef struct thermal {
@@ -36,11 +40,15 @@ typedef struct thermal {
     double ambient_c;
     double t_c[THERMAL_ZONES];
     double peak_c[THERMAL_ZONES];
+    double air_c, peak_air_c;     /* inside the enclosure (= ambient without one) */
 } thermal_t;
 
 /* All zones start at ambient. */
 void thermal_init(thermal_t *th, const thermal_spec_t *spec, double ambient_c);
-/* Advance by dt seconds with constant power p_w[zone] into each zone. */
+/* Advance by dt seconds with constant power p_w[zone] into each zone. With an enclosure,
+ * the air node steps first under the heat the zones give off at the start of the step
+ * (their (T - T_air) / R; equal to their power once settled), and the zones then step
+ * against the new air temperature. */
 void thermal_step(thermal_t *th, const double p_w[THERMAL_ZONES], double dt_s);
 /* Temperature a zone settles at under constant power. */
 double thermal_steady_c(const thermal_t *th, int zone, double p_w);

@@ -12,7 +12,7 @@
 
 static thermal_spec_t spec(void)
 {
-    thermal_spec_t s = {{1.5, 2.0, 3.0, 4.0}, {20, 15, 10, 10}, 99, 2, 104.5, 1};
+    thermal_spec_t s = {{1.5, 2.0, 3.0, 4.0}, {20, 15, 10, 10}, 99, 2, 104.5, 1, 0, 0};
     return s;
 }
 
@@ -77,6 +77,29 @@ START_TEST(test_cooling)
 }
 END_TEST
 
+/* In an enclosure of R_e = 5 K/W, C_e = 450 J/K at 35 C, 4 W into the GPU zone (R 1.5)
+ * and 2 W into the CPU zone (R 2.0): once settled the air carries all 6 W, so it sits at
+ * 35 + 6 x 5 = 65 C, the GPU at 65 + 4 x 1.5 = 71 C and the CPU at 65 + 2 x 2 = 69 C.
+ * After 10 time constants of the slowest node (R_e C_e = 2250 s), 1 s steps, the error
+ * is well under 0.01 K. */
+START_TEST(test_enclosure_steady_state)
+{
+    thermal_spec_t s = spec();
+    thermal_t th;
+    double p[THERMAL_ZONES] = {4, 2, 0, 0};
+    s.enclosure_r_kpw = 5;
+    s.enclosure_c_jpk = 450;
+    thermal_init(&th, &s, 35);
+    for (int i = 0; i < 22500; i++)
+        thermal_step(&th, p, 1.0);
+    ck_assert_double_eq_tol(th.air_c, 65.0, 0.01);
+    ck_assert_double_eq_tol(th.t_c[TZ_GPU], 71.0, 0.01);
+    ck_assert_double_eq_tol(th.t_c[TZ_CPU], 69.0, 0.01);
+    ck_assert_double_eq_tol(th.t_c[TZ_CV], 65.0, 0.01);
+    ck_assert_double_eq_tol(th.peak_air_c, th.air_c, 1e-6);
+}
+END_TEST
+
 START_TEST(test_hottest_and_names)
 {
     thermal_spec_t s = spec();
@@ -103,6 +126,7 @@ int main(void)
     tcase_add_test(tc, test_step_size_does_not_matter);
     tcase_add_test(tc, test_cooling);
     tcase_add_test(tc, test_hottest_and_names);
+    tcase_add_test(tc, test_enclosure_steady_state);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
