@@ -357,8 +357,8 @@ START_TEST(test_energy_bookkeeping)
             sum += power_series_values(r->pr, k)[i];
         ck_assert_str_eq(power_series_name(r->pr, nr), "module");
         ck_assert_double_eq_tol(power_series_values(r->pr, nr)[i], sum, 1e-9);
-        ck_assert_str_eq(power_series_unit(r->pr, nr + 1), "C");
-        ck_assert_str_eq(power_series_name(r->pr, nr + 1 + THERMAL_ZONES), "clock.gpu");
+        ck_assert_str_eq(power_series_unit(r->pr, nr + 4), "C");
+        ck_assert_str_eq(power_series_name(r->pr, nr + 4 + THERMAL_ZONES), "clock.gpu");
         ck_assert_double_eq_tol(power_series_times(r->pr)[0], 0.01, 1e-12);
     }
     run_free(r);
@@ -419,7 +419,7 @@ START_TEST(test_rc_curve_end_to_end)
     /* The GPU zone's power: the gpu part's average (constant but for the launch gaps). */
     p_gpu = power_run_summary(pr)->part_energy_j[PWP_GPU] / power_run_summary(pr)->seconds;
     ck_assert(p_gpu > 20);
-    temp = power_series_values(pr, power_run_spec(pr)->nrails + 1 + TZ_GPU);
+    temp = power_series_values(pr, power_run_spec(pr)->nrails + 4 + TZ_GPU);
     times = power_series_times(pr);
     n = power_series_len(pr);
     ck_assert_uint_ge(n, 3900);

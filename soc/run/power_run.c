@@ -10,6 +10,8 @@
  * finish() accounts for the partial interval up to the end.
  */
 #include "soc/run/power_run.h"
+#include "soc/run/timeline.h"
+#include "soc/sku/cooling.h"
 
 #include <assert.h>
 #include <json-c/json.h>
@@ -24,7 +26,14 @@
 #include "models/pva.h"
 #include "soc/io/units.h"
 
-enum { MAX_SERIES = POWER_MAX_RAILS + 1 + THERMAL_ZONES + PWC_COUNT, PCAP_STACK = 512 };
+enum { N_UTIL = 3,   /* utilisation series: gpu, cpu, emc */
+       MAX_SERIES = POWER_MAX_RAILS + 1 + N_UTIL + THERMAL_ZONES + PWC_COUNT,
+       PCAP_STACK = 512 };
+/* The time series keep at most this many points: when full, every two neighbours merge
+ * into one (power averaged, temperatures and clocks the later point's) and from then on
+ * one point stands for twice as many samples. A run of any length stays within
+ * MAX_POINTS x (series + 1) x 8 bytes (about 40 MiB with 17 series). */
+#define MAX_POINTS ((size_t)1 << 18)
 
 /* Cumulative activity integrals (in unit x picoseconds, or bytes). */
 typedef struct integrals {
@@ -62,6 +71,8 @@ struct power_run {
     int nseries;
     char names[MAX_SERIES][POWER_RAIL_LEN + 8];
     const char *units[MAX_SERIES];
+    size_t stride, pending;               /* samples per point; samples in the open point */
+    double acc[MAX_SERIES], acc_dt;       /* power x time of the open point */
     int oom;
 };
 
@@ -91,7 +102,8 @@ int power_cli_option(power_options_t *o, int argc, char **argv, int *i)
         return 1;
     }
     if (strcmp(a, "--clocks") != 0 && strcmp(a, "--power-cap") != 0 &&
-        strcmp(a, "--ambient") != 0 && strcmp(a, "--power-sample") != 0)
+        strcmp(a, "--ambient") != 0 && strcmp(a, "--power-sample") != 0 &&
+        strcmp(a, "--cooling") != 0)
         return 0;
     if (*i + 1 >= argc)
         return opt_error("%s needs a value (see `orinsim --help`)", a);
@@ -104,6 +116,10 @@ int power_cli_option(power_options_t *o, int argc, char **argv, int *i)
             o->clocks = POWER_CLOCKS_DVFS;
         else
             return opt_error("--clocks expects 'pinned' or 'dvfs', got '%s'", v);
+    } else if (strcmp(a, "--cooling") == 0) {
+        if (strlen(v) >= sizeof o->cooling)
+            return opt_error("--cooling: preset name too long: '%s'", v);
+        snprintf(o->cooling, sizeof o->cooling, "%s", v);
     } else if (strcmp(a, "--power-cap") == 0) {
         double w;
         /* a bare number means watts */
@@ -140,6 +156,8 @@ void power_cli_usage(FILE *out)
             "  --power-cap W     what-if closed-loop power cap (the stock BSP enforces none)\n"
             "  --ambient T       ambient temperature, e.g. 45C (default 25C)\n"
             "  --power-sample D  sampler period of simulated time (default 10ms)\n"
+            "  --cooling NAME    devkit-fan (the module's own), passive-heatsink or\n"
+            "                    sealed-housing (configs/cooling.yaml)\n"
             "\n"
             "       orinsim sweep --sku A,B --mode all|M1,M2 [--deadline T] [--csv] TRACE.yaml\n"
             "                     (orinsim sweep --help)\n");
@@ -253,21 +271,60 @@ static int grow_series(power_run_t *pr)
     return 0;
 }
 
-static void record(power_run_t *pr, sim_time_t now, const power_breakdown_t *b)
+/* Halve the series: neighbours merge (see MAX_POINTS). */
+static void decimate(power_run_t *pr)
 {
-    int k = 0;
-    if (pr->oom || (pr->n == pr->cap && grow_series(pr) != 0)) {
+    int watts = pr->spec.nrails + 1 + N_UTIL;
+    for (size_t i = 0; i < pr->n / 2; i++) {
+        pr->times[i] = pr->times[2 * i + 1];
+        for (int k = 0; k < pr->nseries; k++) {
+            double *v = pr->series[k];
+            v[i] = k < watts ? (v[2 * i] + v[2 * i + 1]) / 2 : v[2 * i + 1];
+        }
+    }
+    pr->n /= 2;
+    pr->stride *= 2;
+}
+
+static void record(power_run_t *pr, sim_time_t now, const power_breakdown_t *b,
+                   const power_activity_t *a, double dt)
+{
+    double val[MAX_SERIES];
+    int k = 0, watts = pr->spec.nrails + 1 + N_UTIL;
+    double emc_peak = dram_peak_Bps(&pr->h.dram->spec);
+    if (pr->oom)
+        return;
+    for (int r = 0; r < pr->spec.nrails; r++)
+        val[k++] = b->rail_w[r];
+    val[k++] = b->total_w;
+    val[k++] = a->gpu_sms > 0 ? 100.0 * a->gpu_sms_busy / a->gpu_sms : 0;
+    val[k++] = a->cpus > 0 ? 100.0 * a->cpu_busy / a->cpus : 0;
+    val[k++] = emc_peak > 0 ? 100.0 * a->dram_Bps / emc_peak : 0;
+    for (int z = 0; z < THERMAL_ZONES; z++)
+        val[k++] = pr->th.t_c[z];
+    for (int c = 0; c < PWC_COUNT; c++)
+        val[k++] = pr->hz[c] / 1e6;
+    if (pr->stride > 1) {              /* a point averages `stride` samples' power */
+        for (k = 0; k < watts; k++)
+            pr->acc[k] += val[k] * dt;
+        pr->acc_dt += dt;
+        if (++pr->pending < pr->stride)
+            return;
+        for (k = 0; k < watts; k++)
+            val[k] = pr->acc_dt > 0 ? pr->acc[k] / pr->acc_dt : 0;
+        memset(pr->acc, 0, sizeof pr->acc);
+        pr->acc_dt = 0;
+        pr->pending = 0;
+    }
+    if (pr->n == MAX_POINTS)
+        decimate(pr);
+    if (pr->n == pr->cap && grow_series(pr) != 0) {
         pr->oom = 1;
         return;
     }
     pr->times[pr->n] = (double)now * 1e-12;
-    for (int r = 0; r < pr->spec.nrails; r++)
-        pr->series[k++][pr->n] = b->rail_w[r];
-    pr->series[k++][pr->n] = b->total_w;
-    for (int z = 0; z < THERMAL_ZONES; z++)
-        pr->series[k++][pr->n] = pr->th.t_c[z];
-    for (int c = 0; c < PWC_COUNT; c++)
-        pr->series[k++][pr->n] = pr->hz[c] / 1e6;
+    for (k = 0; k < pr->nseries; k++)
+        pr->series[k][pr->n] = val[k];
     pr->n++;
 }
 
@@ -323,14 +380,18 @@ static void sample(power_run_t *pr, sim_time_t now)
         if (pr->present[k] && (s->min_hz[k] == 0 || pr->hz[k] < s->min_hz[k]))
             s->min_hz[k] = pr->hz[k];
     }
-    if (throttled)
+    if (throttled) {
+        if (s->first_throttle_s < 0)
+            s->first_throttle_s = (double)pr->last_t * 1e-12;
         s->throttled_s += dt;
+    }
     if (capped)
         s->capped_s += dt;
     thermal_step(&pr->th, b.zone_w, dt);
+    s->peak_air_c = pr->th.peak_air_c;
     pr->last = v;
     pr->last_t = now;
-    record(pr, now, &b);
+    record(pr, now, &b, &a, dt);
 }
 
 /* simple_ondemand (Linux devfreq): the clock that would keep the busy share just under
@@ -459,6 +520,8 @@ static int attach(void *ctx, const soc_handles_t *soc)
     pr->attached = 1;
     clock_table(pr);
     thermal_init(&pr->th, &pr->spec.thermal, pr->opt.ambient_c);
+    pr->sum.first_throttle_s = -1;
+    pr->stride = 1;
     pr->last_t = pr->win_t0 = now;
     read_integrals(pr, now, &pr->last);
     pr->win = pr->last;
@@ -468,6 +531,23 @@ static int attach(void *ctx, const soc_handles_t *soc)
         return -1;
     sim_label(soc->sim, on_sample, "the power and thermal sampler (soc/run/power_run.c)");
     return sim_schedule(soc->sim, pr->sample_ps, on_sample, pr, 0) ? 0 : -1;
+}
+
+/* The series as timeline counters: each point's value holds from the end of the point
+ * before it (0 for the first), so a rail's counter steps to the interval's average at its
+ * start. Clocks of engines the module lacks are left out. */
+static void to_timeline(const power_run_t *pr, timeline_t *tl)
+{
+    int first_clock = pr->nseries - PWC_COUNT;
+    for (int k = 0; k < pr->nseries; k++) {
+        int c;
+        if (k >= first_clock && !pr->present[k - first_clock])
+            continue;
+        c = timeline_counter(tl, pr->names[k], pr->units[k]);
+        for (size_t i = 0; i < pr->n; i++)
+            timeline_sample(tl, c, i ? (sim_time_t)llround(pr->times[i - 1] * 1e12) : 0,
+                            pr->series[k][i]);
+    }
 }
 
 static void finish(void *ctx, const soc_handles_t *soc, sim_time_t end)
@@ -486,6 +566,8 @@ static void finish(void *ctx, const soc_handles_t *soc, sim_time_t end)
     }
     for (int k = 0; k < PWC_COUNT; k++)
         s->avg_hz[k] = s->seconds > 0 ? pr->hz_time[k] / s->seconds : pr->hz[k];
+    if (soc->timeline)
+        to_timeline(pr, soc->timeline);
 }
 
 /* ---- construction ---- */
@@ -554,6 +636,14 @@ int power_run_new(power_run_t **out, const soc_config_t *cfg, const power_option
     pr->cfg = cfg;
     pr->spec = cfg->power;
     pr->opt = *o;
+    if (o->cooling[0]) {
+        cooling_t c;
+        if (cooling_load(o->cooling, &c, d) != 0) {
+            free(pr);
+            return DIAG_ERR;
+        }
+        cooling_apply(&c, &pr->spec.thermal);
+    }
     pr->sample_ps = (sim_time_t)llround(o->sample_s * 1e12);
     pr->dvfs_ps = (sim_time_t)llround(pr->spec.dvfs_period_s * 1e12);
     pr->poll_ps = (sim_time_t)llround(pr->spec.thermal.poll_s * 1e12);
@@ -572,6 +662,11 @@ int power_run_new(power_run_t **out, const soc_config_t *cfg, const power_option
     }
     snprintf(pr->names[pr->nseries], sizeof pr->names[0], "module");
     pr->units[pr->nseries++] = "W";
+    for (int u = 0; u < N_UTIL; u++) {
+        static const char *const UTIL[N_UTIL] = {"util.gpu", "util.cpu", "util.emc"};
+        snprintf(pr->names[pr->nseries], sizeof pr->names[0], "%s", UTIL[u]);
+        pr->units[pr->nseries++] = "%";
+    }
     for (int z = 0; z < THERMAL_ZONES; z++) {
         snprintf(pr->names[pr->nseries], sizeof pr->names[0], "temp.%s", thermal_zone_name(z));
         pr->units[pr->nseries++] = "C";
@@ -753,6 +848,12 @@ void power_report_text(FILE *out, const power_run_t *pr, const trace_t *t,
                 z + 1 < THERMAL_ZONES ? "," : "");
     fprintf(out, "; throttled %.3f s of %.3f s (trip %.1f C)", s->throttled_s, s->seconds,
             sp->thermal.trip_c);
+    if (s->first_throttle_s >= 0)
+        fprintf(out, ", first at %.3f s", s->first_throttle_s);
+    if (pr->opt.cooling[0])
+        fprintf(out, "; cooling %s", pr->opt.cooling);
+    if (sp->thermal.enclosure_r_kpw > 0)
+        fprintf(out, ", air inside up to %.1f C", s->peak_air_c);
     if (s->thermal_shutdown)
         fprintf(out, "; THERMAL SHUTDOWN at %.1f C", sp->thermal.shutdown_c);
     fputc('\n', out);
@@ -822,6 +923,14 @@ void power_report_json(json_object *root, const power_run_t *pr, const trace_t *
         json_object_object_add(peak, thermal_zone_name(z), jnum(s->peak_c[z]));
     json_object_object_add(th, "peak_c", peak);
     json_object_object_add(th, "throttled_s", jnum(s->throttled_s));
+    /* never throttled: the whole run, so that a budget `>=` reads "not before" */
+    json_object_object_add(th, "first_throttle_s",
+                           jnum(s->first_throttle_s >= 0 ? s->first_throttle_s : s->seconds));
+    if (pr->opt.cooling[0]) {
+        json_object_object_add(th, "cooling", json_object_new_string(pr->opt.cooling));
+        if (pr->spec.thermal.enclosure_r_kpw > 0)
+            json_object_object_add(th, "enclosure_peak_c", jnum(s->peak_air_c));
+    }
     json_object_object_add(th, "shutdown", json_object_new_boolean(s->thermal_shutdown));
     json_object_object_add(p, "thermal", th);
     for (int k = 0; k < PWC_COUNT; k++) {

@@ -43,6 +43,7 @@ typedef struct power_options {
     double power_cap_w;        /* 0: no cap */
     double ambient_c;          /* default 25 C */
     double sample_s;           /* sampler period of simulated time (default 10 ms) */
+    char cooling[64];          /* a preset of configs/cooling.yaml; "" = the SKU's own */
 } power_options_t;
 
 #define POWER_DEFAULT_AMBIENT_C 25.0
@@ -93,6 +94,8 @@ typedef struct power_summary {
     double peak_c[THERMAL_ZONES];
     double final_c[THERMAL_ZONES];
     double throttled_s;                   /* time with any zone stepped down */
+    double first_throttle_s;              /* when a zone first stepped down; -1: never */
+    double peak_air_c;                    /* inside the enclosure (cooling presets) */
     int thermal_shutdown;
     double capped_s;                      /* time with the power cap holding a clock down */
     double min_hz[PWC_COUNT], avg_hz[PWC_COUNT];
@@ -118,10 +121,13 @@ void power_run_energy(const power_run_t *pr, const trace_t *t, const replay_resu
 double power_task_energy_j(const power_run_t *pr, const replay_result_t *r, int i);
 
 /* ---- time series (one point per sample) ----
- * Series k in [0, power_series_count) has a name ("VDD_GPU_SOC", "module", "temp.gpu",
- * "clock.gpu"), a unit ("W", "C", "MHz") and power_series_len values; the sample times
+ * Series k in [0, power_series_count) has a name ("VDD_GPU_SOC", "module", "util.gpu",
+ * "temp.gpu", "clock.gpu"), a unit ("W", "%", "C", "MHz"), in that order: the rails, the
+ * module, the utilisation of the GPU (SMs busy), the CPU (cores busy) and the EMC (DRAM
+ * traffic over the peak at the clock in effect), the zones, the clocks, and power_series_len values; the sample times
  * (seconds of simulated time at the end of each sample interval) are shared. Rail and
- * module values are the interval's average power; temperatures and clocks are the state
+ * module values are the interval's average power (utilisations its average share);
+ * temperatures and clocks are the state
  * at the end of the interval. Pointers stay valid until power_run_free. */
 size_t power_series_len(const power_run_t *pr);
 const double *power_series_times(const power_run_t *pr);

@@ -69,6 +69,9 @@ static const metric_def_t METRICS[] = {
     {"power.module.peak", "power.peak_w", METRIC_POWER, METRIC_LOWER_BETTER},
     {"energy_per_frame", "energy.per_frame_j", METRIC_ENERGY, METRIC_LOWER_BETTER},
     {"frames_per_joule", "energy.frames_per_j", METRIC_NUMBER, METRIC_HIGHER_BETTER},
+    {"thermal.throttled_s", "power.thermal.throttled_s", METRIC_NUMBER, METRIC_LOWER_BETTER},
+    {"thermal.first_throttle_s", "power.thermal.first_throttle_s", METRIC_NUMBER,
+     METRIC_HIGHER_BETTER},
 };
 enum { NMETRICS = (int)(sizeof METRICS / sizeof METRICS[0]) };
 
