@@ -40,6 +40,7 @@
 #include "soc/report/report.h"
 #include "soc/sku/sku.h"
 #include "soc/report/sweep.h"
+#include "soc/report/tegrastats.h"
 #include "soc/run/timeline.h"
 #include "soc/run/vary.h"
 #include "soc/trace/trace.h"
@@ -80,6 +81,9 @@ static void usage(FILE *out)
             "  --reproducible    leave wall-clock figures out of the reports\n"
             "  --quiet           no text report (a batch still prints its summary)\n"
             "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run)\n"
+            "  --tegrastats FILE write the run's power, temperature, clock and load series as\n"
+            "                    a tegrastats log of the module (turns --power on; one run)\n"
+            "  --csv FILE        the same series as CSV (turns --power on; one run)\n"
             "  --help, --version\n"
             "\n"
             "orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
@@ -207,6 +211,39 @@ static int write_file(const char *path, const char *what, const batch_run_t *run
     return rc;
 }
 
+static int tegrastats_log(FILE *f, const batch_run_t *r)
+{
+    return tegrastats_write(f, r->cfg, r->power, &r->footprint);
+}
+
+static int csv_log(FILE *f, const batch_run_t *r)
+{
+    return tegrastats_csv(f, r->power);
+}
+
+/* A log of one run's series to `path` (nothing when path is NULL). */
+static int write_log(const char *path, const char *what, const batch_run_t *run,
+                     int (*write)(FILE *, const batch_run_t *))
+{
+    FILE *f;
+    int rc;
+    if (path == NULL)
+        return EXIT_OK;
+    f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "%s: error: cannot write the %s\n", path, what);
+        return EXIT_BAD_INPUT;
+    }
+    rc = write(f, run);
+    if (f != stdout && fclose(f) != 0)
+        rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "%s: error: writing the %s failed\n", path, what);
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
 /* Add the comma-separated entries of a --sku value ("agx32,nano8:15W"). */
 static int add_skus(const char *v, char (*specs)[SKU_NAME_LEN + 512], int *n)
 {
@@ -263,7 +300,7 @@ static int cmd_run(int argc, char **argv)
     batch_run_t *runs = NULL;
     diag_t d;
     power_options_t pw;
-    const char *timeline = NULL;
+    const char *timeline = NULL, *tegra = NULL, *csv = NULL;
     int prc;
 
     power_options_init(&pw);
@@ -279,6 +316,13 @@ static int cmd_run(int argc, char **argv)
         if ((prc = power_cli_option(&pw, argc, argv, &i)) != 0) {
             if (prc < 0)
                 rc = EXIT_BAD_INPUT;
+        } else if (strcmp(a, "--tegrastats") == 0 || strcmp(a, "--csv") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            if (v == NULL)
+                rc = bad_usage("%s needs a value (a file name)", a);
+            else
+                *(a[2] == 't' ? &tegra : &csv) = v;
+            pw.enabled = 1;
         } else if (strcmp(a, "--timeline") == 0) {
             if ((timeline = opt_value(argc, argv, &i)) == NULL)
                 rc = bad_usage("%s needs a value (a file name)", a);
@@ -352,6 +396,8 @@ static int cmd_run(int argc, char **argv)
         rc = add_skus(DEFAULT_SKU, specs, &nspecs);
     if (rc == EXIT_OK && timeline && (npaths > 1 || nspecs > 1))
         rc = bad_usage("%s", "--timeline records one run: give one trace and one module");
+    if (rc == EXIT_OK && (tegra || csv) && (npaths > 1 || nspecs > 1))
+        rc = bad_usage("%s", "--tegrastats and --csv log one run: give one trace and one module");
 
     /* Load every module and trace first, on one thread: bad input stops the batch before
      * any run, with one message. */
@@ -409,6 +455,7 @@ static int cmd_run(int argc, char **argv)
         bo.text = text_shown;
         bo.budgets = &budgets;
         bo.power = &pw;
+        bo.keep_power = tegra || csv;
         batch_run(runs, nruns, &bo);
 
         /* Everything is printed here, in the order the runs were given. */
@@ -436,6 +483,10 @@ static int cmd_run(int argc, char **argv)
                 rc = worse(rc, strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_OUTPUT);
             }
         }
+    }
+    if (rc != EXIT_INTERNAL && nruns == 1 && runs[0].power) {
+        rc = worse(rc, write_log(tegra, "tegrastats log", &runs[0], tegrastats_log));
+        rc = worse(rc, write_log(csv, "CSV series", &runs[0], csv_log));
     }
     timeline_free(bo.replay.timeline);
 

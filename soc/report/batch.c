@@ -145,8 +145,12 @@ static void run_one(batch_run_t *r, const batch_options_t *o)
         r->rc = EXIT_BAD_INPUT;
     if (r->rc != EXIT_INTERNAL && o->text && (r->text = text_report(r, &res, &rep)) == NULL)
         fail(r, EXIT_INTERNAL, "out of memory rendering the text report");
+    r->footprint = res.footprint;
     replay_result_free(&res);
-    power_run_free(pr);
+    if (o->keep_power)
+        r->power = pr;
+    else
+        power_run_free(pr);
 }
 
 void batch_run(batch_run_t *runs, int n, const batch_options_t *opt)
@@ -167,9 +171,11 @@ void batch_run_free(batch_run_t *r)
     free(r->budgets);
     if (r->report)
         json_object_put(r->report);
+    power_run_free(r->power);
     r->text = NULL;
     r->budgets = NULL;
     r->report = NULL;
+    r->power = NULL;
 }
 
 int batch_exit_code(const batch_run_t *runs, int n)

@@ -50,6 +50,9 @@ typedef struct batch_run {
     int no_value;               /* budgets whose metric the run has no value for */
     double wall_s;              /* simulation wall time; 0 with --reproducible */
     int thermal_shutdown;       /* the run ended at the critical trip (exit code 4) */
+    struct power_run *power;    /* with keep_power: the run's power instrument (its time
+                                 * series), freed by batch_run_free */
+    footprint_t footprint;      /* resident DRAM of the run */
 } batch_run_t;
 
 typedef struct batch_options {
@@ -59,6 +62,7 @@ typedef struct batch_options {
     const power_options_t *power;   /* power model per run (each run its own); may be NULL */
     int text;                       /* render the text reports */
     int threads;                    /* OpenMP threads; 0 = OpenMP's default */
+    int keep_power;                 /* keep each run's power instrument (batch_run_t.power) */
 } batch_options_t;
 
 /* Run every pair; each run's outcome is in its batch_run_t. */

@@ -118,6 +118,7 @@ typedef struct replay {
     int ctx_holder;               /* context holding the GPU, -1 in a switch, -2 none yet */
     sim_time_t ctx_since;
     int dram_counter;
+    int latency_counter;          /* per-frame latency, ms, at each frame's completion */
 } replay_t;
 
 int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
@@ -279,6 +280,7 @@ static void timeline_setup(replay_t *r)
             r->task[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
         }
     r->dram_counter = timeline_counter(r->tl, "DRAM", "GB/s");
+    r->latency_counter = timeline_counter(r->tl, "frame latency", "ms");
     dram_set_tap(&r->dram, dram_tap, r);
     r->ctx_lane = -1;
     r->ctx_holder = -2;
@@ -447,9 +449,11 @@ static void frame_done(replay_t *r, int64_t si)
     if (sim_dist_add(&r->res->frame_latency, now - sl->arrival) != 0)
         fail(r, "out of memory recording a frame's latency");
     miss_check(&r->res->frame_misses, now - sl->arrival);
-    if (r->tl)
+    if (r->tl) {
         timeline_frame(r->tl, sl->frame, sl->arrival, now,
-                       r->trace->period_ps ? sl->arrival + r->trace->period_ps : 0);
+                       r->trace->deadline_ps ? sl->arrival + r->trace->deadline_ps : 0);
+        timeline_sample(r->tl, r->latency_counter, now, (double)(now - sl->arrival) / 1e9);
+    }
     sl->frame = -1;
     r->in_flight--;
     if (r->completed++ == 0)
@@ -922,6 +926,7 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     if (opt && opt->timeline) {
         r.tl = opt->timeline;
         timeline_setup(&r);
+        r.soc.timeline = r.tl;
     }
     for (int h = 0; opt && h < opt->nhooks; h++)
         if (opt->hooks[h]->attach && opt->hooks[h]->attach(opt->hooks[h]->ctx, &r.soc) != 0) {

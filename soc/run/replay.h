@@ -81,6 +81,7 @@ typedef struct soc_handles {
     int ndla;
     pva_t *pva;
     struct replay *replay;     /* for replay_request_stop */
+    struct timeline *timeline; /* the run's timeline, NULL when none is recorded */
 } soc_handles_t;
 
 typedef struct replay_hook {
