@@ -21,7 +21,9 @@
 
 #include "sim/diag.h"
 #include "soc/io/out.h"
+#include "soc/run/power_run.h"
 #include "soc/run/replay.h"
+#include "soc/run/vary.h"
 #include "soc/sku/sku.h"
 #include "soc/run/timeline.h"
 #include "soc/trace/trace.h"
@@ -43,6 +45,9 @@ typedef struct session {
     sku_t *sku;
     soc_config_t cfg;
     int64_t frames;
+    const power_options_t *power;   /* the run options of the replay */
+    int seeded;
+    uint64_t seed;
     timeline_t *tl;
     double mean_latency_ps;
     int64_t misses;
@@ -59,6 +64,9 @@ typedef struct options {
     double range0, range1, sel0, sel1;
     int has_range, has_sel;
     char collapse[16];
+    power_options_t power;
+    int seeded;
+    uint64_t seed;
 } options_t;
 
 static void usage(FILE *out)
@@ -73,6 +81,10 @@ static void usage(FILE *out)
             "  --sku NAME|FILE      module (default agx64); M / Shift+M switch in the window\n"
             "  --mode MODE          power mode (default: the module's); P / Shift+P switch\n"
             "  --frames N           override the trace's frame count\n"
+            "  --seed N             seed of the trace's random draws (as orinsim run)\n"
+            "  --power, --clocks, --power-cap, --ambient, --power-sample, --cooling\n"
+            "                       as orinsim run: rails, temperatures, clocks and load as\n"
+            "                       counters under the lanes (docs/power.md)\n"
             "  --compare SKU[:MODE] a second pane with another module or mode\n"
             "  --size WxH           window or screenshot size (default 1280x720)\n"
             "  --font FILE.ttf      monospaced TrueType font (default DejaVu Sans Mono)\n"
@@ -122,6 +134,7 @@ static int parse_range(const char *s, double *a, double *b)
 static int parse_options(int argc, char **argv, options_t *o)
 {
     memset(o, 0, sizeof *o);
+    power_options_init(&o->power);
     o->sku = "agx64";
     o->w = 1280;
     o->h = 720;
@@ -135,9 +148,19 @@ static int parse_options(int argc, char **argv, options_t *o)
             return bad_usage("%s needs a value", a);                                           \
         i++;                                                                                   \
     } while (0)
+        int prc;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 1;
+        } else if ((prc = power_cli_option(&o->power, argc, argv, &i)) != 0) {
+            if (prc < 0)
+                return EXIT_BAD_INPUT;
+        } else if (strcmp(a, "--seed") == 0) {
+            VALUE();
+            if (vary_parse_seed(v, &o->seed) != 0)
+                return bad_usage("--seed expects a whole number from 0 to 2^64 - 1, got '%s'",
+                                 v);
+            o->seeded = 1;
         } else if (strcmp(a, "--sku") == 0) {
             VALUE();
             o->sku = v;
@@ -237,6 +260,7 @@ static int simulate(session_t *s, const char *sku_name, const char *mode, diag_t
     replay_options_t ro = {0};
     replay_result_t res;
     timeline_t *tl;
+    power_run_t *pr = NULL;
     if (sku == NULL)
         return diag_error(d, "", 0, 0, "internal error: out of memory");
     if (sku_load(sku_name, sku, d) != 0 || sku_resolve(sku, mode, &cfg, d) != 0 ||
@@ -247,13 +271,18 @@ static int simulate(session_t *s, const char *sku_name, const char *mode, diag_t
     tl = timeline_new();
     ro.timeline = tl;
     ro.frames = s->frames;
-    if (tl == NULL || replay_run(&cfg, s->trace, &ro, &res, d) != 0) {
+    ro.seeded = s->seeded;
+    ro.seed = s->seed;
+    if (tl == NULL || (s->power && power_run_setup(&pr, s->power, &cfg, &ro, d) != 0) ||
+        replay_run(&cfg, s->trace, &ro, &res, d) != 0) {
         if (tl == NULL)
             diag_error(d, "", 0, 0, "internal error: out of memory");
+        power_run_free(pr);
         timeline_free(tl);
         free(sku);
         return DIAG_ERR;
     }
+    power_run_free(pr);   /* its series are on the timeline now */
     s->mean_latency_ps = sim_dist_mean(&res.frame_latency);
     replay_result_free(&res);
     if (tl->failed) {
@@ -299,6 +328,9 @@ static int session_open(session_t *s, trace_t *trace, const options_t *o, const 
     memset(s, 0, sizeof *s);
     s->trace = trace;
     s->frames = o->frames;
+    s->power = &o->power;
+    s->seeded = o->seeded;
+    s->seed = o->seed;
     s->nskus = sku_list(s->skus, MAX_SKUS);
     if (simulate(s, sku, mode, d) != 0)
         return DIAG_ERR;

@@ -54,6 +54,12 @@ check no_trace 2 'no trace given' -- "$bin" view
 check bad_option 2 "unknown option '--zoom'" -- "$bin" view --zoom 2 "$trace"
 check bad_size 2 'expects WxH' -- "$bin" view --size 10x10 "$trace"
 check bad_range 2 'expected T0:T1' -- "$bin" view --range 5ms:1ms "$trace"
+# The run options of `orinsim run`: power counters under the lanes, a seed; bad ones exit 2.
+check power_shot 0 '' -- "$bin" view --sku nano8 --power --cooling sealed-housing --seed 3 \
+  --frames 20 --screenshot "$tmp/power.png" "$src/traces/camera-jitter.yaml"
+check bad_cooling 2 "unknown cooling preset 'igloo'" -- "$bin" view --cooling igloo \
+  --screenshot "$tmp/x.png" "$trace"
+check bad_seed 2 'expects a whole number' -- "$bin" view --seed -1 "$trace"
 check bad_group 2 "unknown group 'GPX'" -- "$bin" view --collapse GPU,GPX "$trace"
 # a missing display: no window, exit 5, a hint at --screenshot
 check no_display 5 'no display.*--screenshot' -- env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$bin" view "$trace"
