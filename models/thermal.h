@@ -29,8 +29,8 @@ typedef struct thermal_spec {
     double hysteresis_c;          /* clocks step back up below trip - hysteresis */
     double shutdown_c;            /* critical trip: the run ends (104.5 C on T234) */
     double poll_s;                /* thermal governor polling period (1 s on T234) */
-    /* An enclosure (cooling presets, configs/cooling.yaml): one more node, the air inside,
-     * between every zone and the ambient: C_e dT_air/dt = q - (T_air - T_amb) / R_e, q the
+    /* An enclosure (cooling presets, configs/cooling/presets.yaml): one more node, the air
+     * inside, between every zone and the ambient: C_e dT_air/dt = q - (T_air - T_amb) / R_e, q the
      * heat leaving the zones. enclosure_r_kpw = 0: open air, the zones see the ambient. */
     double enclosure_r_kpw, enclosure_c_jpk;
 } thermal_spec_t;

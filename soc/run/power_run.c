@@ -157,7 +157,7 @@ void power_cli_usage(FILE *out)
             "  --ambient T       ambient temperature, e.g. 45C (default 25C)\n"
             "  --power-sample D  sampler period of simulated time (default 10ms)\n"
             "  --cooling NAME    devkit-fan (the module's own), passive-heatsink or\n"
-            "                    sealed-housing (configs/cooling.yaml)\n"
+            "                    sealed-housing (configs/cooling/presets.yaml)\n"
             "\n"
             "       orinsim sweep --sku A,B --mode all|M1,M2 [--deadline T] [--csv] TRACE.yaml\n"
             "                     (orinsim sweep --help)\n");

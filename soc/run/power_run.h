@@ -43,7 +43,8 @@ typedef struct power_options {
     double power_cap_w;        /* 0: no cap */
     double ambient_c;          /* default 25 C */
     double sample_s;           /* sampler period of simulated time (default 10 ms) */
-    char cooling[64];          /* a preset of configs/cooling.yaml; "" = the SKU's own */
+    char cooling[64];          /* a preset of configs/cooling/presets.yaml; "" = the SKU's
+                                * own thermal section */
 } power_options_t;
 
 #define POWER_DEFAULT_AMBIENT_C 25.0

@@ -1,5 +1,5 @@
 /*
- * cooling: presets read from configs/cooling.yaml. See cooling.h.
+ * cooling: presets read from configs/cooling/presets.yaml. See cooling.h.
  *
  * The file is a mapping of preset names to {zone_r_scale, enclosure_r, enclosure_c};
  * every number is checked for range, every key against the list, with file:line:column.
@@ -22,7 +22,7 @@ int cooling_load(const char *name, cooling_t *out, diag_t *d)
     size_t used = 0;
     int rc = 0;
     memset(out, 0, sizeof *out);
-    snprintf(path, sizeof path, "%s/cooling.yaml", sku_config_dir());
+    snprintf(path, sizeof path, "%s/cooling/presets.yaml", sku_config_dir());
     if (ydoc_load_file(&y, path, d) != 0)
         return DIAG_ERR;
     root = ydoc_root(&y);

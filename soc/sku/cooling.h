@@ -1,6 +1,6 @@
 /*
- * cooling: the cooling and enclosure presets of configs/cooling.yaml (`--cooling NAME`,
- * docs/power.md "Heat soak"), applied to a module's thermal model.
+ * cooling: the cooling and enclosure presets of configs/cooling/presets.yaml
+ * (`--cooling NAME`, docs/power.md "Heat soak"), applied to a module's thermal model.
  */
 #ifndef ORINSIM_COOLING_H
 #define ORINSIM_COOLING_H
@@ -17,7 +17,7 @@ typedef struct cooling {
     double enclosure_c_jpk;
 } cooling_t;
 
-/* Read preset `name` from cooling.yaml in the config directory. An unknown name is bad
+/* Read preset `name` from cooling/presets.yaml in the config directory. An unknown name is bad
  * input whose message lists the presets. */
 int cooling_load(const char *name, cooling_t *out, diag_t *d);
 /* The module's thermal model under the preset. */
