@@ -301,7 +301,8 @@ START_TEST(burst_and_file)
     diag_t d;
     char *j;
     snprintf(yaml, sizeof yaml,
-             "orinsim: 1\nframes: 7\nperiod: 10ms\narrival: {process: burst, size: 3, spacing: 1ms}\n"
+             "orinsim: 1\nframes: 7\nperiod: 10ms\n"
+             "arrival: {process: burst, size: 3, spacing: 1ms}\n"
              "tasks:\n  - {id: a, engine: cpu, ops: [{op: cpu, duration: 0.5ms, ref_clock: "
              "%.17gHz}]}\n", s->cfg.cpu_hz);
     diag_clear(&d);

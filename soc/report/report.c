@@ -86,7 +86,8 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
     dist_row(out, &r->frame_latency);
     fputc('\n', out);
     if (sim_dist_max(&r->queue_wait) > 0) {
-        fprintf(out, "%-24s %-6s %8zu ", "(waiting for a slot)", "", sim_dist_count(&r->queue_wait));
+        fprintf(out, "%-24s %-6s %8zu ", "(waiting for a slot)", "",
+                sim_dist_count(&r->queue_wait));
         dist_row(out, &r->queue_wait);
         fputc('\n', out);
     }

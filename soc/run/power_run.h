@@ -125,8 +125,9 @@ double power_task_energy_j(const power_run_t *pr, const replay_result_t *r, int 
  * Series k in [0, power_series_count) has a name ("VDD_GPU_SOC", "module", "util.gpu",
  * "temp.gpu", "clock.gpu"), a unit ("W", "%", "C", "MHz"), in that order: the rails, the
  * module, the utilisation of the GPU (SMs busy), the CPU (cores busy) and the EMC (DRAM
- * traffic over the peak at the clock in effect), the zones, the clocks, and power_series_len values; the sample times
- * (seconds of simulated time at the end of each sample interval) are shared. Rail and
+ * traffic over the peak at the clock in effect), the zones, the clocks; and
+ * power_series_len values. The sample times (seconds of simulated time at the end of
+ * each sample interval) are shared. Rail and
  * module values are the interval's average power (utilisations its average share);
  * temperatures and clocks are the state
  * at the end of the interval. Pointers stay valid until power_run_free. */
