@@ -34,10 +34,23 @@ static void check(const trace_t *t)
             int a = task->after[j];
             assert(a >= 0 && a < t->ntasks && a != i && rank[a] < rank[i]);
         }
-        for (int j = 0; j < task->nops; j++)
-            assert(task->ops[j].kind >= 0 && task->ops[j].kind < OP_KIND_COUNT &&
-                   (task->ops[j].kind == OP_CPU) == (task->engine == ENG_CPU));
+        for (int j = 0; j < task->nops; j++) {
+            const trace_op_t *op = &task->ops[j];
+            assert(op->kind >= 0 && op->kind < OP_KIND_COUNT &&
+                   (op->kind == OP_CPU) == (task->engine == ENG_CPU));
+            /* distributions the replay draws from exist */
+            assert(op->work_rand >= 0 && op->work_rand <= t->nrands);
+            assert(op->duration_rand >= 0 && op->duration_rand <= t->nrands);
+            assert(!op->duration_rand || op->u.cpu.duration_ps > 0);
+        }
     }
+    for (int i = 0; i < t->nrands; i++)
+        assert(t->rands[i].kind != RAND_HISTOGRAM ||
+               (t->rands[i].nbins >= 1 && t->rands[i].cum[t->rands[i].nbins - 1] == 1.0));
+    assert(t->arrival.kind != ARRIVE_FILE);   /* a parse from memory names no file that exists */
+    for (int i = 0; i < t->ninterf; i++)
+        assert(t->interf[i].every_rand >= 1 && t->interf[i].every_rand <= t->nrands &&
+               t->interf[i].length_rand >= 1 && t->interf[i].length_rand <= t->nrands);
     assert(ops <= TRACE_MAX_OPS);
     free(rank);
 }
