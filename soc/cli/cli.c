@@ -211,37 +211,17 @@ static int write_file(const char *path, const char *what, const batch_run_t *run
     return rc;
 }
 
-static int tegrastats_log(FILE *f, const batch_run_t *r)
+/* The series of a single run as a tegrastats log, or as CSV. */
+static int tegrastats_log(FILE *f, const batch_run_t *runs, int n)
 {
-    return tegrastats_write(f, r->cfg, r->power, &r->footprint);
+    (void)n;
+    return tegrastats_write(f, runs[0].cfg, runs[0].power, &runs[0].footprint);
 }
 
-static int csv_log(FILE *f, const batch_run_t *r)
+static int csv_log(FILE *f, const batch_run_t *runs, int n)
 {
-    return tegrastats_csv(f, r->power);
-}
-
-/* A log of one run's series to `path` (nothing when path is NULL). */
-static int write_log(const char *path, const char *what, const batch_run_t *run,
-                     int (*write)(FILE *, const batch_run_t *))
-{
-    FILE *f;
-    int rc;
-    if (path == NULL)
-        return EXIT_OK;
-    f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    if (f == NULL) {
-        fprintf(stderr, "%s: error: cannot write the %s\n", path, what);
-        return EXIT_BAD_INPUT;
-    }
-    rc = write(f, run);
-    if (f != stdout && fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        fprintf(stderr, "%s: error: writing the %s failed\n", path, what);
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    (void)n;
+    return tegrastats_csv(f, runs[0].power);
 }
 
 /* Add the comma-separated entries of a --sku value ("agx32,nano8:15W"). */
@@ -485,8 +465,10 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (rc != EXIT_INTERNAL && nruns == 1 && runs[0].power) {
-        rc = worse(rc, write_log(tegra, "tegrastats log", &runs[0], tegrastats_log));
-        rc = worse(rc, write_log(csv, "CSV series", &runs[0], csv_log));
+        if (tegra)
+            rc = worse(rc, write_file(tegra, "tegrastats log", runs, 1, tegrastats_log));
+        if (csv)
+            rc = worse(rc, write_file(csv, "CSV series", runs, 1, csv_log));
     }
     timeline_free(bo.replay.timeline);
 
