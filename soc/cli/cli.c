@@ -41,6 +41,7 @@
 #include "soc/sku/sku.h"
 #include "soc/report/sweep.h"
 #include "soc/report/tegrastats.h"
+#include "soc/io/units.h"
 #include "soc/run/timeline.h"
 #include "soc/run/vary.h"
 #include "soc/trace/trace.h"
@@ -50,6 +51,34 @@
 #include "viz/view.h"
 
 #define DEFAULT_SKU "agx64"
+
+/* The options of `run`, the default subcommand: `orinsim run --help`. */
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: orinsim [run] [options] TRACE.yaml...   (- reads a trace from standard input)\n"
+            "\n"
+            "run options:\n"
+            "  --sku NAME[:MODE],...|FILE  module(s) to simulate (default " DEFAULT_SKU "; see\n"
+            "                    `orinsim skus`); several modules or traces run as a batch\n"
+            "  --mode MODE       nvpmodel power mode, by name or ID (default: the module's default)\n"
+            "  --frames N        override the trace's frame count\n"
+            "  --fps N           release a frame N times a second (overrides the trace's period)\n"
+            "  --period T        release a frame every T, e.g. 16.7ms (overrides the trace's period)\n"
+            "  --budget 'METRIC<=LIMIT'  also >=, <, >; repeatable (docs/ci.md)\n"
+            "  --json FILE|-     write the JSON report to FILE, or to stdout with -\n"
+            "  --junit FILE      write a JUnit XML report (one test case per budget and run)\n"
+            "  --threads N       runs of a batch in parallel (default: OpenMP's default)\n"
+            "  --seed N          seed of the trace's random draws (default %u; docs/trace-format.md)\n"
+            "  --reproducible    leave wall-clock figures out of the reports\n"
+            "  --quiet           no text report (a batch still prints its summary)\n"
+            "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run)\n"
+            "  --tegrastats FILE write the run's power, temperature, clock and load series as\n"
+            "                    a tegrastats log of the module (turns --power on; one run)\n"
+            "  --csv FILE        the same series as CSV (turns --power on; one run)\n"
+            "  --help            this text\n", SIM_RNG_DEFAULT_SEED);
+    power_cli_usage(out);
+}
 
 static void usage(FILE *out)
 {
@@ -67,36 +96,21 @@ static void usage(FILE *out)
             "       orinsim profile PROFILE.json TRACE.yaml   (model against a TensorRT layer profile)\n"
             "       orinsim sweep --sku A,B --mode all TRACE.yaml   (modes by energy per frame)\n"
             "       orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
-            "\n"
-            "run options:\n"
-            "  --sku NAME[:MODE],...|FILE  module(s) to simulate (default " DEFAULT_SKU "; see\n"
-            "                    `orinsim skus`); several modules or traces run as a batch\n"
-            "  --mode MODE       nvpmodel power mode (default: the module's default mode)\n"
-            "  --frames N        override the trace's frame count\n"
-            "  --budget 'METRIC<=LIMIT'  also >=, <, >; repeatable (docs/ci.md)\n"
-            "  --json FILE|-     write the JSON report to FILE, or to stdout with -\n"
-            "  --junit FILE      write a JUnit XML report (one test case per budget and run)\n"
-            "  --threads N       runs of a batch in parallel (default: OpenMP's default)\n"
-            "  --seed N          seed of the trace's random draws (default %u; docs/trace-format.md)\n"
-            "  --reproducible    leave wall-clock figures out of the reports\n"
-            "  --quiet           no text report (a batch still prints its summary)\n"
-            "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run)\n"
-            "  --tegrastats FILE write the run's power, temperature, clock and load series as\n"
-            "                    a tegrastats log of the module (turns --power on; one run)\n"
-            "  --csv FILE        the same series as CSV (turns --power on; one run)\n"
-            "  --help, --version\n"
-            "\n"
-            "orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
-            "                    compare two JSON reports (either may be - for standard\n"
-            "                    input); exit 3 on a regression, 2 on a broken report\n"
+            "       orinsim SUBCOMMAND --help   (that subcommand's options)\n"
+            "       orinsim --version\n"
             "\n"
             "exit codes: 0 success, 1 internal error, 2 bad input or usage,\n"
             "            3 a budget failed (run) or a regression (diff), 4 thermal shutdown,\n"
             "            5 feature not in this build or environment, 6 no CUDA device,\n"
             "            7 nothing could be measured, 8 an output could not be written\n"
-            "            (a full disk, a closed stdout: no partial file is left)\n",
-            SIM_RNG_DEFAULT_SEED);
-    power_cli_usage(out);
+            "            (a full disk, a closed stdout: no partial file is left)\n"
+            "\n");
+    run_usage(out);
+}
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -114,6 +128,12 @@ static const char *opt_value(int argc, char **argv, int *i)
 
 static int cmd_skus(int argc, char **argv)
 {
+    if (argc > 1 && is_help(argv[1])) {
+        printf("usage: orinsim skus\n"
+               "  every shipped module with its power modes (name, ID, budget); no options\n"
+               "  --help            this text\n");
+        return EXIT_OK;
+    }
     if (argc > 1)
         return bad_usage("unexpected argument '%s' to `orinsim skus`", argv[1]);
     sku_print_list(stdout);
@@ -128,6 +148,14 @@ static int cmd_sku(int argc, char **argv)
     int rc;
 
     for (int i = 1; i < argc; i++) {
+        if (is_help(argv[i])) {
+            printf("usage: orinsim sku NAME|FILE [--mode MODE]\n"
+                   "  the module's resolved clocks, SMs, peak TFLOPS/TOPS and GB/s\n"
+                   "  NAME|FILE         a shipped module (`orinsim skus`) or a SKU file\n"
+                   "  --mode MODE       nvpmodel power mode, by name or ID (default: the module's)\n"
+                   "  --help            this text\n");
+            return EXIT_OK;
+        }
         if (strcmp(argv[i], "--mode") == 0) {
             if ((mode = opt_value(argc, argv, &i)) == NULL)
                 return bad_usage("%s needs a value", "--mode");
@@ -153,6 +181,12 @@ static int cmd_sku(int argc, char **argv)
 
 static int cmd_bench(int argc, char **argv)
 {
+    if (argc >= 2 && is_help(argv[1])) {
+        printf("usage: orinsim bench phold [options]\n"
+               "  phold             the event engine's benchmark (`orinsim bench phold --help`)\n"
+               "  --help            this text\n");
+        return EXIT_OK;
+    }
     if (argc < 2 || strcmp(argv[1], "phold") != 0)
         return bad_usage("%s", "`orinsim bench` needs a benchmark name: phold");
     return bench_phold_cli(argc - 1, argv + 1);
@@ -222,6 +256,29 @@ static int csv_log(FILE *f, const batch_run_t *runs, int n)
 {
     (void)n;
     return tegrastats_csv(f, runs[0].power);
+/* `--fps N` (frames a second, N may have decimals) or `--period T` (a duration with its
+ * unit) as a release period in picoseconds, from 1 us to the longest a trace may give. */
+static int parse_rate(const char *opt, const char *v, uint64_t *period_ps)
+{
+    char why[256];
+    double fps;
+    if (strcmp(opt, "--fps") == 0) {
+        /* 1e6 frames/s is a 1 us period; 1/3600 frames/s is the one-hour cap */
+        if (units_number(v, &fps) != 0 || !(fps >= 1.0 / 3600.0) || fps > 1e6) {
+            fprintf(stderr, "orinsim: error: --fps expects frames per second from 0.000278 "
+                            "(one an hour) to 1000000, got '%s'\n", v);
+            return EXIT_BAD_INPUT;
+        }
+        *period_ps = (uint64_t)(1e12 / fps + 0.5);
+        return EXIT_OK;
+    }
+    if (units_duration_ps(v, period_ps, why, sizeof why) != 0 || *period_ps < SIM_US ||
+        *period_ps > TRACE_MAX_PERIOD_PS) {
+        fprintf(stderr, "orinsim: error: --period expects a duration from 1us to 3600s such as "
+                        "'16.7ms', got '%s'\n", v);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
 }
 
 /* Add the comma-separated entries of a --sku value ("agx32,nano8:15W"). */
@@ -282,6 +339,9 @@ static int cmd_run(int argc, char **argv)
     power_options_t pw;
     const char *timeline = NULL, *tegra = NULL, *csv = NULL;
     int prc;
+    const char *timeline = NULL;
+    int prc, help = 0;
+    uint64_t period_ps = 0;    /* --fps / --period: 0 keeps each trace's own */
 
     power_options_init(&pw);
     paths = calloc((size_t)argc + 1, sizeof *paths);
@@ -293,7 +353,10 @@ static int cmd_run(int argc, char **argv)
     }
     for (int i = 0; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
-        if ((prc = power_cli_option(&pw, argc, argv, &i)) != 0) {
+        if (is_help(a)) {
+            help = 1;
+            break;
+        } else if ((prc = power_cli_option(&pw, argc, argv, &i)) != 0) {
             if (prc < 0)
                 rc = EXIT_BAD_INPUT;
         } else if (strcmp(a, "--tegrastats") == 0 || strcmp(a, "--csv") == 0) {
@@ -356,6 +419,9 @@ static int cmd_run(int argc, char **argv)
                 rc = EXIT_BAD_INPUT;
             }
             bo.replay.seeded = 1;
+        } else if (strcmp(a, "--fps") == 0 || strcmp(a, "--period") == 0) {
+            const char *v = opt_value(argc, argv, &i);
+            rc = v ? parse_rate(a, v, &period_ps) : bad_usage("%s needs a value", a);
         } else if (strcmp(a, "--reproducible") == 0) {
             bo.report.reproducible = 1;
         } else if (strcmp(a, "--quiet") == 0) {
@@ -367,6 +433,13 @@ static int cmd_run(int argc, char **argv)
         } else {
             paths[npaths++] = a;
         }
+    }
+    if (help) {
+        run_usage(stdout);
+        free(paths);
+        free(specs);
+        budget_list_free(&budgets);
+        return EXIT_OK;
     }
     if (rc == EXIT_OK && npaths == 0)
         rc = bad_usage("%s", "no trace given");
@@ -411,6 +484,10 @@ static int cmd_run(int argc, char **argv)
                 diag_print(&d);
         } else if (trace_load(paths[i], &traces[i], &d) != 0 ||
                    budget_check_trace(&budgets, &traces[i], &d) != 0) {
+            diag_print(&d);
+            rc = EXIT_BAD_INPUT;
+        }
+        if (rc == EXIT_OK && period_ps > 0 && trace_set_period(&traces[i], period_ps, &d) != 0) {
             diag_print(&d);
             rc = EXIT_BAD_INPUT;
         }
@@ -500,6 +577,14 @@ static int cmd_diff(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if (is_help(a)) {
+            printf("usage: orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
+                   "  compare two JSON reports metric by metric (either may be - for standard\n"
+                   "  input); exit 3 on a regression, 2 on a broken report\n"
+                   "  --threshold P     the change that counts as a regression (default 5%%)\n"
+                   "  --help            this text\n");
+            return EXIT_OK;
+        }
         if (strcmp(a, "--threshold") == 0) {
             const char *v = opt_value(argc, argv, &i);
             char why[256];
@@ -541,8 +626,7 @@ int cli_main(int argc, char **argv)
         usage(stderr);
         return EXIT_BAD_INPUT;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
+    if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return EXIT_OK;
     }

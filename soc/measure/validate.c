@@ -535,6 +535,16 @@ int validate_cli(int argc, char **argv)
     diag_t d;
 
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: orinsim validate [--json] [--case ID] [--registry FILE]\n"
+                   "  the model's predictions against published Orin measurements, case by case,\n"
+                   "  with each class's MAPE (docs/validation.md)\n"
+                   "  --json            the table as JSON on stdout\n"
+                   "  --case ID         one case of the registry\n"
+                   "  --registry FILE   another registry (default traces/validation/cases.yaml)\n"
+                   "  --help            this text\n");
+            return EXIT_OK;
+        }
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "--case") == 0 || strcmp(argv[i], "--registry") == 0) {

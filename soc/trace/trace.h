@@ -29,6 +29,8 @@
 #define TRACE_MAX_OPS 1000000      /* after repeat expansion, whole trace */
 #define TRACE_MAX_TASKS 4096
 #define TRACE_MAX_FRAMES 10000000
+/* The longest frame period a trace (or `run --period`) may give: one hour. */
+#define TRACE_MAX_PERIOD_PS (3600ULL * SIM_S)
 
 typedef enum trace_op_kind {
     /* GPU ops */
@@ -252,6 +254,11 @@ typedef struct trace {
 /* Bytes a gemm's B takes per element: its weight_dtype, plus with quant_group one scale of
  * the math dtype per group of quant_group weights along k (group-wise quantisation). */
 double trace_gemm_b_bytes(const trace_op_t *op);
+
+/* Replace the period (`run --fps`, `--period`): a closed loop becomes periodic, a deadline
+ * that was the period's default follows it; Poisson and file arrivals have no period
+ * (bad input, in d). */
+int trace_set_period(trace_t *t, uint64_t period_ps, diag_t *d);
 
 /* Parse a trace file / an in-memory buffer (`name` is used in messages). On error the
  * trace is left empty (safe to trace_free) and d names file:line:column. */

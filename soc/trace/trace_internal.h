@@ -18,7 +18,7 @@
 #define MAX_BYTES (64.0 * GIB)            /* memcpy, kernel dram_bytes, cpu bytes, memory */
 #define MAX_SHARED MIB                    /* kernel shared memory per CTA */
 #define MAX_FLOPS 1e18                    /* per kernel, per dtype */
-#define MAX_PERIOD_PS (3600ULL * SIM_S)   /* one hour */
+#define MAX_PERIOD_PS TRACE_MAX_PERIOD_PS
 #define MAX_DURATION_PS (3600ULL * SIM_S)
 
 

@@ -505,6 +505,21 @@ void trace__vary_free(trace_t *t)
     free(t->interf);
 }
 
+int trace_set_period(trace_t *t, uint64_t period_ps, diag_t *d)
+{
+    uint64_t old_default = t->arrival.kind == ARRIVE_PERIODIC ? t->period_ps : 0;
+    if (t->arrival.kind == ARRIVE_POISSON || t->arrival.kind == ARRIVE_FILE)
+        return diag_error(d, t->path, 0, 0, "its frames arrive %s, not at a period: --fps and "
+                          "--period replace a period", t->arrival.kind == ARRIVE_POISSON
+                          ? "as a Poisson process" : "at the times of a file");
+    if (t->deadline_ps == old_default)
+        t->deadline_ps = period_ps;
+    if (t->arrival.kind == ARRIVE_CLOSED)
+        t->arrival.kind = ARRIVE_PERIODIC;
+    t->period_ps = period_ps;
+    return 0;
+}
+
 int trace_is_random(const trace_t *t)
 {
     for (int i = 0; i < t->nrands; i++)

@@ -199,6 +199,13 @@ static int in_range(int64_t v, int64_t lo, int64_t hi)
     return v >= lo && v <= hi;
 }
 
+/* Releases of the task graph when --frames is not given: a camera pipeline runs ten
+ * seconds of 30 FPS video, a network one inference. */
+static int64_t default_frames(const zoo_entry_t *e)
+{
+    return e->family == FAM_PIPELINE ? 300 : 1;
+}
+
 static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, diag_t *d)
 {
     const char *nm = e->info.name;
@@ -366,7 +373,7 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
     if (o->frames && !in_range(o->frames, 1, 10000000))
         return diag_error(d, NULL, 0, 0, "--frames must be 1..10000000, got %" PRId64,
                           o->frames);
-    p->frames = o->frames ? o->frames : e->family == FAM_PIPELINE ? 300 : 1;
+    p->frames = o->frames ? o->frames : default_frames(e);
     if (o->period[0]) {
         uint64_t ps;
         char why[128];
@@ -469,6 +476,7 @@ static void zoo_usage(FILE *out)
     fprintf(out,
             "usage: orinsim zoo list\n"
             "       orinsim zoo NAME [options] > trace.yaml\n"
+            "       orinsim zoo NAME [options] | orinsim --sku nano8 -\n"
             "\n"
             "options (each network takes those `orinsim zoo list` shows):\n"
             "  --dtype T           fp32 tf32 fp16 bf16 int8 (LLMs: fp16 bf16, int8 / int4 weights)\n"
@@ -622,23 +630,38 @@ int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
     }
     return EXIT_OK;
 }
+static int cli_write(FILE *out, int argc, char **argv, int *one_frame);
 
 int zoo_cli(int argc, char **argv)
 {
     out_t o;
     diag_t d;
-    int rc;
+    int rc, one_frame = 0;
     diag_clear(&d);
     out_open(&o, "-", "trace", &d);   /* standard output is always open */
-    rc = zoo_cli_write(o.f, argc, argv);
+    rc = cli_write(o.f, argc, argv, &one_frame);
     if (out_close(&o, &d) != 0) {     /* every write checked: a failed one says why */
         diag_print(&d);
         return EXIT_OUTPUT;
     }
+    /* One release of the graph measures a frame's latency; its frames/s is one over that
+     * latency, with no overlap of frames. Said on stderr so the trace on stdout stays
+     * clean for a pipe. */
+    if (rc == EXIT_OK && one_frame)
+        fprintf(stderr, "orinsim zoo: note: the trace releases a single frame (latency, not "
+                        "throughput); add --frames N [--period T] here, or --frames N "
+                        "[--fps F] to the run\n");
     return rc;
 }
 
 int zoo_cli_write(FILE *out, int argc, char **argv)
+{
+    int one_frame;
+    return cli_write(out, argc, argv, &one_frame);
+}
+
+/* `one_frame`: set when a network's trace was written with one frame. */
+static int cli_write(FILE *out, int argc, char **argv, int *one_frame)
 {
     zoo_options_t o;
     const char *name = NULL;
@@ -648,10 +671,11 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
     memset(&o, 0, sizeof o);
     if (argc < 2)
         return zoo_bad("%s", "`orinsim zoo` needs `list` or a network name");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        zoo_usage(out);
-        return EXIT_OK;
-    }
+    for (int i = 1; i < argc; i++)    /* `zoo --help`, `zoo list --help`, `zoo NAME --help` */
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            zoo_usage(out);
+            return EXIT_OK;
+        }
     if (strcmp(argv[1], "list") == 0) {
         if (argc > 2)
             return zoo_bad("unexpected argument '%s' to `orinsim zoo list`", argv[2]);
@@ -685,5 +709,6 @@ int zoo_cli_write(FILE *out, int argc, char **argv)
         fprintf(stderr, "orinsim: error: %s\n", d.msg);
         return diag_exit_code(&d);
     }
+    *one_frame = (o.frames ? o.frames : default_frames(find_entry(name))) == 1;
     return EXIT_OK;
 }
