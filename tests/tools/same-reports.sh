@@ -41,10 +41,12 @@ while IFS= read -r t; do
 done < <(find traces -name '*.yaml' | LC_ALL=C sort)
 
 for net in $("$old" zoo list | awk '/^[a-z]/ {print $1}'); do
-    "$old" zoo "$net" >"$work/zoo-old.yaml" 2>&1
-    "$new" zoo "$net" >"$work/zoo-new.yaml" 2>&1
+    # the trace and the exit code (its notes on stderr are not the trace)
+    "$old" zoo "$net" >"$work/zoo-old.yaml" 2>/dev/null; echo "exit $?" >"$work/zoo-old.rc"
+    "$new" zoo "$net" >"$work/zoo-new.yaml" 2>/dev/null; echo "exit $?" >"$work/zoo-new.rc"
     runs=$((runs + 1))
-    if ! cmp -s "$work/zoo-old.yaml" "$work/zoo-new.yaml"; then
+    if ! cmp -s "$work/zoo-old.yaml" "$work/zoo-new.yaml" ||
+       ! cmp -s "$work/zoo-old.rc" "$work/zoo-new.rc"; then
         echo "differs: zoo $net (the trace itself)"
         differ=$((differ + 1))
     fi
