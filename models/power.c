@@ -101,12 +101,14 @@ void power_eval(const power_spec_t *s, const power_activity_t *a, power_breakdow
     out->total_w = 0;
     for (int p = 0; p < PWP_COUNT; p++) {
         int r = power_part_rail(s, (power_part_t)p), z = power_part_zone(s, (power_part_t)p);
-        if (r >= 0)
+        if (r >= 0 && !(s->has_input_rail && r == s->input_rail))
             out->rail_w[r] += out->part_w[p];
         if (z >= 0)
             out->zone_w[z] += out->part_w[p];
         out->total_w += out->part_w[p];
     }
+    if (s->has_input_rail)        /* the module's input: every part */
+        out->rail_w[s->input_rail] = out->total_w;
 }
 
 int power_part_zone(const power_spec_t *s, power_part_t p)

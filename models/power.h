@@ -56,7 +56,10 @@ typedef struct power_engine {
 typedef struct power_spec {
     int present;                  /* 0: the SKU has no power model */
     int nrails;
-    char rails[POWER_MAX_RAILS][POWER_RAIL_LEN];
+    char rails[POWER_MAX_RAILS][POWER_RAIL_LEN];   /* as the module's power monitor names them */
+    /* The rail that measures the module's whole input (the Orin NX and Nano's VDD_IN), if
+     * any: it reads the sum of every part; the parts on it have no rail of their own. */
+    int has_input_rail, input_rail;
     power_engine_t gpu, cpu, dla, pva;   /* dla: one DLA; gpu: one SM; cpu: one core */
     double leak_ref_c, leak_per_c;       /* leakage temperature law, shared by the engines */
     double soc_w;                 /* SoC idle (fabric, MC, always-on) at the max EMC clock */

@@ -29,6 +29,7 @@ static power_spec_t unit_spec(void)
     memset(&s, 0, sizeof s);
     s.present = 1;
     s.nrails = 4;
+    s.has_input_rail = 0;
     s.gpu.c_eff = 1e-9;
     s.gpu.vf = (power_vf_t){1.0, 1.0, 1e9, 1e9};
     s.cpu = s.dla = s.pva = s.gpu;
@@ -215,13 +216,15 @@ START_TEST(test_sku_sections)
     diag_clear(&d);
     ck_assert_int_eq(sku_load("agx64", s, &d), 0);
     ck_assert(s->power.present);
-    /* Rails in the order parts name them. */
+    /* Rails in the order of the config's `rails:` (tegrastats' order). */
     ck_assert_int_eq(s->power.nrails, 4);
     ck_assert_str_eq(s->power.rails[0], "VDD_GPU_SOC");
     ck_assert_str_eq(s->power.rails[1], "VDD_CPU_CV");
-    ck_assert_str_eq(s->power.rails[2], "VDDQ_VDD2_1V8AO");
-    ck_assert_str_eq(s->power.rails[3], "VIN_SYS_5V0");
+    ck_assert_str_eq(s->power.rails[2], "VIN_SYS_5V0");
+    ck_assert_str_eq(s->power.rails[3], "VDDQ_VDD2_1V8AO");
     ck_assert_int_eq(s->power.dla.rail, 1);
+    ck_assert_int_eq(s->power.dram_rail, 3);
+    ck_assert(!s->power.has_input_rail);
     ck_assert_double_eq_tol(s->power.gpu.vf.f_max_hz, 1300e6, 1);
     ck_assert_double_eq_tol(s->power.thermal.trip_c, 99, 1e-12);
     ck_assert_double_eq_tol(s->power.thermal.shutdown_c, 104.5, 1e-12);
@@ -323,6 +326,79 @@ static double rail(const run_t *r, const char *name)
     ck_abort_msg("no rail %s", name);
     return 0;
 }
+
+START_TEST(test_rails_are_tegrastats_names)
+{
+    /* Each module's rails are the channels its power monitor has, with tegrastats' names
+     * and order (docs/power.md): the AGX Orin's two INA3221 give VDD_GPU_SOC, VDD_CPU_CV,
+     * VIN_SYS_5V0 and VDDQ_VDD2_1V8AO and no input rail; the Orin NX and Nano's one gives
+     * VDD_IN (the module's input), VDD_CPU_GPU_CV and VDD_SOC. */
+    static const char *const AGX[] = {"VDD_GPU_SOC", "VDD_CPU_CV", "VIN_SYS_5V0",
+                                      "VDDQ_VDD2_1V8AO", NULL};
+    static const char *const SMALL[] = {"VDD_IN", "VDD_CPU_GPU_CV", "VDD_SOC", NULL};
+    static const struct { const char *sku; const char *const *rails; int input; } M[] = {
+        {"agx64", AGX, 0}, {"agx32", AGX, 0}, {"agx-industrial", AGX, 0},
+        {"nx16", SMALL, 1}, {"nx8", SMALL, 1}, {"nano8", SMALL, 1}, {"nano4", SMALL, 1},
+    };
+    sku_t *s = calloc(1, sizeof *s);
+    diag_t d;
+    for (size_t m = 0; m < sizeof M / sizeof M[0]; m++) {
+        int n = 0;
+        diag_clear(&d);
+        ck_assert_msg(sku_load(M[m].sku, s, &d) == 0, "%s: %s", M[m].sku, d.msg);
+        ck_assert(s->power.present);
+        while (M[m].rails[n])
+            n++;
+        ck_assert_int_eq(s->power.nrails, n);
+        for (int k = 0; k < n; k++)
+            ck_assert_msg(strcmp(s->power.rails[k], M[m].rails[k]) == 0, "%s rail %d: %s, "
+                          "expected %s", M[m].sku, k, s->power.rails[k], M[m].rails[k]);
+        ck_assert_int_eq(s->power.has_input_rail, M[m].input);
+        if (M[m].input) {
+            ck_assert_int_eq(s->power.input_rail, 0);
+            ck_assert_int_eq(s->power.gpu.rail, 1);      /* VDD_CPU_GPU_CV */
+            ck_assert_int_eq(s->power.cpu.rail, 1);
+            ck_assert_int_eq(s->power.soc_rail, 2);      /* VDD_SOC */
+            ck_assert_int_eq(s->power.dram_rail, 0);     /* only in VDD_IN */
+            ck_assert_int_eq(s->power.sys_rail, 0);
+        } else {
+            ck_assert_int_eq(s->power.gpu.rail, 0);      /* VDD_GPU_SOC */
+            ck_assert_int_eq(s->power.soc_rail, 0);
+            ck_assert_int_eq(s->power.cpu.rail, 1);      /* VDD_CPU_CV */
+            ck_assert_int_eq(s->power.sys_rail, 2);      /* VIN_SYS_5V0 */
+            ck_assert_int_eq(s->power.dram_rail, 3);     /* VDDQ_VDD2_1V8AO */
+        }
+    }
+    free(s);
+}
+END_TEST
+
+START_TEST(test_input_rail_reads_the_module)
+{
+    /* With an input rail, it reads every part: unit_spec's parts at idle activity with
+     * DRAM 2 W, SoC 1.5 W, sys 5 W on a 3-rail module (0 input, 1 engines, 2 SoC), DRAM
+     * and sys on the input. Rail 1 = the four engines, rail 2 = the SoC, rail 0 = total. */
+    power_spec_t s = unit_spec();
+    power_activity_t a = idle_activity();
+    power_breakdown_t b;
+    s.nrails = 3;
+    s.has_input_rail = 1;
+    s.input_rail = 0;
+    s.gpu.rail = s.cpu.rail = s.dla.rail = s.pva.rail = 1;
+    s.soc_rail = 2;
+    s.dram_rail = s.sys_rail = 0;
+    s.dram_w = 2;
+    s.soc_w = 1.5;
+    s.sys_w = 5;
+    a.gpu_sms = 1;
+    a.gpu_sms_busy = 1;                /* 1 nF x 1 V^2 x 1 GHz = 1 W */
+    power_eval(&s, &a, &b);
+    ck_assert_double_eq_tol(b.rail_w[1], 1.0, 1e-12);
+    ck_assert_double_eq_tol(b.rail_w[2], 1.5, 1e-12);
+    ck_assert_double_eq_tol(b.total_w, 1.0 + 1.5 + 2.0 + 5.0, 1e-12);
+    ck_assert_double_eq_tol(b.rail_w[0], b.total_w, 1e-12);
+}
+END_TEST
 
 START_TEST(test_energy_bookkeeping)
 {
@@ -701,8 +777,10 @@ int main(void)
     tcase_add_test(m, test_dynamic_power_cv2f);
     tcase_add_test(m, test_leakage_and_gating);
     tcase_add_test(m, test_memory_and_rails_add_up);
+    tcase_add_test(m, test_input_rail_reads_the_module);
     tcase_add_test(m, test_operating_points);
     tcase_add_test(m, test_sku_sections);
+    tcase_add_test(m, test_rails_are_tegrastats_names);
     tcase_add_test(m, test_sku_section_errors);
     tcase_add_test(r, test_energy_bookkeeping);
     tcase_add_test(r, test_rc_curve_end_to_end);

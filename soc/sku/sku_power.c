@@ -4,9 +4,13 @@
  * The sections are optional: a SKU without them simply has no power model (runs still
  * work; power reports and `orinsim sweep` say it is missing). In a file that gives them
  * without inheriting a power model, every field is required; a child that inherits one may
- * override any field. Rails are named by the parts that sit on them, and are numbered in
- * the order parts first name them (gpu, cpu, dla, pva, soc, dram, sys). Engines a module
- * does not have (the Orin Nano's DLA and PVA) may leave their block out.
+ * override any field. Rails are named by the parts that sit on them. `rails:` lists them
+ * in the order the module's power monitor (tegrastats) prints them; without it they are
+ * numbered in the order parts first name them (gpu, cpu, dla, pva, soc, dram, sys).
+ * `input_rail:` names a rail that measures the module's whole input (VDD_IN on the Orin
+ * NX and Nano): it reads the sum of every part, and parts with no rail of their own name
+ * it. Engines a module does not have (the Orin Nano's DLA and PVA) may leave their block
+ * out.
  */
 #include "soc/sku/sku_power.h"
 
@@ -15,7 +19,8 @@
 #include "soc/io/units.h"
 
 static const char *const POWER_KEYS[] = {"leak_ref", "leak_per_c", "gpu", "cpu", "dla", "pva",
-                                         "soc", "dram", "sys", "dvfs", NULL};
+                                         "soc", "dram", "sys", "dvfs", "rails", "input_rail",
+                                         NULL};
 static const char *const ENGINE_KEYS[] = {"rail", "zone", "c_eff_nf", "idle_activity", "leak",
                                           "v_min", "v_max", "knee_clock", "min_clock",
                                           "opp_step", NULL};
@@ -220,6 +225,22 @@ int sku_power_parse(ydoc_t *y, yaml_node_t *root, power_spec_t *p, sku_power_nam
         if (n && (name(&r, n, "rail", "power.sys", nm->rail[PWP_SYS], POWER_RAIL_LEN) ||
                   watts(&r, n, "idle", "power.sys", &p->sys_w)))
             return DIAG_ERR;
+        if ((n = ydoc_get(y, pw, "rails")) != NULL) {
+            size_t len = ydoc_seq_len(n);
+            if (ydoc_expect_seq(y, n, "power.rails", d))
+                return DIAG_ERR;
+            if (len < 1 || len > POWER_MAX_RAILS)
+                return ydoc_error(y, n, d, "power.rails: expected 1 to %d rail names",
+                                  POWER_MAX_RAILS);
+            for (size_t i = 0; i < len; i++)
+                if (ydoc_string(y, ydoc_seq_at(y, n, i), "power.rails", nm->order[i],
+                                POWER_RAIL_LEN, d))
+                    return DIAG_ERR;
+            nm->norder = (int)len;
+        }
+        if ((n = ydoc_get(y, pw, "input_rail")) != NULL &&
+            ydoc_string(y, n, "power.input_rail", nm->input, POWER_RAIL_LEN, d))
+            return DIAG_ERR;
         if (block(&r, pw, "dvfs", DVFS_KEYS, "power section", 0, &n))
             return DIAG_ERR;
         if (n && (seconds(&r, n, "period", "power.dvfs", &p->dvfs_period_s) ||
@@ -262,6 +283,14 @@ static int find_rail(power_spec_t *p, const char *rail)
     return p->nrails++;
 }
 
+static int in_order(const sku_power_names_t *nm, const char *rail)
+{
+    for (int i = 0; i < nm->norder; i++)
+        if (strcmp(nm->order[i], rail) == 0)
+            return 1;
+    return 0;
+}
+
 static int find_zone(const char *zone)
 {
     for (int z = 0; z < THERMAL_ZONES; z++)
@@ -282,9 +311,25 @@ int sku_power_finish(power_spec_t *p, const sku_power_names_t *nm, const char *p
     int *zone[PWP_COUNT] = {&p->gpu.zone, &p->cpu.zone, &p->dla.zone, NULL, &p->pva.zone,
                             &p->soc_zone, NULL, NULL};
 
+    int used[POWER_MAX_RAILS] = {0};
+
     if (!p->present)
         return 0;
     p->nrails = 0;
+    p->has_input_rail = 0;
+    for (int i = 0; i < nm->norder; i++)
+        if (find_rail(p, nm->order[i]) != i)
+            return diag_error(d, path, nm->line, nm->col, "power.rails: '%s' is listed twice",
+                              nm->order[i]);
+    if (nm->input[0]) {
+        if (nm->norder > 0 && !in_order(nm, nm->input))
+            return diag_error(d, path, nm->line, nm->col, "power.input_rail '%s' is not in "
+                              "power.rails", nm->input);
+        if ((p->input_rail = find_rail(p, nm->input)) < 0)
+            return diag_error(d, path, nm->line, nm->col, "more than %d power rails",
+                              POWER_MAX_RAILS);
+        p->has_input_rail = 1;
+    }
     for (int k = 0; k < PWP_COUNT; k++) {
         int absent = eng[k] && eng[k]->c_eff == 0;
         if (rail[k] == NULL)
@@ -297,9 +342,14 @@ int sku_power_finish(power_spec_t *p, const sku_power_names_t *nm, const char *p
             *zone[k] = 0;
             continue;
         }
+        if (nm->norder > 0 && !in_order(nm, nm->rail[k]))
+            return diag_error(d, path, nm->line, nm->col, "power.%s: rail '%s' is not in "
+                              "power.rails", k == PWP_DLA0 ? "dla"
+                              : power_part_name((power_part_t)k), nm->rail[k]);
         if ((*rail[k] = find_rail(p, nm->rail[k])) < 0)
             return diag_error(d, path, nm->line, nm->col, "more than %d power rails",
                               POWER_MAX_RAILS);
+        used[*rail[k]] = 1;
         if (zone[k] && (*zone[k] = find_zone(nm->zone[k])) < 0)
             return diag_error(d, path, nm->line, nm->col, "power.%s: unknown thermal zone "
                               "'%s' (expected one of: gpu, cpu, cv, soc)",
@@ -315,6 +365,10 @@ int sku_power_finish(power_spec_t *p, const sku_power_names_t *nm, const char *p
                                   top[k] / 1e6);
         }
     }
+    for (int i = 0; i < p->nrails; i++)
+        if (!used[i] && !(p->has_input_rail && i == p->input_rail))
+            return diag_error(d, path, nm->line, nm->col, "power.rails: no part is on '%s'",
+                              p->rails[i]);
     p->emc_max_hz = emc_hz;
     if (p->emc_f_min_hz > emc_hz || p->emc_opp_step_hz <= 0)
         return diag_error(d, path, nm->line, nm->col, "power.dram: min_clock must be at most "

@@ -13,6 +13,9 @@
 /* Per-file state the loader keeps across the chain (rail names until they are resolved). */
 typedef struct sku_power_names {
     char rail[PWP_COUNT][POWER_RAIL_LEN];
+    char order[POWER_MAX_RAILS][POWER_RAIL_LEN];   /* power.rails, in the monitor's order */
+    int norder;
+    char input[POWER_RAIL_LEN];   /* power.input_rail ("" when none) */
     char zone[PWP_COUNT][8];
     int line, col, file;          /* where the power section was last given */
 } sku_power_names_t;
