@@ -405,6 +405,35 @@ START_TEST(error_unknown_mode_lists_modes)
                                       "50W (ID 3 jp5)"));
     diag_clear(&d);
     ck_assert_int_lt(sku_resolve(&s, "9", &c, &d), 0);
+    /* An ID names one mode where it is unique: agx64's ID 2 is 30W. */
+    diag_clear(&d);
+    ck_assert_int_eq(sku_resolve(&s, "2", &c, &d), 0);
+    ck_assert_str_eq(c.mode->name, "30W");
+}
+END_TEST
+
+START_TEST(error_ambiguous_mode_id)
+{
+    /* nano8 carries JetPack 5's modes (15W = ID 0, 7W = ID 1) and JetPack 6.2's Super
+     * modes (15W_SUPER = ID 0, 25W = ID 1, MAXN_SUPER = ID 2): ID 0 and 1 are each two
+     * modes, ID 2 one. */
+    sku_t s;
+    soc_config_t c;
+    diag_t d;
+    char msg[2048];
+    load_ok("nano8", &s);
+    diag_clear(&d);
+    ck_assert_int_lt(sku_resolve(&s, "0", &c, &d), 0);
+    diag_format(&d, msg, sizeof msg);
+    ck_assert_msg(strstr(msg, "mode ID 0 of nano8 is ambiguous: 15W (ID 0 jp5), 15W_SUPER "
+                              "(ID 0 jp62); give the mode by name") != NULL, "%s", msg);
+    diag_clear(&d);
+    ck_assert_int_lt(sku_resolve(&s, "1", &c, &d), 0);
+    diag_clear(&d);
+    ck_assert_int_eq(sku_resolve(&s, "2", &c, &d), 0);
+    ck_assert_str_eq(c.mode->name, "MAXN_SUPER");
+    ck_assert_int_eq(sku_resolve(&s, "15W_SUPER", &c, &d), 0);
+    ck_assert_int_eq(c.mode->id, 0);
 }
 END_TEST
 
@@ -619,6 +648,7 @@ static Suite *sku_suite(void)
     tcase_add_test(shipped, printing_is_deterministic);
     tcase_add_test(shipped, error_unknown_sku);
     tcase_add_test(shipped, error_unknown_mode_lists_modes);
+    tcase_add_test(shipped, error_ambiguous_mode_id);
     tcase_add_test(variants, inherits_overrides_fields);
     tcase_add_test(variants, inherits_modes_replace_the_list);
     tcase_add_test(variants, error_unknown_key);

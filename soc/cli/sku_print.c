@@ -41,8 +41,11 @@ void sku_print_list(FILE *out)
                     m == s.default_mode ? "*" : "");
         fputc('\n', out);
     }
-    if (n == 0)
-        fprintf(out, "(no SKU files in %s)\n", sku_config_dir());
+    if (n == 0) {
+        char where[3 * 4096];
+        sku_config_search(where, sizeof where);
+        fprintf(out, "(no SKU files found; looked in, in order: %s)\n", where);
+    }
 }
 
 static void peak_cell(FILE *out, double v, int integer)

@@ -14,6 +14,7 @@
 
 #include "models/dram.h"
 #include "soc/run/power_run.h"
+#include "soc/run/program.h"
 #include "soc/io/units.h"
 
 static double ms(uint64_t ps)
@@ -97,6 +98,12 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
                 sim_dist_count(&tr->latency));
         dist_row(out, &tr->latency);
         fputc('\n', out);
+    }
+    for (int i = 0; i < r->ntasks; i++) {
+        char why[512];
+        if (!program_has_engine(cfg, r->tasks[i].engine, why, sizeof why))
+            fprintf(out, "note      task '%s' ran on the GPU, not %s: %s (fallback: gpu)\n",
+                    r->tasks[i].id, trace_engine_name(r->tasks[i].engine), why);
     }
     {
         int any = r->frame_misses.deadline_ps > 0 || r->dropped > 0;
@@ -242,6 +249,13 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
         json_object_object_add(o, "latency_ms", jdist(&r->tasks[i].latency));
         json_object_object_add(o, "deadline", jmisses(&r->tasks[i].misses,
                                                       sim_dist_count(&r->tasks[i].latency)));
+        {
+            char why[512];
+            if (!program_has_engine(cfg, r->tasks[i].engine, why, sizeof why)) {
+                json_object_object_add(o, "ran_on", json_object_new_string("gpu"));
+                json_object_object_add(o, "fallback_reason", json_object_new_string(why));
+            }
+        }
         json_object_object_add(tasks, r->tasks[i].id, o);
     }
     json_object_object_add(root, "tasks", tasks);

@@ -52,6 +52,18 @@ static int has_engine(const soc_config_t *cfg, trace_engine_t e)
     }
 }
 
+int program_has_engine(const soc_config_t *cfg, trace_engine_t e, char *why, size_t len)
+{
+    if (has_engine(cfg, e))
+        return 1;
+    if (e == ENG_DLA1 && cfg->dlas == 1)
+        snprintf(why, len, "%s (%s) has only one DLA", cfg->sku->name, cfg->sku->title);
+    else
+        snprintf(why, len, "%s (%s) has no %s", cfg->sku->name, cfg->sku->title,
+                 e == ENG_PVA ? "PVA" : "DLA");
+    return 0;
+}
+
 static int check_engine(const soc_config_t *cfg, const trace_t *t, const trace_task_t *task,
                         diag_t *d)
 {

@@ -46,6 +46,11 @@ int program_build(const soc_config_t *cfg, const trace_t *t, int ti, program_t *
 double program_min_seconds(const soc_config_t *cfg, const program_t *p, int *worst);
 double program_step_min_seconds(const soc_config_t *cfg, const program_t *p, int step);
 
+/* Whether the module has the engine a task names. A task whose engine the module lacks
+ * runs whole on the GPU when it says `fallback: gpu` (else program_build refuses it);
+ * `why` gets the reason ("nano8 (Jetson Orin Nano 8GB) has no DLA") when it returns 0. */
+int program_has_engine(const soc_config_t *cfg, trace_engine_t e, char *why, size_t len);
+
 /* Free what program_build allocated (also after a failed build) and zero `p`. */
 void program_free(program_t *p);
 

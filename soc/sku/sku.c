@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "soc/sku/sku_power.h"
 #include "soc/io/units.h"
@@ -575,16 +576,51 @@ static int parse_pva(rd_t *r, yaml_node_t *root)
 
 /* ---- names and files ---- */
 
+/* <the executable's directory>/ORINSIM_INSTALL_CONFIG_REL (../share/orinsim/configs as
+ * GNUInstallDirs lays it out), written to `buf`; 0 when the executable's path is unknown. */
+static int installed_dir(char *buf, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    char *slash;
+    if (n <= 0 || (size_t)n >= len - 1)
+        return 0;
+    buf[n] = '\0';
+    if ((slash = strrchr(buf, '/')) == NULL)
+        return 0;
+    *slash = '\0';
+    return (size_t)snprintf(slash, len - (size_t)(slash - buf), "/%s",
+                            ORINSIM_INSTALL_CONFIG_REL) < len - (size_t)(slash - buf);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 const char *sku_config_dir(void)
 {
+    /* Per thread: a batch loads its modules on one thread, but any thread may ask. */
+    static _Thread_local char installed[4096];
     const char *e = getenv("ORINSIM_CONFIG_DIR");
+    if (installed_dir(installed, sizeof installed) && is_dir(installed))
+        return installed;
     if (e && e[0])
         return e;
-#ifdef ORINSIM_CONFIG_DIR
-    return ORINSIM_CONFIG_DIR;
-#else
-    return "configs";
-#endif
+    return ORINSIM_BUILD_CONFIG_DIR;
+}
+
+void sku_config_search(char *buf, size_t len)
+{
+    char installed[4096];
+    const char *e = getenv("ORINSIM_CONFIG_DIR");
+    if (!installed_dir(installed, sizeof installed))
+        snprintf(installed, sizeof installed, "(the executable's path is unknown)/%s",
+                 ORINSIM_INSTALL_CONFIG_REL);
+    snprintf(buf, len, "%s (%s), $ORINSIM_CONFIG_DIR (%s%s), %s (%s)", installed,
+             is_dir(installed) ? "found" : "absent", e && e[0] ? e : "not set",
+             e && e[0] && !is_dir(e) ? ": absent" : "", ORINSIM_BUILD_CONFIG_DIR,
+             is_dir(ORINSIM_BUILD_CONFIG_DIR) ? "found" : "absent");
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -636,9 +672,16 @@ static int shipped_path(const char *name, char *path, size_t len, const char *fi
         size_t used = strlen(list);
         snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
     }
+    if (n == 0) {
+        char where[3 * 4096];
+        sku_config_search(where, sizeof where);
+        return diag_error(d, file, line, col, "unknown SKU '%s': no shipped SKU files found "
+                          "(looked in, in order: %s; set ORINSIM_CONFIG_DIR to the configs "
+                          "directory, or give a path to a .yaml file)", name, where);
+    }
     return diag_error(d, file, line, col,
                       "unknown SKU '%s' (shipped SKUs in %s: %s; or give a path to a .yaml file)",
-                      name, sku_config_dir(), n ? list : "none");
+                      name, sku_config_dir(), list);
 }
 
 static int mode_name_eq(const char *a, const char *b)
@@ -873,13 +916,21 @@ int sku_resolve(const sku_t *sku, const char *mode, soc_config_t *out, diag_t *d
     if (mode == NULL || mode[0] == '\0') {
         idx = sku->default_mode;
     } else if (mode[strspn(mode, "0123456789")] == '\0' && strlen(mode) < 4) {
-        /* The default mode's BSP first (nvpmodel -m N on that BSP), then any other. */
-        const char *bsp = sku->modes[sku->default_mode].bsp;
-        for (int pass = 0; pass < 2 && idx < 0; pass++)
-            for (int i = 0; i < sku->nmodes && idx < 0; i++)
-                if (sku->modes[i].id == atoi(mode) &&
-                    (pass == 1 || strcmp(sku->modes[i].bsp, bsp) == 0))
-                    idx = i;
+        /* An nvpmodel ID (`nvpmodel -m N`). IDs are per BSP file: where JetPack 5's and
+         * JetPack 6.2's modes share an ID, the ID alone does not say which is meant. */
+        char list[1024] = "";
+        int n = 0;
+        for (int i = 0; i < sku->nmodes; i++)
+            if (sku->modes[i].id == atoi(mode)) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s%s (ID %d %s)", n ? ", " : "",
+                         sku->modes[i].name, sku->modes[i].id, sku->modes[i].bsp);
+                idx = i;
+                n++;
+            }
+        if (n > 1)
+            return diag_error(d, sku->path, 0, 0, "mode ID %s of %s is ambiguous: %s; give "
+                              "the mode by name", mode, sku->name, list);
     } else {
         idx = find_mode(sku, mode);
     }

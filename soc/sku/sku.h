@@ -85,8 +85,13 @@ typedef struct soc_config {
     power_spec_t power;       /* the SKU's power and thermal model (models/power.h) */
 } soc_config_t;
 
-/* Directory of shipped SKU files: $ORINSIM_CONFIG_DIR, else the build's configs/. */
+/* Directory of shipped SKU files, the first of: the installed configs beside the
+ * executable (<bindir>/../share/orinsim/configs), $ORINSIM_CONFIG_DIR, the source tree's
+ * configs/ the build was made from. The traces the validation registry names are in
+ * ../traces from it. */
 const char *sku_config_dir(void);
+/* Where sku_config_dir looks, in order, each with whether it is there (for messages). */
+void sku_config_search(char *buf, size_t len);
 /* Load a shipped SKU by name ("agx32") or a user file by path (contains '/' or ends in
  * .yaml). Errors (unknown SKU, bad file) go to d with file:line:column. */
 int sku_load(const char *name_or_path, sku_t *out, diag_t *d);
