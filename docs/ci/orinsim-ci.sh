@@ -30,7 +30,8 @@ orinsim=$build/orinsim
 # 2. Run the trace on both modules. Budgets come from the trace's `budgets:` list, if it
 #    has one, and from these options. --reproducible keeps wall-clock times out of the
 #    reports, so the same inputs give byte-identical files.
-#    Optional, once orinsim exports timelines: add --timeline "$out/timeline.json".
+#    Optional: a timeline of one run for Perfetto, e.g. "$orinsim" --sku agx32:30W
+#    --timeline "$out/timeline.json" "$trace" (--timeline records one run, not a batch).
 status=0
 "$orinsim" --sku "$modules" --reproducible \
   --budget 'frame_latency.p99<=33ms' \

@@ -95,7 +95,12 @@ static void run_suite(FILE *out, const batch_run_t *r)
     const char *label = batch_trace_label(r->trace);
     char name[512], cls[512], buf[2048];
     snprintf(name, sizeof name, "%s on %s %s", label, r->cfg->sku->name, r->cfg->mode->name);
-    snprintf(cls, sizeof cls, "%s.%s.%s", label, r->cfg->sku->name, r->cfg->mode->name);
+    /* The class name is the suite's name: CI servers read dots in a class name as
+     * packages (`nx16.15W` would become package nx16, class 15W), so dots become '_'. */
+    snprintf(cls, sizeof cls, "%s", name);
+    for (char *c = cls; *c; c++)
+        if (*c == '.')
+            *c = '_';
 
     fputs("  <testsuite", out);
     attr(out, "name", name);

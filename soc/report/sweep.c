@@ -15,10 +15,13 @@
 #include <omp.h>
 #endif
 
-#include "soc/run/replay.h"
 #include "soc/io/units.h"
+#include "soc/report/batch.h"
+#include "soc/report/junit.h"
+#include "soc/run/replay.h"
 
 #define SWEEP_MAX_SKUS 16
+#define SWEEP_MAX_BUDGETS 64
 
 static int plan(const sku_t *skus, int nskus, const char *modes, sweep_row_t **rows,
                 soc_config_t **cfgs, int *n, diag_t *d)
@@ -233,6 +236,12 @@ static void sweep_usage(FILE *out)
             "  --deadline T      p99 frame latency a mode must meet (default: the trace's period)\n"
             "  --frames N        override the trace's frame count\n"
             "  --csv             comma-separated output, one row per run\n"
+            "  --json FILE|-     also write every run's JSON report (docs/report.md), each with\n"
+            "                    its sweep verdict; - for stdout (no table then)\n"
+            "  --junit FILE      also write a JUnit XML report: one test suite per mode, a test\n"
+            "                    case per budget\n"
+            "  --budget 'METRIC<=LIMIT'  also >=, <, >; repeatable (docs/ci.md); with the\n"
+            "                    trace's budgets, checked on every mode: exit 3 if one fails\n"
             "  --threads N       parallel simulations (default: OpenMP's, OMP_NUM_THREADS)\n"
             "  --reproducible    leave the wall time out\n"
             "  --clocks, --ambient, --power-cap as for `orinsim run`\n");
@@ -250,8 +259,88 @@ static double wall(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* The sweep's verdict on a run, added to its JSON report. */
+static void add_verdict(json_object *report, const sweep_row_t *row, const trace_t *t,
+                        const sweep_options_t *o)
+{
+    json_object *v = json_object_new_object();
+    uint64_t deadline = o->deadline_ps ? o->deadline_ps : t->period_ps;
+    json_object_object_add(v, "deadline_ms",
+                           deadline ? json_object_new_double((double)deadline / 1e9) : NULL);
+    json_object_object_add(v, "meets", json_object_new_boolean(row->ok && row->meets));
+    json_object_object_add(v, "best", json_object_new_boolean(row->best));
+    json_object_object_add(report, "sweep", v);
+}
+
+static int write_out(const char *path, const char *what, const batch_run_t *runs, int n,
+                     int (*write)(FILE *, const batch_run_t *, int))
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    int rc;
+    if (f == NULL) {
+        fprintf(stderr, "%s: error: cannot write the %s\n", path, what);
+        return EXIT_BAD_INPUT;
+    }
+    rc = write(f, runs, n);
+    if (f != stdout && fclose(f) != 0)
+        rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "%s: error: writing the %s failed\n", path, what);
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+/* --json, --junit, --budget: every (module, mode) pair as a run of a batch (soc/report/
+ * batch.h) with the same power options, so its reports and budgets are those of
+ * `orinsim run --power`. Returns the worse exit code of the budgets and the writes. */
+static int sweep_reports(const soc_config_t *cfgs, const sweep_row_t *rows, int n,
+                         const trace_t *t, const sweep_options_t *o, const budget_list_t *budgets,
+                         int repro, const char *json, const char *junit)
+{
+    batch_run_t *runs = calloc((size_t)n, sizeof *runs);
+    batch_options_t bo;
+    power_options_t po = o->power;
+    int rc, wrc;
+    if (runs == NULL)
+        return EXIT_INTERNAL;
+    memset(&bo, 0, sizeof bo);
+    po.enabled = 1;
+    bo.replay.frames = o->frames;
+    bo.report.reproducible = repro;
+    bo.budgets = budgets;
+    bo.power = &po;
+    bo.threads = o->threads;
+    for (int i = 0; i < n; i++)
+        runs[i] = (batch_run_t){.trace = t, .cfg = &cfgs[i]};
+    batch_run(runs, n, &bo);
+    for (int i = 0; i < n; i++)
+        if (runs[i].report)
+            add_verdict(runs[i].report, &rows[i], t, o);
+    rc = batch_exit_code(runs, n);
+    if (json && (wrc = write_out(json, "JSON report", runs, n, batch_write_json)) != EXIT_OK)
+        rc = rc == EXIT_INTERNAL ? rc : wrc;
+    if (junit && (wrc = write_out(junit, "JUnit report", runs, n, junit_write)) != EXIT_OK)
+        rc = rc == EXIT_INTERNAL ? rc : wrc;
+    if (!json || strcmp(json, "-") != 0)
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < runs[i].nbudgets; k++)
+                if (runs[i].budgets[k].status != BUDGET_PASS) {
+                    fprintf(stderr, "%s %s: ", rows[i].sku, rows[i].mode);
+                    budget_print(stderr, &runs[i].budgets[k].budget, runs[i].budgets[k].status,
+                                 runs[i].budgets[k].value);
+                }
+    for (int i = 0; i < n; i++)
+        batch_run_free(&runs[i]);
+    free(runs);
+    return rc;
+}
+
 int sweep_cli(int argc, char **argv)
 {
+    const char *json = NULL, *junit = NULL, *budget_args[SWEEP_MAX_BUDGETS];
+    int nbudget_args = 0;
+    budget_list_t budgets = {0};
     const char *skus_arg = "agx64", *modes = "all", *path = NULL;
     sweep_options_t o;
     int csv = 0, repro = 0, nskus = 0, n = 0, rc = EXIT_OK, ok = 0;
@@ -276,7 +365,20 @@ int sweep_cli(int argc, char **argv)
                 return EXIT_BAD_INPUT;
             continue;
         }
-        if (strcmp(a, "--csv") == 0) {
+        if (strcmp(a, "--json") == 0 || strcmp(a, "--junit") == 0 ||
+            strcmp(a, "--budget") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : NULL;
+            if (v == NULL)
+                return bad("%s needs a value", a);
+            if (strcmp(a, "--json") == 0)
+                json = v;
+            else if (strcmp(a, "--junit") == 0)
+                junit = v;
+            else if (nbudget_args == SWEEP_MAX_BUDGETS)
+                return bad("too many --budget options (at most 64), at '%s'", v);
+            else
+                budget_args[nbudget_args++] = v;
+        } else if (strcmp(a, "--csv") == 0) {
             csv = 1;
         } else if (strcmp(a, "--reproducible") == 0) {
             repro = 1;
@@ -319,10 +421,22 @@ int sweep_cli(int argc, char **argv)
     }
     if (path == NULL)
         return bad("%s", "no trace given");
+    if (json && csv && strcmp(json, "-") == 0)
+        return bad("%s", "--json - and --csv cannot both write to stdout");
+    for (int k = 0; k < nbudget_args; k++) {
+        diag_clear(&d);
+        if (budget_parse_arg(budget_args[k], &budgets, &d) != 0) {
+            fprintf(stderr, "orinsim: error: %s (see docs/ci.md)\n", d.msg);
+            budget_list_free(&budgets);
+            return EXIT_BAD_INPUT;
+        }
+    }
 
     skus = calloc(SWEEP_MAX_SKUS, sizeof *skus);
-    if (skus == NULL)
+    if (skus == NULL) {
+        budget_list_free(&budgets);
         return EXIT_INTERNAL;
+    }
     diag_clear(&d);
     for (const char *p = skus_arg; *p;) {
         char name[512];
@@ -350,9 +464,14 @@ int sweep_cli(int argc, char **argv)
         free(rows);
         free(cfgs);
         free(skus);
+        budget_list_free(&budgets);
         if (!d.set)
             return EXIT_INTERNAL;
         return EXIT_BAD_INPUT;
+    }
+    if (budget_check_trace(&budgets, &trace, &d) != 0) {
+        diag_print(&d);
+        rc = EXIT_BAD_INPUT;
     }
     /* Options that depend on a configuration (the cap against idle power) fail early. */
     for (int i = 0; i < n && rc == EXIT_OK; i++) {
@@ -369,11 +488,13 @@ int sweep_cli(int argc, char **argv)
         t0 = wall();
         sweep_run(cfgs, rows, n, &trace, &o);
         t0 = wall() - t0;
-        if (csv)
+        if (json && strcmp(json, "-") == 0)
+            ;                       /* stdout holds the JSON */
+        else if (csv)
             sweep_print_csv(stdout, rows, n);
         else
             sweep_print_text(stdout, rows, n, &trace, &o);
-        if (!csv && !repro) {
+        if (!csv && !repro && !(json && strcmp(json, "-") == 0)) {
 #ifdef ORINSIM_HAVE_OPENMP
             int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
 #else
@@ -381,11 +502,15 @@ int sweep_cli(int argc, char **argv)
 #endif
             printf("%d simulations on %d threads in %.3f s wall\n", n, threads, t0);
         }
+        fflush(stdout);
         for (int i = 0; i < n; i++)
             ok += rows[i].ok;
         if (ok == 0)
             rc = EXIT_BAD_INPUT;
+        else if (json || junit || budgets.n > 0)
+            rc = sweep_reports(cfgs, rows, n, &trace, &o, &budgets, repro, json, junit);
     }
+    budget_list_free(&budgets);
     trace_free(&trace);
     free(rows);
     free(cfgs);
