@@ -23,6 +23,7 @@
 #include "soc/sku/sku.h"
 #include "soc/trace/trace.h"
 #include "soc/measure/validate.h"
+#include "soc/measure/vclass.h"
 
 #define SRC ORINSIM_SOURCE_DIR
 
@@ -394,6 +395,99 @@ START_TEST(cross_checks_are_not_scored)
 }
 END_TEST
 
+/* The class table reports print (traces/validation/classes.yaml) is the registry's: the
+ * file equals what `orinsim validate --classes` writes from this run, and each class's
+ * figures are the mean |error| and mean error as speed of its entries, worked out here
+ * from the cases again. */
+START_TEST(class_table_is_the_registrys)
+{
+    vclass_stat_t table[VCLASS_MAX], file[VCLASS_MAX];
+    int *run = calloc((size_t)reg.n, sizeof *run), n, nfile;
+    char *text = NULL, path[1024];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len), *g;
+    diag_t d;
+    for (int i = 0; i < reg.n; i++)
+        run[i] = 1;
+    n = validate_classes(&reg, res, run, table, VCLASS_MAX);
+    vclass_write(f, table, n);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/traces/validation/classes.yaml", SRC);
+    g = fopen(path, "r");
+    ck_assert_ptr_nonnull(g);
+    {
+        char *want = calloc(len + 2, 1);
+        size_t got = fread(want, 1, len + 1, g);
+        ck_assert_msg(got == len && memcmp(want, text, len) == 0,
+                      "traces/validation/classes.yaml is stale: regenerate it with "
+                      "`orinsim validate --classes > traces/validation/classes.yaml`");
+        free(want);
+    }
+    fclose(g);
+    diag_clear(&d);
+    ck_assert_int_eq(vclass_load(path, file, VCLASS_MAX, &nfile, &d), 0);
+    ck_assert_int_eq(nfile, n);
+    for (int k = 0; k < n; k++) {
+        double abs_sum = 0, speed_sum = 0;
+        int m = 0;
+        for (int i = 0; i < reg.n; i++) {
+            const validate_case_t *c = &reg.cases[i];
+            if (c->kind == VK_EXPERIMENT || strcmp(res[i].vclass, table[k].name) != 0)
+                continue;
+            abs_sum += fabs(res[i].error) * 100;
+            speed_sum += (c->metric == VM_LATENCY_MS ? -res[i].error : res[i].error) * 100;
+            m++;
+        }
+        ck_assert_int_eq(table[k].n, m);
+        ck_assert_double_eq_tol(table[k].mape_pct, abs_sum / m, 1e-9);
+        ck_assert_double_eq_tol(table[k].mean_error_pct, speed_sum / m, 1e-9);
+        ck_assert_str_eq(file[k].name, table[k].name);
+        ck_assert_int_eq(file[k].n, m);
+        ck_assert_double_eq_tol(file[k].mape_pct, table[k].mape_pct, 0.05 + 1e-9);
+    }
+    /* Every DLA case of the per-mode tables is a DLA CNN INT8 workload. */
+    ck_assert_str_eq(res[validate_find(&reg, "dla-resnet50-MAXN") - reg.cases].vclass,
+                     "DLA CNN INT8");
+    free(text);
+    free(run);
+}
+END_TEST
+
+/* A workload's class: its main task's engine, family and dominant precision. */
+START_TEST(class_of_a_trace)
+{
+    trace_t t;
+    diag_t d;
+    char c[VCLASS_LEN];
+    vclass_stat_t s = {.n = 5, .mape_pct = 20, .mean_error_pct = -12};
+    static const char *const CNN =
+        "orinsim: 1\ntasks:\n"
+        "  - {id: pre, engine: gpu, ops: [{op: elementwise, elements: 1000, dtype: fp32}]}\n"
+        "  - id: det\n    engine: dla\n    fallback: gpu\n    ops:\n"
+        "      - {op: conv, input: [1, 8, 8, 8], filters: 8, kernel: 1, dtype: int8}\n"
+        "      - {op: conv, input: [1, 8, 8, 8], filters: 8, kernel: 1, dtype: int8}\n"
+        "      - {op: fc, input: [1, 8], outputs: 8, dtype: fp16}\n";
+    static const char *const GEMM =
+        "orinsim: 1\ntasks:\n  - {id: a, engine: gpu, ops: [{op: gemm, m: 8, n: 8, k: 8}]}\n";
+    diag_clear(&d);
+    ck_assert_int_eq(trace_parse("cnn", CNN, strlen(CNN), &t, &d), 0);
+    vclass_of(&t, c, sizeof c);
+    ck_assert_str_eq(c, "DLA CNN INT8");     /* 3 layers, 2 of them int8 convs */
+    trace_free(&t);
+    ck_assert_int_eq(trace_parse("gemm", GEMM, strlen(GEMM), &t, &d), 0);
+    vclass_of(&t, c, sizeof c);
+    ck_assert_str_eq(c, "GPU transformer FP16");   /* a GPU op's default type is fp16 */
+    trace_free(&t);
+    /* -12 % mean against 20 % MAPE: most errors one way, the model slower. */
+    ck_assert_str_eq(vclass_bias(&s), "pessimistic");
+    s.mean_error_pct = 8;                 /* under half the MAPE: no sign claimed */
+    ck_assert_ptr_null(vclass_bias(&s));
+    s.mean_error_pct = 19;
+    s.n = 2;                              /* too few results */
+    ck_assert_ptr_null(vclass_bias(&s));
+}
+END_TEST
+
 /* Issue criteria for the DLA tables: each mode within 20 %. */
 START_TEST(dla_tables_within_20_percent)
 {
@@ -585,6 +679,8 @@ static Suite *suite(void)
     tcase_add_test(r, registry_within_documented_bounds);
     tcase_add_test(r, dla_tables_within_20_percent);
     tcase_add_test(r, cross_checks_are_not_scored);
+    tcase_add_test(r, class_table_is_the_registrys);
+    tcase_add_test(m, class_of_a_trace);
     tcase_add_test(r, retinanet_sparse_speedup_in_range_and_grows_at_low_power);
     tcase_add_test(r, contention_attribution_is_consistent);
     suite_add_tcase(s, m);

@@ -13,6 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "soc/measure/validate.h"
+#include "soc/measure/vclass.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -382,6 +383,7 @@ int validate_case(const validate_registry_t *r, const validate_case_t *c, valida
         if (trace_load(path, &t, d) != 0)
             goto out;
     }
+    vclass_of(&t, out->vclass, sizeof out->vclass);
     for (int i = 0; c->io_native && i < t.ntasks; i++)
         t.tasks[i].io_native = 1;
     for (int i = 0; c->one_process && i < t.ntasks; i++)
@@ -430,6 +432,19 @@ void validate_summarise(const validate_registry_t *r, const validate_result_t *r
     }
     s->mape = s->scored ? sum / s->scored : 0;
     s->cross_mape = s->cross ? cross_sum / s->cross : 0;
+}
+
+int validate_classes(const validate_registry_t *r, const validate_result_t *res,
+                     const int *run, vclass_stat_t *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < r->n; i++)
+        if (run[i] && r->cases[i].kind != VK_EXPERIMENT && res[i].vclass[0])
+            /* as speed: a latency predicted too low is the model being too fast */
+            vclass_add(out, max, &n, res[i].vclass,
+                       r->cases[i].metric == VM_LATENCY_MS ? -res[i].error : res[i].error);
+    vclass_finish(out, n);
+    return n;
 }
 
 /* ---- the command ---- */
@@ -528,7 +543,7 @@ static int bad(const char *fmt, const char *arg)
 int validate_cli(int argc, char **argv)
 {
     const char *path = validate_default_registry(), *only = NULL;
-    int json = 0, rc = EXIT_OK, *run = NULL;
+    int json = 0, classes = 0, rc = EXIT_OK, *run = NULL;
     validate_registry_t r;
     validate_result_t *res = NULL;
     validate_summary_t s;
@@ -542,11 +557,16 @@ int validate_cli(int argc, char **argv)
                    "  --json            the table as JSON on stdout\n"
                    "  --case ID         one case of the registry\n"
                    "  --registry FILE   another registry (default traces/validation/cases.yaml)\n"
+                   "  --classes         the error by class of workload, as\n"
+                   "                    traces/validation/classes.yaml holds it (reports\n"
+                   "                    print their class's row)\n"
                    "  --help            this text\n");
             return EXIT_OK;
         }
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
+        } else if (strcmp(argv[i], "--classes") == 0) {
+            classes = 1;
         } else if (strcmp(argv[i], "--case") == 0 || strcmp(argv[i], "--registry") == 0) {
             if (i + 1 >= argc)
                 return bad("%s needs a value", argv[i]);
@@ -588,12 +608,17 @@ int validate_cli(int argc, char **argv)
         memset(&s, 0, sizeof s);
         s.worst = -1;
     }
-    if (json) {
+    if (classes || json) {
         out_t o;
         /* Standard output is checked as it is closed: a failed write says why. */
         diag_clear(&d);
-        out_open(&o, "-", "validation table", &d);   /* standard output is always open */
-        print_json(o.f, &r, res, run, &s);
+        out_open(&o, "-", classes ? "class table" : "validation table", &d);
+        if (classes) {
+            vclass_stat_t table[VCLASS_MAX];
+            vclass_write(o.f, table, validate_classes(&r, res, run, table, VCLASS_MAX));
+        } else {
+            print_json(o.f, &r, res, run, &s);
+        }
         if (out_close(&o, &d) != 0) {
             diag_print(&d);
             rc = EXIT_OUTPUT;

@@ -39,6 +39,8 @@
 
 #include "sim/diag.h"
 
+struct vclass_stat;
+
 typedef enum validate_metric {
     VM_THROUGHPUT = 0,
     VM_LATENCY_MS,
@@ -91,6 +93,7 @@ typedef struct validate_registry {
 } validate_registry_t;
 
 typedef struct validate_result {
+    char vclass[48];           /* the class of its workload (soc/measure/vclass.h) */
     double predicted;
     double error;              /* (predicted - published) / published; 0 for experiments */
 } validate_result_t;
@@ -119,7 +122,12 @@ int validate_case(const validate_registry_t *r, const validate_case_t *c, valida
 void validate_summarise(const validate_registry_t *r, const validate_result_t *res,
                         validate_summary_t *s);
 
-/* `orinsim validate [--json] [--case ID] [--registry FILE]`: argv[0] is "validate". Returns
+/* The model's error by class (soc/measure/vclass.h) over the entries with a published
+ * value that ran (run[i]); returns the number of classes. */
+int validate_classes(const validate_registry_t *r, const validate_result_t *res,
+                     const int *run, struct vclass_stat *out, int max);
+
+/* `orinsim validate [--json] [--case ID] [--registry FILE] [--classes]`: argv[0] is "validate". Returns
  * a process exit code: 0, also when cases miss (the table says so); 2 for bad input. */
 int validate_cli(int argc, char **argv);
 

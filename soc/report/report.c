@@ -15,6 +15,7 @@
 #include "models/dram.h"
 #include "soc/run/power_run.h"
 #include "soc/run/program.h"
+#include "soc/measure/vclass.h"
 #include "soc/io/units.h"
 
 static double ms(uint64_t ps)
@@ -58,6 +59,30 @@ static void misses_line(FILE *out, const char *what, const replay_misses_t *m, s
             ms(m->deadline_ps), (long long)m->count, n, miss_pct(m, n), (long long)m->longest);
 }
 
+/* The model's error on published results of the class of this workload (vclass.h). */
+static void validation_text(FILE *out, const trace_t *t)
+{
+    vclass_stat_t s;
+    int found = vclass_lookup(t, &s);
+    const char *bias = found > 0 ? vclass_bias(&s) : NULL;
+    if (found < 0) {
+        fprintf(out, "validation %s: the class table %s cannot be read\n", s.name,
+                vclass_default_path());
+        return;
+    }
+    if (found == 0) {
+        fprintf(out, "validation %s: no published result of this class; the model's error "
+                     "here is unmeasured (%s)\n", s.name, VCLASS_DOC);
+        return;
+    }
+    fprintf(out, "validation %s: MAPE %.1f %% over %d published result%s", s.name, s.mape_pct,
+            s.n, s.n == 1 ? "" : "s");
+    if (bias)
+        fprintf(out, ", %s on them (the model %s than measured by %.1f %% on average)", bias,
+                s.mean_error_pct > 0 ? "faster" : "slower", fabs(s.mean_error_pct));
+    fprintf(out, " (%s)\n", VCLASS_DOC);
+}
+
 void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_result_t *r,
                  const report_options_t *opt)
 {
@@ -81,7 +106,9 @@ void report_text(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_re
     if (t->period_ps > 0)
         fprintf(out, " (period %.3f ms = %.2f frames/s offered)", ms(t->period_ps),
                 1e12 / (double)t->period_ps);
-    fprintf(out, "\n\n%-24s %-6s %8s %9s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "engine",
+    fputc('\n', out);
+    validation_text(out, t);
+    fprintf(out, "\n%-24s %-6s %8s %9s %9s %9s %9s %9s %9s %9s\n", "latency (ms)", "engine",
             "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max");
     fprintf(out, "%-24s %-6s %8zu ", "frame", "", sim_dist_count(&r->frame_latency));
     dist_row(out, &r->frame_latency);
@@ -240,6 +267,19 @@ int report_json(FILE *out, const soc_config_t *cfg, const trace_t *t, replay_res
     json_object_object_add(root, "frame_deadline",
                            jmisses(&r->frame_misses, sim_dist_count(&r->frame_latency)));
     json_object_object_add(root, "dropped_frames", json_object_new_int64(r->dropped));
+    {
+        vclass_stat_t s;
+        int found = vclass_lookup(t, &s);
+        const char *bias = found > 0 ? vclass_bias(&s) : NULL;
+        json_object *v = json_object_new_object();
+        json_object_object_add(v, "class", json_object_new_string(s.name));
+        json_object_object_add(v, "results", json_object_new_int(found > 0 ? s.n : 0));
+        json_object_object_add(v, "mape_pct", found > 0 ? jnum(s.mape_pct) : NULL);
+        json_object_object_add(v, "mean_error_pct", found > 0 ? jnum(s.mean_error_pct) : NULL);
+        json_object_object_add(v, "bias", bias ? json_object_new_string(bias) : NULL);
+        json_object_object_add(v, "doc", json_object_new_string(VCLASS_DOC));
+        json_object_object_add(root, "validation", v);
+    }
     for (int i = 0; i < r->ntasks; i++) {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "engine",
