@@ -36,6 +36,15 @@ for v in 0 5 1ns 2 abc 7200s; do
 done
 expect_stderr fps_missing 2 "--fps needs a value" -- "$trace" --fps
 
+# A closed-loop trace becomes periodic, its default deadline (none) becomes the period:
+# 1 s / 50 = 20 ms. Poisson arrivals have no period to replace.
+printf 'orinsim: 1\nframes: 4\ntasks:\n  - {id: a, engine: gpu, ops: [{op: gemm, m: 64, n: 64, k: 64}]}\n' > "$tmp/closed.yaml"
+d=$("$bin" --fps 50 --json - "$tmp/closed.yaml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["frame_deadline"]["deadline_ms"])')
+[ "$d" = 20 ] || [ "$d" = 20.0 ] && pass || fail "closed loop at --fps 50: deadline $d, expected 20"
+printf 'orinsim: 1\nframes: 4\narrival: {process: poisson, rate: 100Hz}\ntasks:\n  - {id: a, engine: gpu, ops: [{op: gemm, m: 64, n: 64, k: 64}]}\n' > "$tmp/poisson.yaml"
+"$bin" "$tmp/poisson.yaml" >/dev/null 2>&1 && pass || fail "the poisson trace itself does not run"
+expect_stderr poisson 2 "Poisson process, not at a period" -- --fps 30 "$tmp/poisson.yaml"
+
 # zoo: one frame by default for a network, with a note; none with --frames N > 1 or for
 # the camera pipeline (300 frames).
 "$bin" zoo yolo11n >/dev/null 2>"$tmp/err"
