@@ -15,6 +15,7 @@
 #include <omp.h>
 #endif
 
+#include "soc/io/out.h"
 #include "soc/io/units.h"
 #include "soc/report/batch.h"
 #include "soc/report/junit.h"
@@ -272,23 +273,29 @@ static void add_verdict(json_object *report, const sweep_row_t *row, const trace
     json_object_object_add(report, "sweep", v);
 }
 
+typedef struct sweep_output {
+    const batch_run_t *runs;
+    int n;
+    int (*write)(FILE *, const batch_run_t *, int);
+} sweep_output_t;
+
+static int emit(FILE *f, void *arg)
+{
+    const sweep_output_t *o = arg;
+    return o->write(f, o->runs, o->n);
+}
+
+/* Through soc/io/out.h, as every output: checked writes, no partial file. */
 static int write_out(const char *path, const char *what, const batch_run_t *runs, int n,
                      int (*write)(FILE *, const batch_run_t *, int))
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    sweep_output_t o = {runs, n, write};
+    diag_t d;
     int rc;
-    if (f == NULL) {
-        fprintf(stderr, "%s: error: cannot write the %s\n", path, what);
-        return EXIT_BAD_INPUT;
-    }
-    rc = write(f, runs, n);
-    if (f != stdout && fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        fprintf(stderr, "%s: error: writing the %s failed\n", path, what);
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    diag_clear(&d);
+    if ((rc = out_write_file(path, what, emit, &o, &d)) != EXIT_OK)
+        diag_print(&d);
+    return rc;
 }
 
 /* --json, --junit, --budget: every (module, mode) pair as a run of a batch (soc/report/
