@@ -8,7 +8,7 @@ _orinsim()
         cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     }
-    local subs="run skus sku zoo validate sweep diff view check compare profile bench"
+    local subs="run skus sku zoo import validate sweep diff view check compare profile bench"
     sub=
     local i
     for ((i = 1; i < cword; i++)); do

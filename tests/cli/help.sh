@@ -42,6 +42,7 @@ help_lists view     '--sku --mode --screenshot' -- view --help
 help_lists check    '--sku --mode --device --runs --warmup --json --save --info' -- check --help
 help_lists compare  '--sku --mode --json --max-mape' -- compare --help
 help_lists profile  '--sku --mode --json' -- profile --help
+help_lists import   '--shape' -- import --help
 help_lists sweep    '--sku --mode --deadline --frames --csv --json --junit --budget --threads --reproducible' -- sweep --help
 
 # Usage errors are unchanged: exit 2, one line.
