@@ -256,6 +256,8 @@ static int csv_log(FILE *f, const batch_run_t *runs, int n)
 {
     (void)n;
     return tegrastats_csv(f, runs[0].power);
+}
+
 /* `--fps N` (frames a second, N may have decimals) or `--period T` (a duration with its
  * unit) as a release period in picoseconds, from 1 us to the longest a trace may give. */
 static int parse_rate(const char *opt, const char *v, uint64_t *period_ps)
@@ -338,8 +340,6 @@ static int cmd_run(int argc, char **argv)
     diag_t d;
     power_options_t pw;
     const char *timeline = NULL, *tegra = NULL, *csv = NULL;
-    int prc;
-    const char *timeline = NULL;
     int prc, help = 0;
     uint64_t period_ps = 0;    /* --fps / --period: 0 keeps each trace's own */
 
