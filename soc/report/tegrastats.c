@@ -89,7 +89,7 @@ int tegrastats_write(FILE *out, const soc_config_t *cfg, const power_run_t *pr,
             fprintf(out, " %s@%.3fC", agx ? AGX_Z[k] : NX_Z[k], temp[ZONE_OF[k]][i]);
         }
         fprintf(out, " tj@%.3fC", hot);
-        if (!agx) {
+        if (!agx && !sp->has_input_rail) {   /* a monitor with VDD_IN lists it below */
             sum_rail[nr] += module[i];
             fprintf(out, " VDD_IN %.0fmW/%.0fmW", module[i] * 1e3,
                     sum_rail[nr] / (double)(i + 1) * 1e3);

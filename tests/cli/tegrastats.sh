@@ -16,7 +16,7 @@ fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 d='[0-9]+'
 f='[0-9]+\.[0-9]{3}'
 head="^01-01-2026 00:00:0[0-9] RAM $d/${d}MB SWAP 0/0MB \(cached 0MB\) CPU \[($d%@$d,)*$d%@$d\] EMC_FREQ $d%@$d GR3D_FREQ $d%@\[$d,$d\]"
-agx_tail=" CPU@${f}C GPU@${f}C CV0@${f}C CV1@${f}C CV2@${f}C SOC0@${f}C SOC1@${f}C SOC2@${f}C tj@${f}C VDD_GPU_SOC ${d}mW/${d}mW VDD_CPU_CV ${d}mW/${d}mW VDDQ_VDD2_1V8AO ${d}mW/${d}mW VIN_SYS_5V0 ${d}mW/${d}mW$"
+agx_tail=" CPU@${f}C GPU@${f}C CV0@${f}C CV1@${f}C CV2@${f}C SOC0@${f}C SOC1@${f}C SOC2@${f}C tj@${f}C VDD_GPU_SOC ${d}mW/${d}mW VDD_CPU_CV ${d}mW/${d}mW VIN_SYS_5V0 ${d}mW/${d}mW VDDQ_VDD2_1V8AO ${d}mW/${d}mW$"
 nx_tail=" cpu@${f}C gpu@${f}C cv0@${f}C cv1@${f}C cv2@${f}C soc0@${f}C soc1@${f}C soc2@${f}C tj@${f}C VDD_IN ${d}mW/${d}mW VDD_CPU_GPU_CV ${d}mW/${d}mW VDD_SOC ${d}mW/${d}mW$"
 nano_tail=" cpu@${f}C gpu@${f}C soc0@${f}C soc1@${f}C soc2@${f}C tj@${f}C VDD_IN ${d}mW/${d}mW VDD_CPU_GPU_CV ${d}mW/${d}mW VDD_SOC ${d}mW/${d}mW$"
 
