@@ -64,12 +64,13 @@ static void simulate(const soc_config_t *cfg, const trace_t *t, int timeline)
         if (!d.set)
             abort();    /* a failed run always says why */
     } else {
-        /* A run that succeeds reports every frame, and every task once per frame. */
-        if (res.frames_done != ro.frames || sim_dist_count(&res.frame_latency) !=
-            (size_t)ro.frames)
+        /* A run that succeeds accounts for every frame, completed or dropped on arrival
+         * (overload: drop), and reports every task once per completed frame. */
+        if (res.frames_done + res.dropped != ro.frames ||
+            sim_dist_count(&res.frame_latency) != (size_t)res.frames_done)
             abort();
         for (int i = 0; i < t->ntasks; i++)
-            if (sim_dist_count(&res.tasks[i].latency) != (size_t)ro.frames)
+            if (sim_dist_count(&res.tasks[i].latency) != (size_t)res.frames_done)
                 abort();
         replay_result_free(&res);
     }
