@@ -110,12 +110,11 @@ static int64_t window_out(int64_t in, int pads, int k, int dil, int stride)
     return (in + pads - ((int64_t)dil * (k - 1) + 1)) / stride + 1;
 }
 
-zt_t zb_conv2d(zoo_net_t *net, zt_t x, int64_t filters, const zb_geom_t *g, int64_t groups,
-               zoo_act_t act, const char *fmt, ...)
+/* The fields a conv and a deconv share: input, filters, geometry (a dilation of 0 is 1),
+ * groups, fused activation, and 2:4 sparsity where the net has it and the conv is dense. */
+static void set_kernel(zoo_op_t *op, zt_t x, int64_t filters, const zb_geom_t *g,
+                       int64_t groups, zoo_act_t act, int sparse)
 {
-    zt_t y = x;
-    int dh = g->dh > 1 ? g->dh : 1, dw = g->dw > 1 ? g->dw : 1;
-    ADD(ZOO_CONV);
     assert(groups >= 1 && x.c % groups == 0 && filters % groups == 0);
     set_input(op, x);
     op->k = filters;
@@ -125,11 +124,22 @@ zt_t zb_conv2d(zoo_net_t *net, zt_t x, int64_t filters, const zb_geom_t *g, int6
     op->sw = g->sw;
     op->ph = g->ph;
     op->pw = g->pw;
-    op->dh = dh;
-    op->dw = dw;
+    op->dh = g->dh > 1 ? g->dh : 1;
+    op->dw = g->dw > 1 ? g->dw : 1;
     op->groups = groups;
     op->act = act;
-    op->sparse = net->sparse && groups == 1;
+    op->sparse = sparse && groups == 1;
+}
+
+zt_t zb_conv2d(zoo_net_t *net, zt_t x, int64_t filters, const zb_geom_t *g, int64_t groups,
+               zoo_act_t act, const char *fmt, ...)
+{
+    zt_t y = x;
+    int dh, dw;
+    ADD(ZOO_CONV);
+    set_kernel(op, x, filters, g, groups, act, net->sparse);
+    dh = op->dh;
+    dw = op->dw;
     y.c = filters;
     y.h = op->oh = window_out(x.h, 2 * g->ph, g->kh, dh, g->sh);
     y.w = op->ow = window_out(x.w, 2 * g->pw, g->kw, dw, g->sw);
@@ -143,22 +153,11 @@ zt_t zb_deconv(zoo_net_t *net, zt_t x, int64_t filters, const zb_geom_t *g, int6
                int outpad_h, int outpad_w, zoo_act_t act, const char *fmt, ...)
 {
     zt_t y = x;
-    int dh = g->dh > 1 ? g->dh : 1, dw = g->dw > 1 ? g->dw : 1;
+    int dh, dw;
     ADD(ZOO_DECONV);
-    assert(groups >= 1 && x.c % groups == 0 && filters % groups == 0);
-    set_input(op, x);
-    op->k = filters;
-    op->kh = g->kh;
-    op->kw = g->kw;
-    op->sh = g->sh;
-    op->sw = g->sw;
-    op->ph = g->ph;
-    op->pw = g->pw;
-    op->dh = dh;
-    op->dw = dw;
-    op->groups = groups;
-    op->act = act;
-    op->sparse = net->sparse && groups == 1;
+    set_kernel(op, x, filters, g, groups, act, net->sparse);
+    dh = op->dh;
+    dw = op->dw;
     y.c = filters;
     y.h = op->oh = (x.h - 1) * g->sh - 2 * g->ph + (int64_t)dh * (g->kh - 1) + 1 + outpad_h;
     y.w = op->ow = (x.w - 1) * g->sw - 2 * g->pw + (int64_t)dw * (g->kw - 1) + 1 + outpad_w;
