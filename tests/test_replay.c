@@ -12,6 +12,7 @@
 
 #include "soc/run/replay.h"
 #include "soc/report/report.h"
+#include "soc/sku/runtime.h"
 #include "soc/sku/sku.h"
 #include "soc/trace/trace.h"
 
@@ -403,6 +404,79 @@ START_TEST(test_tensor_efficiency_per_module)
 }
 END_TEST
 
+/* ---- runtimes: the host path of an inference call ---- */
+
+/* A CPU stage, then a GPU call of two tasks (a kernel and the decode after it on the GPU),
+ * in a trace that names `rt` ("" for none). */
+static double runtime_frame_s(const soc_config_t *cfg, const char *rt)
+{
+    char yaml[1024];
+    trace_t tr;
+    diag_t d;
+    double v;
+    diag_clear(&d);
+    snprintf(yaml, sizeof yaml,
+             "orinsim: 1\n%s%s%sframes: 3\ntasks:\n"
+             "  - {id: pre, engine: cpu, ops: [{op: cpu, duration: 1ms}]}\n"
+             "  - {id: det, engine: gpu, after: [pre], ops: [{op: memcpy, bytes: 64MiB}]}\n"
+             "  - {id: dec, engine: gpu, after: [det], ops: [{op: memcpy, bytes: 1MiB}]}\n",
+             rt[0] ? "runtime: " : "", rt, rt[0] ? "\n" : "");
+    if (trace_parse("inline.yaml", yaml, strlen(yaml), &tr, &d) != 0) {
+        diag_print(&d);
+        ck_abort();
+    }
+    v = run_mean_s(cfg, &tr, NULL);
+    trace_free(&tr);
+    return v;
+}
+
+/* The host path adds host_call_cycles / CPU clock once per call: `det` starts a call (it
+ * waits only for a CPU task), `dec` continues it (it waits for a GPU task). On an AGX at
+ * MAXN (2201.6 MHz) and a Nano Super (1728 MHz), the same cycles give times in the ratio
+ * of the clocks; `runtime: tensorrt` adds nothing. */
+START_TEST(test_runtime_host_path)
+{
+    static const char *const mods[][2] = {{"agx64", "MAXN"}, {"nano8", "MAXN_SUPER"}};
+    runtime_t rt;
+    diag_t d;
+    diag_clear(&d);
+    ck_assert_int_eq(runtime_load("ultralytics", "x", 1, 1, &rt, &d), 0);
+    ck_assert(rt.host_call_cycles > 0);
+    for (int i = 0; i < 2; i++) {
+        setup_t *s = config(mods[i][0], mods[i][1]);
+        double none = runtime_frame_s(&s->cfg, "");
+        double trt = runtime_frame_s(&s->cfg, "tensorrt");
+        double ul = runtime_frame_s(&s->cfg, "ultralytics");
+        double expect = rt.host_call_cycles / s->cfg.cpu_hz;
+        ck_assert_msg(fabs((ul - none) - expect) <= 1e-9,
+                      "%s: host path %.9f s, expected %.9f s", mods[i][0], ul - none, expect);
+        ck_assert(trt == none);
+        free(s);
+    }
+}
+END_TEST
+
+/* A runtime the config file lacks is bad input at the trace's `runtime:` value. */
+START_TEST(test_runtime_unknown)
+{
+    setup_t *s = config("agx64", "MAXN");
+    const char *yaml = "orinsim: 1\nruntime: onnxruntime\ntasks:\n"
+                       "  - {id: det, engine: gpu, ops: [{op: memcpy, bytes: 1MiB}]}\n";
+    trace_t tr;
+    replay_result_t r;
+    diag_t d;
+    diag_clear(&d);
+    ck_assert_int_eq(trace_parse("inline.yaml", yaml, strlen(yaml), &tr, &d), 0);
+    ck_assert_int_ne(replay_run(&s->cfg, &tr, NULL, &r, &d), 0);
+    ck_assert_int_eq(d.line, 2);
+    ck_assert_int_eq(d.col, 10);
+    ck_assert_ptr_nonnull(strstr(d.msg, "unknown runtime 'onnxruntime'"));
+    ck_assert_ptr_nonnull(strstr(d.msg, "ultralytics"));
+    trace_free(&tr);
+    free(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("replay");
@@ -422,6 +496,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_io_dtype_reformats);
     tcase_add_test(tc, test_two_processes_never_faster);
     tcase_add_test(tc, test_quant_group_scales_are_read);
+    tcase_add_test(tc, test_runtime_host_path);
+    tcase_add_test(tc, test_runtime_unknown);
     suite_add_tcase(s, tc);
     tc = tcase_create("validation");
     tcase_set_timeout(tc, 120);

@@ -468,7 +468,7 @@ START_TEST(err_unknown_key_top)
     ERR_AT("orinsim: 1\nframe: 3\n", 2, 1,
            "unknown key 'frame' in the trace (top level) (expected one of: orinsim, name, "
            "frames, period, max_in_flight, tasks, budgets, arrival, deadline, overload, "
-           "interference)");
+           "interference, runtime)");
     ERR_AT("orinsim: 1\nframes: 3\nframes: 4\n", 3, 1, "duplicate key 'frames'");
 }
 END_TEST

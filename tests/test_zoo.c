@@ -583,7 +583,7 @@ static int check_ops(vctx_t *c, const yaml_node_t *ops, double mult, int depth)
 static int validate(const char *text, vstats_t *st)
 {
     static const char *const top[] = {"orinsim", "name", "frames", "period", "max_in_flight",
-                                       "tasks", NULL};
+                                       "tasks", "runtime", NULL};
     static const char *const tkeys[] = {"id", "engine", "after", "ops", "fallback",
                                         "io_format", "memory", "io_dtype", "input_dtype",
                                         "output_dtype", NULL};
@@ -1009,6 +1009,31 @@ START_TEST(bad_options)
     expect_refused("resnet50 --imgsz", "needs a value");
     expect_refused("bert-base --imgsz 320", "takes no --imgsz");
     expect_refused("camera-pipeline --imgsz 320", "takes no --imgsz");
+    expect_refused("yolo11n --runtime 'a b'", "--runtime: expected a runtime name");
+    expect_refused("yolo11n --runtime", "needs a value");
+}
+END_TEST
+
+/* --runtime writes the trace's `runtime:` and echoes it in the command line; without it
+ * the trace names none. */
+START_TEST(runtime_is_written)
+{
+    zoo_options_t o;
+    diag_t d;
+    char *text;
+    vstats_t st;
+    memset(&o, 0, sizeof o);
+    text = emit("yolo11n", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_null(strstr(text, "runtime"));
+    free(text);
+    snprintf(o.runtime, sizeof o.runtime, "ultralytics");
+    text = emit("yolo11n", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "\nruntime: ultralytics\n"));
+    ck_assert_ptr_nonnull(strstr(text, " --runtime ultralytics`"));
+    ck_assert_int_eq(validate(text, &st), 0);
+    free(text);
 }
 END_TEST
 
@@ -1050,6 +1075,7 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, fusion_and_fallback);
     tcase_add_test(t, offline_split);
     tcase_add_test(t, io_dtype_marks_the_network_ends);
+    tcase_add_test(t, runtime_is_written);
     tcase_add_test(t, int8_fallback_types_the_decode);
     suite_add_tcase(s, t);
     t = tcase_create("cli");

@@ -258,6 +258,25 @@ yaml_node_t *ydoc_map_value(ydoc_t *y, const yaml_node_t *map, size_t i)
     return yaml_document_get_node(&y->doc, map->data.mapping.pairs.start[i].value);
 }
 
+yaml_node_t *ydoc_entry(ydoc_t *y, const yaml_node_t *map, const char *name, char *names,
+                        size_t len)
+{
+    yaml_node_t *m = NULL;
+    size_t used = 0;
+    if (len > 0)
+        names[0] = '\0';
+    for (size_t i = 0; i < ydoc_map_len(map); i++) {
+        const char *k = ydoc_str(ydoc_map_key(y, map, i));
+        if (k && strcmp(k, name) == 0)
+            m = ydoc_map_value(y, map, i);
+        if (k && used < len) {
+            int w = snprintf(names + used, len - used, "%s%s", used ? ", " : "", k);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return m;
+}
+
 yaml_node_t *ydoc_key_node(ydoc_t *y, const yaml_node_t *map, const char *key)
 {
     size_t n = ydoc_map_len(map);

@@ -61,6 +61,10 @@ yaml_node_t *ydoc_seq_at(ydoc_t *y, const yaml_node_t *seq, size_t i);
 size_t ydoc_map_len(const yaml_node_t *map);
 yaml_node_t *ydoc_map_key(ydoc_t *y, const yaml_node_t *map, size_t i);
 yaml_node_t *ydoc_map_value(ydoc_t *y, const yaml_node_t *map, size_t i);
+/* The value of key `name` in a table of named entries (NULL if absent), and in `names` the
+ * table's keys, comma-separated, for the message that lists what was expected. */
+yaml_node_t *ydoc_entry(ydoc_t *y, const yaml_node_t *map, const char *name, char *names,
+                        size_t len);
 
 /* Scalar text (NUL-terminated by libyaml), or NULL if n is not a scalar. */
 const char *ydoc_str(const yaml_node_t *n);

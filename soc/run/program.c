@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "soc/io/grow.h"
+#include "soc/sku/runtime.h"
 
 static int push_op(program_t *p, const lowered_op_t *op)
 {
@@ -184,6 +185,42 @@ static int build_dla_steps(const soc_config_t *cfg, const trace_task_t *task, pr
     return 0;
 }
 
+/* Whether task `ti` starts an inference call: a GPU task that no GPU task it waits for
+ * has started already (a detector's decode on the GPU is the same call). */
+static int starts_call(const trace_t *t, int ti)
+{
+    const trace_task_t *task = &t->tasks[ti];
+    if (task->engine != ENG_GPU)
+        return 0;
+    for (int i = 0; i < task->nafter; i++)
+        if (t->tasks[task->after[i]].engine == ENG_GPU)
+            return 0;
+    return 1;
+}
+
+/* The runtime's host path (configs/runtimes/runtimes.yaml) as a CPU step on one core
+ * before the call's first kernel. */
+static int push_host_path(const trace_t *t, int ti, program_t *p, diag_t *d)
+{
+    runtime_t rt;
+    lowered_op_t op;
+    if (t->runtime[0] == '\0' || !starts_call(t, ti))
+        return 0;
+    if (runtime_load(t->runtime, t->path, t->runtime_pos.line, t->runtime_pos.col, &rt, d) != 0)
+        return DIAG_ERR;
+    if (rt.host_call_cycles <= 0)
+        return 0;
+    memset(&op, 0, sizeof op);
+    op.on = ON_CPU;
+    op.kind = OP_CPU;
+    op.cpu_cycles = rt.host_call_cycles;
+    op.cpu_threads = 1;
+    snprintf(op.label, sizeof op.label, "host: %s", rt.name);
+    if (push_op(p, &op) != 0 || push_step(p, ON_CPU, p->nops - 1) != 0)
+        return diag_error(d, t->path, 0, 0, "out of memory");
+    return 0;
+}
+
 int program_build(const soc_config_t *cfg, const trace_t *t, int ti, program_t *p,
                          diag_t *d)
 {
@@ -192,7 +229,7 @@ int program_build(const soc_config_t *cfg, const trace_t *t, int ti, program_t *
     lowered_op_t *ops;
     int rc = 0;
 
-    if (check_engine(cfg, t, task, d) != 0)
+    if (check_engine(cfg, t, task, d) != 0 || push_host_path(t, ti, p, d) != 0)
         return DIAG_ERR;
     p->dla = task->engine == ENG_DLA0 ? 0 : task->engine == ENG_DLA1 ? 1 : -1;
     ops = calloc((size_t)task->nops, sizeof *ops);

@@ -18,8 +18,7 @@ int cooling_load(const char *name, cooling_t *out, diag_t *d)
 {
     char path[1024], names[512];
     ydoc_t y;
-    yaml_node_t *root, *m = NULL, *v;
-    size_t used = 0;
+    yaml_node_t *root, *m, *v;
     int rc = 0;
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/cooling/presets.yaml", sku_config_dir());
@@ -30,16 +29,7 @@ int cooling_load(const char *name, cooling_t *out, diag_t *d)
         ydoc_free(&y);
         return DIAG_ERR;
     }
-    names[0] = '\0';
-    for (size_t i = 0; i < ydoc_map_len(root); i++) {
-        const char *k = ydoc_str(ydoc_map_key(&y, root, i));
-        if (k && strcmp(k, name) == 0)
-            m = ydoc_map_value(&y, root, i);
-        if (k && used < sizeof names) {
-            int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", k);
-            used += w > 0 ? (size_t)w : 0;
-        }
-    }
+    m = ydoc_entry(&y, root, name, names, sizeof names);
     if (m == NULL) {
         rc = diag_error(d, NULL, 0, 0, "unknown cooling preset '%s' (expected one of: %s; "
                         "%s)", name, names, path);

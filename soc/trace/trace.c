@@ -47,7 +47,7 @@ enum { MAX_REPEAT_DEPTH = 16, MAX_OP_KEYS = 32 };
 
 static const char *const TOP_KEYS[] = {"orinsim", "name", "frames", "period", "max_in_flight",
                                        "tasks", "budgets", "arrival", "deadline", "overload",
-                                       "interference", NULL};
+                                       "interference", "runtime", NULL};
 static const char *const TASK_KEYS[] = {"id", "engine", "after", "ops", "fallback", "io_format",
                                         "memory", "process", "io_dtype", "input_dtype",
                                         "output_dtype", "deadline", NULL};
@@ -719,6 +719,12 @@ static int parse_doc(parser_t *p)
         return DIAG_ERR;
     if (trace__vary_top(p, root) != 0)
         return DIAG_ERR;
+    if ((v = ydoc_get(&p->y, root, "runtime")) != NULL) {
+        if (trace__label(p, v, "runtime", t->runtime, sizeof t->runtime))
+            return DIAG_ERR;
+        t->runtime_pos.line = ydoc_line(v);
+        t->runtime_pos.col = ydoc_col(v);
+    }
 
     tasks = ydoc_require(&p->y, root, "tasks", "the trace (top level)", p->d);
     if (tasks == NULL || ydoc_expect_seq(&p->y, tasks, "tasks", p->d) != 0)

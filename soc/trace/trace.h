@@ -249,6 +249,8 @@ typedef struct trace {
     trace_interference_t *interf;
     int ninterf;
     budget_list_t budgets;        /* the top-level `budgets:` list (soc/trace/budget.h) */
+    char runtime[32];             /* `runtime:` (configs/runtimes/runtimes.yaml); "" = tensorrt */
+    trace_pos_t runtime_pos;
 } trace_t;
 
 /* Bytes a gemm's B takes per element: its weight_dtype, plus with quant_group one scale of

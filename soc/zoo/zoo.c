@@ -11,6 +11,7 @@
 #include "soc/zoo/zoo.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +388,7 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
     }
     if (e->family == FAM_PIPELINE)
         p->max_in_flight = 2;
+    snprintf(p->runtime, sizeof p->runtime, "%s", o->runtime);
     return 0;
 }
 
@@ -500,7 +502,10 @@ static void zoo_usage(FILE *out)
             "                      (resnet50 224, ssd-mobilenet 300, retinanet 800, YOLO 640,\n"
             "                      a multiple of 32)\n"
             "  --frames N          releases of the task graph (1; camera-pipeline 300)\n"
-            "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n");
+            "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n"
+            "  --runtime R         the runtime that drives the engine, written as the\n"
+            "                      trace's `runtime:` (configs/runtimes/runtimes.yaml):\n"
+            "                      tensorrt (C++, the default) or ultralytics (Python)\n");
 }
 
 static int zoo_bad(const char *fmt, const char *arg)
@@ -523,6 +528,19 @@ static int parse_count(const char *v, int64_t *out)
 
 /* --imgsz N (a square) or HxW, as Ultralytics' imgsz=(h, w): whole pixels. The range is
  * checked against the network in resolve(). */
+/* A runtime name as configs/runtimes/runtimes.yaml spells them; the run checks that it
+ * exists. */
+static int runtime_name_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= sizeof ((zoo_options_t *)0)->runtime)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
+            return 0;
+    return 1;
+}
+
 static int parse_imgsz(const char *v, int64_t *h, int64_t *w)
 {
     char *end;
@@ -596,6 +614,11 @@ int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
         if (parse_split(v, o->split) != 0)
             return opt_bad(hint, "--split: expected three sample counts G,D0,D1, got '%s'", v);
         o->split_set = 1;
+    } else if (strcmp(a, "--runtime") == 0) {
+        if (!runtime_name_ok(v))
+            return opt_bad(hint, "--runtime: expected a runtime name of letters, digits, '-' "
+                           "and '_' (tensorrt, ultralytics), got '%s'", v);
+        snprintf(o->runtime, sizeof o->runtime, "%s", v);
     } else if (strcmp(a, "--imgsz") == 0) {
         if (parse_imgsz(v, &o->img_h, &o->img_w) != 0)
             return opt_bad(hint, "--imgsz: expected N or HxW in whole pixels (640, 384x640), "

@@ -163,6 +163,7 @@ typedef struct zoo_options {
     int fallback_set;             /* --int8-fallback: the type of an int8 network's layers ... */
     dtype_t fallback;             /* ... that have no int8 kernel (fp16 or fp32) */
     int64_t img_h, img_w;         /* --imgsz: the input image in pixels (CNNs) */
+    char runtime[32];             /* --runtime: the trace's `runtime:` ("" = none written) */
 } zoo_options_t;
 
 /* Options a network accepts (zoo_info.options). */

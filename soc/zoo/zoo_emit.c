@@ -350,6 +350,8 @@ static void canonical(const zoo_entry_t *e, const zoo_plan_t *p, char *buf, size
     CAT(" --frames %" PRId64, p->frames);
     if (p->period[0])
         CAT(" --period %s", p->period);
+    if (p->runtime[0])
+        CAT(" --runtime %s", p->runtime);
 #undef CAT
 }
 
@@ -568,6 +570,8 @@ int zoo_write(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, diag_t *d)
         fprintf(f, "period: %s\n", p->period);
     if (p->max_in_flight != 1)
         fprintf(f, "max_in_flight: %" PRId64 "\n", p->max_in_flight);
+    if (p->runtime[0])
+        fprintf(f, "runtime: %s\n", p->runtime);
     fprintf(f, "tasks:\n");
     for (int i = 0; i < ninst; i++)
         for (int s = 0; s < inst[i].whole->nstages; s++)
