@@ -291,9 +291,10 @@ static void record(power_run_t *pr, sim_time_t now, const power_breakdown_t *b,
 {
     double val[MAX_SERIES];
     int k = 0, watts = pr->spec.nrails + 1 + N_UTIL;
-    double emc_peak = dram_peak_Bps(&pr->h.dram->spec);
-    if (pr->oom)
+    double emc_peak;
+    if (pr->oom || pr->opt.no_series)
         return;
+    emc_peak = dram_peak_Bps(&pr->h.dram->spec);
     for (int r = 0; r < pr->spec.nrails; r++)
         val[k++] = b->rail_w[r];
     val[k++] = b->total_w;
@@ -527,7 +528,7 @@ static int attach(void *ctx, const soc_handles_t *soc)
     pr->win = pr->last;
     pr->next_dvfs = now + pr->dvfs_ps;
     pr->next_poll = now + pr->poll_ps;
-    if (grow_series(pr) != 0)
+    if (!pr->opt.no_series && grow_series(pr) != 0)
         return -1;
     sim_label(soc->sim, on_sample, "the power and thermal sampler (soc/run/power_run.c)");
     return sim_schedule(soc->sim, pr->sample_ps, on_sample, pr, 0) ? 0 : -1;

@@ -22,7 +22,9 @@
  *
  * The sampler costs a few hundred nanoseconds per sample, so 30 simulated minutes at
  * 10 ms are 180,000 samples. Time series (rails, module, zone temperatures, clocks) are
- * kept in memory for the timeline viewer, one point per sample.
+ * kept in memory for the timeline viewer and the tegrastats and CSV logs, one point per
+ * sample (up to 2^18 points, then neighbours merge), unless no_series says nothing will
+ * read them.
  */
 #ifndef ORINSIM_POWER_RUN_H
 #define ORINSIM_POWER_RUN_H
@@ -45,6 +47,8 @@ typedef struct power_options {
     double sample_s;           /* sampler period of simulated time (default 10 ms) */
     char cooling[64];          /* a preset of configs/cooling/presets.yaml; "" = the SKU's
                                 * own thermal section */
+    int no_series;             /* keep no time series (power_series_*: nothing will read
+                                * them); the summary is the same */
 } power_options_t;
 
 #define POWER_DEFAULT_AMBIENT_C 25.0
