@@ -50,6 +50,9 @@ typedef struct gpu_sm {
     int ctas, threads, regs;
     double smem;
     struct gpu_cta *last;        /* the group placed last here, while resident */
+    uint64_t sweep;              /* the sweep that last looked at this SM ... */
+    struct gpu_cta *sw_old, *sw_new;   /* ... its group that ends, the one that follows */
+    int sw_n;                    /* ... and how many of its members end */
 } gpu_sm_t;
 
 typedef struct gpu_run {
@@ -117,6 +120,8 @@ struct gpu {
     sim_time_t idle_since;       /* ... since then */
     sim_evid_t slice_ev;         /* the pending end-of-slice check, 0 if none ... */
     sim_time_t slice_ev_at;      /* ... and when it fires */
+    uint64_t sweeps;             /* sweeps so far (cta_sweep) */
+    int *swept;                  /* the SMs a sweep touches, in the order it meets them */
 };
 
 /* ---- occupancy ---- */
@@ -815,6 +820,176 @@ static void cta_parts_done(sim_t *s, void *ctx, uint64_t tag, int count)
     set_levels(g);
 }
 
+/* Can the members of `r` that end on the SMs of this sweep each hand their slot to a new
+ * CTA of `r`, with nothing else happening (same_refill(), for several SMs at once)? The
+ * SMs must stay full for `r` and come back exactly as they were, no group may have been
+ * placed on them at this instant, and no older kernel may wait nor another fit. */
+static int sweep_refills(gpu_t *g, const gpu_run_t *r, int nsw)
+{
+    sim_time_t now = sim_now(g->sim);
+    if (!eligible(g, r) || r->parked || (r->cycles_per_cta <= 0 && r->k.dram_bytes <= 0))
+        return 0;
+    for (int i = 0; i < nsw; i++) {
+        const gpu_sm_t *sm = &g->sms[g->swept[i]];
+        if (sm->sw_old->run != r || sm->ctas < 2 || fits(g, sm, r) ||
+            (sm->last && sm->last->placed == now))
+            return 0;
+        gpu_sm_t after = *sm;    /* the SM once one member has left */
+        after.ctas--;
+        after.threads -= r->k.threads;
+        after.regs -= r->regs_per_cta;
+        after.smem -= r->smem_per_cta;
+        if (after.smem < 1e-6)
+            after.smem = 0;
+        if (after.smem + r->smem_per_cta != sm->smem || !fits(g, &after, r))
+            return 0;
+    }
+    int older = 1;
+    for (const gpu_run_t *q = g->head; q; q = q->next) {
+        if (q == r) {
+            older = 0;
+            continue;
+        }
+        if (!eligible(g, q) || (!q->parked && q->next_cta >= q->k.ctas))
+            continue;
+        if (older)
+            return 0;
+        for (int i = 0; i < nsw; i++)
+            if (fits(g, &g->sms[g->swept[i]], q))
+                return 0;
+    }
+    return 1;
+}
+
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* Does any kernel that may run now have CTAs waiting (new or parked)? */
+static int work_waiting(const gpu_t *g)
+{
+    for (const gpu_run_t *q = g->head; q; q = q->next)
+        if (eligible(g, q) && (q->parked || q->next_cta < q->k.ctas))
+            return 1;
+    return 0;
+}
+
+/* Every member that finished a part in one event of a link, as runs of members of the
+ * groups ctx[], in the order their callbacks would run (sim_link_set_sweep): the same as
+ * that many calls of cta_part_done(). Members whose other part still runs only count down. Members
+ * that end take one of two short ways while they are exact, then the long one (cta_end)
+ * from the first that fits neither:
+ *   - refill: the member hands its slot to a new CTA of its own kernel and nothing else
+ *     happens (sweep_refills()): the SM's counts do not move, the new CTA starts the
+ *     SM's new group or joins it. The new CTAs are placed in callback order, so they get
+ *     the placement and start numbers, groups and flow order they would one by one.
+ *   - drain: no kernel that may run has CTAs waiting and the member is not its kernel's
+ *     last: it leaves its SM and nothing takes its place.
+ * The GPU's busy levels are set once at the end: at one instant only the last value and
+ * the peak count, and the short ways keep them or lower them. 0 (nothing changed) where
+ * the members' groups are not one per SM. */
+static int cta_sweep(sim_t *s, void *const *ctx, const int *members, int runs, uint64_t tag)
+{
+    gpu_t *g = ((const gpu_cta_t *)ctx[0])->run->gpu;
+    uint64_t mark = ++g->sweeps;
+    int nsw = 0;
+    (void)s;
+
+    /* One group per SM; count each group's members. */
+    for (int i = 0; i < runs; i++) {
+        gpu_cta_t *c = ctx[i];
+        gpu_sm_t *sm = &g->sms[c->sm];
+        if (sm->sweep != mark) {
+            sm->sweep = mark;
+            sm->sw_old = c;
+            sm->sw_new = NULL;
+            sm->sw_n = 0;
+            g->swept[nsw++] = c->sm;
+        } else if (sm->sw_old != c) {
+            return 0;
+        }
+        sm->sw_n += members[i];
+    }
+    /* Groups whose other part still runs only count down; the rest end member by member. */
+    int ending = 0;
+    for (int i = 0; i < nsw; i++) {
+        gpu_sm_t *sm = &g->sms[g->swept[i]];
+        if (parts_done(sm->sw_old, tag, sm->sw_n))
+            g->swept[ending++] = g->swept[i];
+        else
+            sm->sw_old = NULL;
+    }
+    if (ending == 0)
+        return 1;
+
+    gpu_run_t *r = g->sms[g->swept[0]].sw_old->run;
+    int refill = sweep_refills(g, r, ending);
+    int drain = -1;              /* work_waiting() not asked yet */
+    int i = 0, m = 0, changed = 0;
+    for (; i < runs; i++) {
+        gpu_cta_t *c = ctx[i];
+        gpu_sm_t *sm = &g->sms[c->sm];
+        if (sm->sw_old != c)
+            continue;            /* counted down above */
+        for (m = members[i]; m > 0;) {
+            int j;
+            if (refill && (j = imin(m, imin(r->k.ctas - r->next_cta,
+                                            r->k.ctas - 1 - r->done_ctas))) > 0) {
+                if (sm->sw_new == NULL && (sm->sw_new = cta_alloc(g)) == NULL)
+                    goto rest;
+                leave_sm_n(g, c, j);
+                if (c->n == 0)
+                    cta_release(g, c);
+                if (sm->sw_n > 0) {   /* the SM's first new CTAs: a new group */
+                    sm->sw_n = 0;
+                    int rc = attach(g, c->sm, r, sm->sw_new, r->cycles_per_cta,
+                                    r->k.dram_bytes, j);
+                    assert(rc == 0);  /* given a record, and at most a group's worth */
+                    (void)rc;
+                } else {
+                    int took = join_group(g, sm->sw_new, j);
+                    assert(took == j);
+                    (void)took;
+                }
+                g->stats.ctas += (uint64_t)j;
+                r->done_ctas += j;
+                r->next_cta += j;
+                m -= j;
+                changed = 1;
+                continue;
+            }
+            if (drain < 0)
+                drain = !work_waiting(g);
+            gpu_run_t *q = c->run;
+            if (drain && (j = imin(m, q->k.ctas - 1 - q->done_ctas)) > 0) {
+                for (int x = 0; x < j; x++)
+                    leave_sm(g, c);
+                g->stats.ctas += (uint64_t)j;
+                q->done_ctas += j;
+                if (c->n == 0)
+                    cta_release(g, c);
+                m -= j;
+                changed = 1;
+                continue;
+            }
+            goto rest;
+        }
+    }
+rest:
+    if (changed)
+        set_levels(g);
+    /* The rest the long way, one by one: m members of run i, then the later runs. */
+    for (int first = 1; i < runs; i++, first = 0) {
+        gpu_cta_t *c = ctx[i];
+        if (g->sms[c->sm].sw_old != c)
+            continue;
+        for (int x = first ? m : members[i]; x > 0; x--)
+            cta_end(g, c);
+    }
+    return 1;
+}
+
 static void kernel_ready(sim_t *s, void *ctx, uint64_t tag)
 {
     gpu_run_t *r = ctx;
@@ -883,6 +1058,7 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
     g->spec = *spec;
     g->dram = dram;
     sim_link_set_batch(dram->link, cta_part_done, cta_parts_done);
+    sim_link_set_sweep(dram->link, cta_sweep);
     assert(spec->sms > 0 && spec->clock_hz > 0 && spec->warps_full_rate > 0);
     sim_label(s, (sim_handler_fn)cta_part_done, "the GPU's CTAs (models/gpu.c)");
     sim_label(s, kernel_ready, "the GPU's kernel launches (models/gpu.c)");
@@ -890,7 +1066,10 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
     sim_label(s, slice_timer, "the GPU's time slices (models/gpu.c)");
     sim_label(s, preempt, "the GPU's time slices (models/gpu.c)");
     g->sms = calloc((size_t)spec->sms, sizeof *g->sms);
-    if (g->sms == NULL) {
+    g->swept = calloc((size_t)spec->sms, sizeof *g->swept);
+    if (g->sms == NULL || g->swept == NULL) {
+        free(g->sms);
+        free(g->swept);
         free(g);
         return NULL;
     }
@@ -903,6 +1082,7 @@ gpu_t *gpu_new(sim_t *s, const gpu_spec_t *spec, dram_t *dram)
             return NULL;
         }
         sim_link_set_batch(g->sms[i].math, cta_part_done, cta_parts_done);
+        sim_link_set_sweep(g->sms[i].math, cta_sweep);
     }
     sim_util_init(&g->stats.busy, sim_now(s));
     sim_util_init(&g->stats.sms_active, sim_now(s));
@@ -937,6 +1117,7 @@ void gpu_free(gpu_t *g)
         if (g->sms[i].math)
             sim_link_free(g->sms[i].math);
     free(g->sms);
+    free(g->swept);
     while (g->head) {
         gpu_run_t *n = g->head->next;
         free(g->head);

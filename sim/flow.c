@@ -52,6 +52,10 @@
  * pass of the progressive filling, the swaps of the filling can put a record's members
  * among other capped flows of a different ceiling, where the per-flow order subtracts
  * them interleaved; the capacity left then differs by rounding only (an ulp of the sum).
+ * Where several flows finish in one event and their callbacks can do the whole event's
+ * work at once (sim_link_set_sweep: a GPU refilling several SMs), the link hands them the
+ * members in callback order as runs of one flow, and calls back one by one only if it
+ * declines.
  *
  * Ignored: flows spanning several links (SimGrid's multi-resource solve); each flow here
  * uses one link, and a model that needs a path chains flows.
@@ -121,6 +125,9 @@ struct sim_link {
     int cbs_cap;
     sim_flow_done_fn batch_key;   /* flows with this callback ... */
     sim_flow_batch_fn batch;      /* ... call back consecutive members at once */
+    sim_flow_sweep_fn sweep;      /* ... or all the members of an event at once */
+    void **cbctx;                 /* for the sweep: l->cbs as runs of one flow's ... */
+    int *cbn;                     /* ... consecutive members */
 };
 
 static void link_event(sim_t *s, void *component, uint64_t payload);
@@ -410,11 +417,17 @@ static int order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
         while (cap < total)
             cap *= 2;
         sim_flow_t **cbs = realloc(l->cbs, (size_t)cap * sizeof *cbs);
-        if (cbs == NULL) {
+        if (cbs != NULL)
+            l->cbs = cbs;
+        void **cbctx = cbs ? realloc(l->cbctx, (size_t)cap * sizeof *cbctx) : NULL;
+        if (cbctx != NULL)
+            l->cbctx = cbctx;
+        int *cbn = cbctx ? realloc(l->cbn, (size_t)cap * sizeof *cbn) : NULL;
+        if (cbn == NULL) {
             sim_fail(l->s, SIM_FAULT_NOMEM, "bandwidth sharing (finished flows, sim/flow.c)");
             return -1;
         }
-        l->cbs = cbs;
+        l->cbn = cbn;
         l->cbs_cap = cap;
     }
     if (nf == 1 || nf == total) {   /* one flow, or no members to interleave */
@@ -461,6 +474,32 @@ static int order_members(sim_link_t *l, sim_flow_t *head, int nf, int total)
     return 0;
 }
 
+/* Offer the finished members (l->cbs, in callback order) to the link's sweep; 1 if it
+ * took them all, the flows then released. */
+static int sweep(sim_link_t *l, sim_flow_t *head, int total)
+{
+    for (const sim_flow_t *f = head; f; f = f->next)
+        if (f->done != l->batch_key || f->tag != head->tag)
+            return 0;
+    int runs = 0;
+    for (int k = 0; k < total; k++) {
+        if (k > 0 && l->cbs[k] == l->cbs[k - 1]) {
+            l->cbn[runs - 1]++;
+        } else {
+            l->cbctx[runs] = l->cbs[k]->ctx;
+            l->cbn[runs++] = 1;
+        }
+    }
+    if (!l->sweep(l->s, l->cbctx, l->cbn, runs, head->tag))
+        return 0;
+    while (head) {
+        sim_flow_t *next = head->next;
+        flow_release(l, head);
+        head = next;
+    }
+    return 1;
+}
+
 static void link_event(sim_t *s, void *component, uint64_t payload)
 {
     sim_link_t *l = component;
@@ -501,6 +540,8 @@ static void link_event(sim_t *s, void *component, uint64_t payload)
      * last member's callback; until then it stays detached (idx -1) and cannot be
      * joined. */
     if (order_members(l, head, nf, total) != 0)
+        return;
+    if (nf > 1 && l->sweep != NULL && sweep(l, head, total))
         return;
     for (int k = 0; k < total; k++) {
         sim_flow_t *f = l->cbs[k];
@@ -562,6 +603,8 @@ void sim_link_free(sim_link_t *l)
     free(l->fl);
     free(l->scratch);
     free(l->cbs);
+    free(l->cbctx);
+    free(l->cbn);
     free(l->name);
     free(l);
 }
@@ -675,6 +718,11 @@ void sim_link_set_batch(sim_link_t *l, sim_flow_done_fn done, sim_flow_batch_fn 
 {
     l->batch_key = done;
     l->batch = batch;
+}
+
+void sim_link_set_sweep(sim_link_t *l, sim_flow_sweep_fn sweep)
+{
+    l->sweep = sweep;
 }
 
 void sim_flow_cancel(sim_link_t *l, sim_flow_t *f)

@@ -70,6 +70,17 @@ void sim_flow_join_n(sim_link_t *l, sim_flow_t *f, int more);
  * one flow whose callback is `done`, the link calls `batch` once instead. */
 typedef void (*sim_flow_batch_fn)(sim_t *s, void *ctx, uint64_t tag, int count);
 void sim_link_set_batch(sim_link_t *l, sim_flow_done_fn done, sim_flow_batch_fn batch);
+/* Every callback of one completion event at once. When more than one member finishes in
+ * an event of the link and every finished flow has the batch callback `done` and the same
+ * tag, the link first offers the whole lot to `sweep`, in the order the separate
+ * callbacks would run (start order, members of several flows interleaved), as `runs`
+ * runs: run i is members[i] consecutive callbacks with context ctx[i]. `sweep` returns 1
+ * when it has done the work of all those callbacks, or 0, having changed nothing, to have
+ * them called as usual (one by one, or in runs through `batch`). The finished flows'
+ * handles are invalid in it. */
+typedef int (*sim_flow_sweep_fn)(sim_t *s, void *const *ctx, const int *members, int runs,
+                                 uint64_t tag);
+void sim_link_set_sweep(sim_link_t *l, sim_flow_sweep_fn sweep);
 
 /* Remove an active flow without calling its callback. */
 void sim_flow_cancel(sim_link_t *l, sim_flow_t *f);

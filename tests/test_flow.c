@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/flow.h"
 #include "sim/sim.h"
@@ -709,6 +710,79 @@ START_TEST(test_batch_callback)
 }
 END_TEST
 
+typedef struct sweep_rec {
+    int take;                /* what the sweep answers */
+    int sweeps, runs;
+    uint64_t tag;
+    char order[16];          /* the members' records in callback order, as 'a'/'b' */
+    int n;
+    int singles;             /* callbacks through the one-member callback */
+} sweep_rec_t;
+
+static sweep_rec_t sweep_seen;
+
+static void sweep_one(sim_t *s, void *ctx, uint64_t tag)
+{
+    (void)s;
+    (void)ctx;
+    (void)tag;
+    sweep_seen.singles++;
+}
+
+static void sweep_many(sim_t *s, void *ctx, uint64_t tag, int count)
+{
+    (void)s;
+    (void)ctx;
+    (void)tag;
+    sweep_seen.singles += count;
+}
+
+static int sweep_all(sim_t *s, void *const *ctx, const int *members, int runs, uint64_t tag)
+{
+    (void)s;
+    sweep_seen.sweeps++;
+    sweep_seen.runs = runs;
+    sweep_seen.tag = tag;
+    for (int i = 0; i < runs; i++)
+        for (int m = 0; m < members[i] && sweep_seen.n < 15; m++)
+            sweep_seen.order[sweep_seen.n++] = *(const char *)ctx[i];
+    return sweep_seen.take;
+}
+
+START_TEST(test_sweep_interleaved)
+{
+    /* Two records started in turn, one member each per round, as breadth-first dispatch
+     * starts them: a = members 0, 2, 3; b = members 1, 4 (a third round only for a). All
+     * five are identical (1e9 B, no ceiling), so they finish together at 5 s on 1 GB/s,
+     * and the sweep sees them in start order: a b a a b, as the runs a, b, a a, b. When
+     * it takes them (1), nothing else is called back; when it declines (0), the five
+     * callbacks run as usual. */
+    static const char A = 'a', B = 'b';
+    for (int take = 1; take >= 0; take--) {
+        sim_t *s = sim_new();
+        sim_link_t *l = sim_link_new(s, "dram", 1 * GB);
+        memset(&sweep_seen, 0, sizeof sweep_seen);
+        sweep_seen.take = take;
+        sim_link_set_batch(l, sweep_one, sweep_many);
+        sim_link_set_sweep(l, sweep_all);
+        sim_flow_t *a = sim_flow_start(l, 1e9, 0, 1, sweep_one, (void *)&A, 7);
+        sim_flow_t *b = sim_flow_start(l, 1e9, 0, 1, sweep_one, (void *)&B, 7);
+        sim_flow_join(l, a);
+        sim_flow_join(l, a);
+        sim_flow_join(l, b);
+        sim_run(s, SIM_TIME_MAX);
+        ck_assert_uint_eq(sim_now(s), 5 * SIM_S);
+        ck_assert_int_eq(sweep_seen.sweeps, 1);
+        ck_assert_int_eq(sweep_seen.runs, 4);
+        ck_assert_uint_eq(sweep_seen.tag, 7);
+        ck_assert_str_eq(sweep_seen.order, "abaab");
+        ck_assert_int_eq(sweep_seen.singles, take ? 0 : 5);
+        sim_link_free(l);
+        sim_free(s);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("flow");
@@ -731,6 +805,7 @@ int main(void)
     tcase_add_test(tc, test_members_match_separate_flows);
     tcase_add_test(tc, test_join_only_when_exact);
     tcase_add_test(tc, test_batch_callback);
+    tcase_add_test(tc, test_sweep_interleaved);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
