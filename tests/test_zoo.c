@@ -200,6 +200,48 @@ START_TEST(detector_totals)
 }
 END_TEST
 
+START_TEST(basic_block_resnet_totals)
+{
+    double macs, params;
+    /* torchvision resnet18: 1.81 GMAC ("GFLOPS" column, multiply-adds), 11,689,512
+     * parameters with batch-norm. Folding leaves one bias per BN channel: 64 + 4*64 +
+     * (4*128 + 128) + (4*256 + 256) + (4*512 + 512) = 4,800 BN channels, so 11,684,712. */
+    totals("resnet18", 1, &macs, &params);
+    ck_assert_near(macs, 1.81e9, 0.005);
+    ck_assert_near(params, 11684712, 1e-9);
+    /* resnet34: 3.66 GMAC, 21,797,672 parameters; BN channels 64 + 6*64 + (8*128 + 128) +
+     * (12*256 + 256) + (6*512 + 512) = 8,512, so 21,789,160 folded. */
+    totals("resnet34", 1, &macs, &params);
+    ck_assert_near(macs, 3.66e9, 0.005);
+    ck_assert_near(params, 21789160, 1e-9);
+    /* The trunk alone: without fc (512 x 1000 + 1000 = 513,000), 21,276,160. Its work at
+     * 768x1280 is the 224x224 network's conv work scaled by the plane: every map is
+     * (768 x 1280) / (224 x 224) = 19.59 times larger, exactly where 224 and 768x1280
+     * halve alike (224 -> 7 at stride 32 is 7 x 7; 768x1280 -> 24 x 40): the ratio of the
+     * output planes, 24 x 40 / 49 = 19.592, holds for every conv after the stem. 3.664 GMAC
+     * less the fc's 0.512 M gives 3.6635 G; x 19.592 = 71.77 G. */
+    totals("resnet34-backbone", 1, &macs, &params);
+    ck_assert_near(params, 21276160, 1e-9);
+    ck_assert_near(macs, 71.77e9, 0.002);
+}
+END_TEST
+
+START_TEST(ssd_resnet34_totals)
+{
+    double macs, params;
+    /* MLPerf's SSD-ResNet34 at 1200x1200: "433 GOPS" per input in the MLPerf Inference
+     * paper (Reddi et al. 2019, arXiv:1911.02549, Table 1), counting a multiply-add as two
+     * operations: 216.5 GMAC. Parameters, from ssd_r34.py: ResNet-34 conv1 .. layer3
+     * folded 8,165,376; the extra blocks 1x1 + 3x3 with bias (256->256->512, 512->256->512,
+     * 512->128->256, 256->128->256, 256->128->256) 3,574,400; the head convs, 3x3 from
+     * (256, 512, 512, 256, 256, 256) channels to 85 x (4, 6, 6, 6, 4, 4) filters with bias,
+     * 8,227,830: 19,967,606 in all. */
+    totals("ssd-resnet34", 1, &macs, &params);
+    ck_assert_near(macs, 216.5e9, 0.002);
+    ck_assert_near(params, 19967606, 1e-9);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- 2. regeneration */
 
 static char *slurp(const char *path, size_t *len)
@@ -751,9 +793,9 @@ START_TEST(every_network_on_every_engine_is_well_formed)
             checked++;
         }
     }
-    /* 13 CNNs on all 5 engines; BERT x2, ViT and the 12 Llama entries on the GPU only;
-     * the pipeline on gpu, dla, dla0 and dla1 */
-    ck_assert_int_eq(checked, 13 * 5 + (12 + 3) * 1 + 4);
+    /* 17 CNNs (7 + 10 YOLOs) on all 5 engines; BERT x2, ViT and the 12 Llama entries on
+     * the GPU only; the pipeline on gpu, dla, dla0 and dla1 */
+    ck_assert_int_eq(checked, 17 * 5 + (12 + 3) * 1 + 4);
 }
 END_TEST
 
@@ -1050,8 +1092,9 @@ START_TEST(list_names_every_network)
         names += line[0] != ' ';
     ck_assert_int_eq(pclose(p), 0);
     ck_assert_int_eq(names, zoo_count());
-    /* 3 CNNs + 10 YOLOs + 2 BERTs + ViT + 6 Llamas x (decode, prefill) + the pipeline */
-    ck_assert_int_eq(zoo_count(), 3 + 10 + 2 + 1 + 12 + 1);
+    /* 7 CNNs (ResNet-50, -18, -34, the ResNet-34 trunk, SSD-MobileNet, SSD-ResNet34,
+     * RetinaNet) + 10 YOLOs + 2 BERTs + ViT + 6 Llamas x (decode, prefill) + the pipeline */
+    ck_assert_int_eq(zoo_count(), 7 + 10 + 2 + 1 + 12 + 1);
     ck_assert_ptr_nonnull(zoo_find("yolo11x"));
     ck_assert_ptr_null(zoo_find("yolo11y"));
 }
@@ -1067,6 +1110,8 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, llama_totals);
     tcase_add_test(t, yolo_totals);
     tcase_add_test(t, detector_totals);
+    tcase_add_test(t, basic_block_resnet_totals);
+    tcase_add_test(t, ssd_resnet34_totals);
     suite_add_tcase(s, t);
     t = tcase_create("traces");
     tcase_set_timeout(t, 120);

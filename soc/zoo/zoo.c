@@ -47,27 +47,44 @@
 #define IMGSZ_MAX 4096
 
 #define YOLO(n, desc, src, v) \
-    {{n, desc, src, O_YOLO}, FAM_CNN, zoo_build_yolo, v, DT_FP16, 640, YOLO_STRIDE}
+    {{n, desc, src, O_YOLO}, FAM_CNN, zoo_build_yolo, v, DT_FP16, 640, YOLO_STRIDE, 0}
 #define LLAMA(n, model, desc, src)                                                        \
     {{n "-decode", desc ", one decode step (a token at --context)", src, O_DECODE},       \
-     FAM_LLM, zoo_build_llama, (model) * 2, DT_FP16, 0, 0},                                     \
+     FAM_LLM, zoo_build_llama, (model) * 2, DT_FP16, 0, 0, 0},                                     \
     {{n "-prefill", desc ", prefill of a --prompt", src, O_PREFILL}, FAM_LLM,             \
-     zoo_build_llama, (model) * 2 + 1, DT_FP16, 0, 0}
+     zoo_build_llama, (model) * 2 + 1, DT_FP16, 0, 0, 0}
 
 static const zoo_entry_t ENTRIES[] = {
     {{"resnet50", "ResNet-50 v1.5 image classifier, 224x224, 1000 classes",
       "He et al. 2015 (arXiv:1512.03385) with the v1.5 stride on the 3x3 conv "
       "(torchvision resnet50, MLPerf Inference image classification)", O_CNN},
-     FAM_CNN, zoo_build_resnet50, 0, DT_INT8, 224, 1},
+     FAM_CNN, zoo_build_resnet50, 0, DT_INT8, 224, 1, 0},
     {{"ssd-mobilenet", "SSD-MobileNetV1 detector, 300x300, COCO (91 classes, 1917 anchors)",
       "MobileNetV1 (Howard et al. 2017, arXiv:1704.04861) + SSD heads of the TensorFlow "
       "Object Detection API ssd_mobilenet_v1_coco config (MLPerf Inference ssd-mobilenet)",
       O_CNN},
-     FAM_CNN, zoo_build_ssd_mobilenet, 0, DT_INT8, 300, 1},
+     FAM_CNN, zoo_build_ssd_mobilenet, 0, DT_INT8, 300, 1, 0},
     {{"retinanet", "RetinaNet, ResNeXt-50 32x4d + FPN, 800x800, 264 classes",
       "Lin et al. 2017 (arXiv:1708.02002), ResNeXt (Xie et al. 2016, arXiv:1611.05431); "
       "MLPerf Inference retinanet (torchvision RetinaNet, OpenImages MLPerf subset)", O_CNN},
-     FAM_CNN, zoo_build_retinanet, 0, DT_INT8, 800, 1},
+     FAM_CNN, zoo_build_retinanet, 0, DT_INT8, 800, 1, 0},
+    {{"resnet18", "ResNet-18 image classifier, 224x224, 1000 classes",
+      "He et al. 2015 (arXiv:1512.03385); torchvision resnet18 (BasicBlock, [2, 2, 2, 2])",
+      O_CNN},
+     FAM_CNN, zoo_build_resnet_basic, 0, DT_INT8, 224, 1, 0},
+    {{"resnet34", "ResNet-34 image classifier, 224x224, 1000 classes",
+      "He et al. 2015 (arXiv:1512.03385); torchvision resnet34 (BasicBlock, [3, 4, 6, 3])",
+      O_CNN},
+     FAM_CNN, zoo_build_resnet_basic, 1, DT_INT8, 224, 1, 0},
+    {{"resnet34-backbone", "ResNet-34 trunk (conv1 .. layer4, no pooling or fc), 768x1280",
+      "torchvision resnet34 without avgpool and fc; the ResNet-34 backbone (1280x768) of "
+      "NVIDIA/Deep-Learning-Accelerator-SW README.md", O_CNN},
+     FAM_CNN, zoo_build_resnet_basic, 2, DT_INT8, 768, 1, 1280},
+    {{"ssd-resnet34", "SSD-ResNet34 detector, 1200x1200, COCO (81 classes, 15130 boxes)",
+      "MLPerf Inference ssd-resnet34: mlcommons/inference vision/classification_and_detection/"
+      "python/models/ssd_r34.py; heads fused per map as NVIDIA/Deep-Learning-Accelerator-SW "
+      "scripts/prepare_models/ssd_resnet34.py", O_CNN},
+     FAM_CNN, zoo_build_ssd_resnet34, 0, DT_INT8, 1200, 1, 0},
     YOLO("yolov8n", "Ultralytics YOLOv8n detector, 640x640, 80 classes", V8 "n [0.33, 0.25, 1024]", 0),
     YOLO("yolov8s", "Ultralytics YOLOv8s detector, 640x640, 80 classes", V8 "s [0.33, 0.50, 1024]", 1),
     YOLO("yolov8m", "Ultralytics YOLOv8m detector, 640x640, 80 classes", V8 "m [0.67, 0.75, 768]", 2),
@@ -81,14 +98,14 @@ static const zoo_entry_t ENTRIES[] = {
     {{"bert-base", "BERT-base encoder with a SQuAD head (12 layers, hidden 768), --seq tokens",
       "Devlin et al. 2018 (arXiv:1810.04805), bert-base-uncased; SQuAD v1.1 span head as in "
       "MLPerf Inference bert", O_BERT},
-     FAM_BERT, zoo_build_bert, 0, DT_INT8, 0, 0},
+     FAM_BERT, zoo_build_bert, 0, DT_INT8, 0, 0, 0},
     {{"bert-large", "BERT-large encoder with a SQuAD head (24 layers, hidden 1024), --seq tokens",
       "Devlin et al. 2018 (arXiv:1810.04805), bert-large-uncased; SQuAD v1.1 span head as in "
       "MLPerf Inference bert", O_BERT},
-     FAM_BERT, zoo_build_bert, 1, DT_INT8, 0, 0},
+     FAM_BERT, zoo_build_bert, 1, DT_INT8, 0, 0, 0},
     {{"vit-b16", "Vision Transformer ViT-B/16 classifier, 224x224 (197 tokens), 1000 classes",
       "Dosovitskiy et al. 2020 (arXiv:2010.11929), ViT-B/16 (timm vit_base_patch16_224)", O_VIT},
-     FAM_VIT, zoo_build_vit, 0, DT_FP16, 0, 0},
+     FAM_VIT, zoo_build_vit, 0, DT_FP16, 0, 0, 0},
     LLAMA("llama2-7b", 0, "Llama-2 7B", L2 "Llama-2-7b-hf"),
     LLAMA("llama2-13b", 1, "Llama-2 13B", L2 "Llama-2-13b-hf"),
     LLAMA("llama2-70b", 2, "Llama-2 70B (grouped-query attention, 8 KV heads)", L2 "Llama-2-70b-hf"),
@@ -100,7 +117,7 @@ static const zoo_entry_t ENTRIES[] = {
       "on a DLA -> box decoding and NMS on the GPU -> CPU control",
       "the ssd-mobilenet network of this zoo; PVA and CPU stages as in "
       "traces/camera-detector.yaml", O_PIPE},
-     FAM_PIPELINE, zoo_build_camera, 0, DT_INT8, 0, 0},
+     FAM_PIPELINE, zoo_build_camera, 0, DT_INT8, 0, 0, 0},
 };
 
 #define NENTRIES ((int)(sizeof ENTRIES / sizeof ENTRIES[0]))
@@ -356,7 +373,7 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
     if (e->family == FAM_CNN) {
         int64_t step = e->imgsz_step;
         p->r.img_h = o->img_h ? o->img_h : e->imgsz;
-        p->r.img_w = o->img_w ? o->img_w : e->imgsz;
+        p->r.img_w = o->img_w ? o->img_w : e->imgsz_w ? e->imgsz_w : e->imgsz;
         for (int i = 0; i < 2; i++) {
             int64_t v = i ? p->r.img_w : p->r.img_h;
             if (!in_range(v, IMGSZ_MIN, IMGSZ_MAX))
@@ -450,7 +467,7 @@ unsigned zoo_source_options(void)
 int zoo_emit_source(FILE *out, const zoo_source_t *s, const zoo_options_t *o, diag_t *d)
 {
     zoo_entry_t e = {{s->name, s->description, s->command, O_CNN & ~ZOO_OPT_IMGSZ}, FAM_IMPORT,
-                     build_source, 0, s->dtype, 0, 0};
+                     build_source, 0, s->dtype, 0, 0, 0};
     zoo_plan_t p;
     if (resolve(&e, o, &p, d) != 0)
         return DIAG_ERR;

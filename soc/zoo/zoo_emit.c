@@ -316,7 +316,7 @@ static void fmt_count(double v, char *buf, size_t len)
 static int other_imgsz(const zoo_entry_t *e, const zoo_plan_t *p)
 {
     return (e->info.options & ZOO_OPT_IMGSZ) &&
-           (p->r.img_h != e->imgsz || p->r.img_w != e->imgsz);
+           (p->r.img_h != e->imgsz || p->r.img_w != (e->imgsz_w ? e->imgsz_w : e->imgsz));
 }
 
 /* The options in canonical form, as a command line. */

@@ -15,6 +15,8 @@ int zoo_build_resnet50(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_ssd_mobilenet(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_retinanet(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_yolo(zoo_net_t *net, const zoo_resolved_t *r, int variant);
+int zoo_build_resnet_basic(zoo_net_t *net, const zoo_resolved_t *r, int variant);
+int zoo_build_ssd_resnet34(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_camera(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_bert(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_vit(zoo_net_t *net, const zoo_resolved_t *r, int variant);
@@ -36,6 +38,7 @@ typedef struct zoo_entry {
     dtype_t dtype;                /* default */
     int64_t imgsz;                /* CNNs: the input's default side in pixels (square) */
     int64_t imgsz_step;           /* CNNs: --imgsz must be a multiple of this */
+    int64_t imgsz_w;              /* CNNs: the default width where it is not imgsz (0) */
 } zoo_entry_t;
 
 /* What to write: the options checked and completed (soc/zoo/zoo.c, resolve). */

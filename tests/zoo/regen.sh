@@ -25,6 +25,10 @@ gen resnet50-int8-gpu2dla-offline resnet50 --dtype int8 --engine gpu+2dla
 gen ssd-mobilenet-int8-dla-b2     ssd-mobilenet --dtype int8 --engine dla --batch 2
 gen retinanet-int8-dla-b1         retinanet --dtype int8 --engine dla --batch 1
 gen retinanet-int8-gpu-b1         retinanet --dtype int8 --engine gpu --batch 1
+gen resnet18-int8-gpu-b1          resnet18 --dtype int8 --engine gpu --batch 1
+gen resnet34-int8-gpu-b1          resnet34 --dtype int8 --engine gpu --batch 1
+gen resnet34-backbone-int8-dla-b1 resnet34-backbone --dtype int8 --engine dla --batch 1
+gen ssd-resnet34-int8-dla-b1      ssd-resnet34 --dtype int8 --engine dla --batch 1
 
 # Ultralytics detectors at 640x640, batch 1 (the published YOLO11 figures are on Nano).
 for s in n s m l x; do
