@@ -40,6 +40,7 @@
 #include "soc/report/report.h"
 #include "soc/sku/sku.h"
 #include "soc/report/sweep.h"
+#include "soc/study/study_cli.h"
 #include "soc/report/tegrastats.h"
 #include "soc/io/units.h"
 #include "soc/run/timeline.h"
@@ -95,6 +96,8 @@ static void usage(FILE *out)
             "       orinsim compare MEASURED.yaml   (model against recorded measurements)\n"
             "       orinsim profile PROFILE.json TRACE.yaml   (model against a TensorRT layer profile)\n"
             "       orinsim sweep --sku A,B --mode all TRACE.yaml   (modes by energy per frame)\n"
+            "       orinsim study STUDY.yaml [--shard K/N] | study merge PARTS... -o PREFIX\n"
+            "                                  (design-space studies, docs/study.md)\n"
             "       orinsim diff BASE.json NEW.json [--threshold 5%%]\n"
             "       orinsim SUBCOMMAND --help   (that subcommand's options)\n"
             "       orinsim --version\n"
@@ -655,6 +658,8 @@ int cli_main(int argc, char **argv)
         return check_compare_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "sweep") == 0)
         return sweep_cli(argc - 1, argv + 1);
+    if (strcmp(argv[1], "study") == 0)
+        return study_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "profile") == 0)
         return profile_cli(argc - 1, argv + 1);
     if (strcmp(argv[1], "import") == 0)

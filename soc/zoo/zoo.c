@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -597,17 +598,23 @@ static int parse_split(const char *v, int64_t split[3])
     return 0;
 }
 
-static int opt_bad(const char *hint, const char *fmt, const char *arg)
+/* The message of a bad option value into why. */
+static int opt_bad(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int opt_bad(char *why, size_t len, const char *fmt, ...)
 {
-    return diag_usage(hint, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, len, fmt, ap);
+    va_end(ap);
+    return 1;
 }
 
-int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
+int zoo_option_parse(zoo_options_t *o, const char *a, const char *v, char *why, size_t len)
 {
     int64_t *count = NULL;
     if (strcmp(a, "--dtype") == 0) {
         if (dtype_parse(v, &o->dtype) != 0)
-            return opt_bad(hint, "--dtype: unknown type '%s' (fp32 tf32 fp16 bf16 int8 int4)", v);
+            return opt_bad(why, len, "--dtype: unknown type '%s' (fp32 tf32 fp16 bf16 int8 int4)", v);
         o->dtype_set = 1;
     } else if (strcmp(a, "--engine") == 0) {
         int k;
@@ -615,21 +622,21 @@ int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
             if (strcmp(v, zoo_engine_name((zoo_engine_t)k)) == 0)
                 break;
         if (k == ZOO_ENG_COUNT)
-            return opt_bad(hint, "--engine: unknown engine '%s' (gpu dla dla0 dla1 gpu+2dla)", v);
+            return opt_bad(why, len, "--engine: unknown engine '%s' (gpu dla dla0 dla1 gpu+2dla)", v);
         o->engine = (zoo_engine_t)k;
         o->engine_set = 1;
     } else if (strcmp(a, "--sparsity") == 0) {
         if (strcmp(v, "2:4") == 0)
             o->sparse = 1;
         else if (strcmp(v, "dense") != 0)
-            return opt_bad(hint, "--sparsity: expected dense or 2:4, got '%s'", v);
+            return opt_bad(why, len, "--sparsity: expected dense or 2:4, got '%s'", v);
     } else if (strcmp(a, "--period") == 0) {
         if (strlen(v) >= sizeof o->period)
-            return opt_bad(hint, "--period: '%s' is too long", v);
+            return opt_bad(why, len, "--period: '%s' is too long", v);
         snprintf(o->period, sizeof o->period, "%s", v);
     } else if (strcmp(a, "--split") == 0) {
         if (parse_split(v, o->split) != 0)
-            return opt_bad(hint, "--split: expected three sample counts G,D0,D1, got '%s'", v);
+            return opt_bad(why, len, "--split: expected three sample counts G,D0,D1, got '%s'", v);
         o->split_set = 1;
     } else if (strcmp(a, "--runtime") == 0) {
         if (!runtime_name_ok(v))
@@ -638,7 +645,7 @@ int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
         snprintf(o->runtime, sizeof o->runtime, "%s", v);
     } else if (strcmp(a, "--imgsz") == 0) {
         if (parse_imgsz(v, &o->img_h, &o->img_w) != 0)
-            return opt_bad(hint, "--imgsz: expected N or HxW in whole pixels (640, 384x640), "
+            return opt_bad(why, len, "--imgsz: expected N or HxW in whole pixels (640, 384x640), "
                            "got '%s'", v);
     } else if (strcmp(a, "--batch") == 0) {
         count = &o->batch;
@@ -654,20 +661,30 @@ int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
         count = &o->group;
     } else if (strcmp(a, "--int8-fallback") == 0) {
         if (dtype_parse(v, &o->fallback) != 0)
-            return opt_bad(hint, "--int8-fallback: unknown type '%s' (fp16 fp32)", v);
+            return opt_bad(why, len, "--int8-fallback: unknown type '%s' (fp16 fp32)", v);
         o->fallback_set = 1;
     } else if (strcmp(a, "--io-dtype") == 0) {
         if (dtype_parse(v, &o->io_dtype) != 0)
-            return opt_bad(hint, "--io-dtype: unknown type '%s' (fp32 fp16 bf16 int8)", v);
+            return opt_bad(why, len, "--io-dtype: unknown type '%s' (fp32 fp16 bf16 int8)", v);
         o->io_set = 1;
     } else {
         return -1;
     }
     if (count != NULL && parse_count(v, count) != 0) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s expects a whole number of at least 1, got '%%s'", a);
-        return opt_bad(hint, msg, v);
+        snprintf(why, len, "%s expects a whole number of at least 1, got '%s'", a, v);
+        return 1;
     }
+    return 0;
+}
+
+int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint)
+{
+    char why[256];
+    int rc = zoo_option_parse(o, a, v, why, sizeof why);
+    if (rc < 0)
+        return -1;
+    if (rc > 0)
+        return diag_usage(hint, "%s", why);
     return EXIT_OK;
 }
 static int cli_write(FILE *out, int argc, char **argv, int *one_frame);

@@ -244,6 +244,9 @@ void zoo_print_list(FILE *out);
 /* One option of `orinsim zoo` (`a` with its value `v`) into o: EXIT_OK, EXIT_BAD_INPUT
  * after printing the usage error (with `hint`), or -1 when `a` is not a zoo option. */
 int zoo_option(zoo_options_t *o, const char *a, const char *v, const char *hint);
+/* The same without printing: 0, 1 with `why` saying what was wrong with the value, or -1
+ * when `a` is not a zoo option. */
+int zoo_option_parse(zoo_options_t *o, const char *a, const char *v, char *why, size_t len);
 
 /* `orinsim zoo list | NAME [options]`: argv[0] is "zoo". Returns a process exit code. */
 int zoo_cli(int argc, char **argv);
