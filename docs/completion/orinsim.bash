@@ -8,7 +8,7 @@ _orinsim()
         cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     }
-    local subs="run skus sku zoo import validate sweep diff view check compare profile bench"
+    local subs="run skus sku zoo import validate sweep study diff view check compare profile bench"
     sub=
     local i
     for ((i = 1; i < cword; i++)); do
@@ -20,18 +20,24 @@ _orinsim()
             compopt -o filenames 2>/dev/null
             COMPREPLY+=($(compgen -f -X '!*.yaml' -- "$cur"))
             return ;;
-        --json|--junit|--timeline|--screenshot|--save|--registry|--font)
+        --json|--junit|--timeline|--screenshot|--save|--registry|--font|-o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --clocks) COMPREPLY=($(compgen -W "pinned dvfs" -- "$cur")); return ;;
         --engine) COMPREPLY=($(compgen -W "gpu dla dla0 dla1 gpu+2dla" -- "$cur")); return ;;
         --dtype|--io-dtype|--int8-fallback)
             COMPREPLY=($(compgen -W "fp32 tf32 fp16 bf16 int8 int4" -- "$cur")); return ;;
         --sparsity) COMPREPLY=($(compgen -W "dense 2:4" -- "$cur")); return ;;
-        --mode|--frames|--fps|--period|--budget|--threads|--threshold|--case|--batch|--deadline)
+        --mode|--frames|--fps|--period|--budget|--threads|--threshold|--case|--batch|--deadline|--shard)
             return ;;
     esac
     if [ "$sub" = zoo ] && [ "$prev" = zoo ]; then
         COMPREPLY=($(compgen -W "list $(orinsim zoo list 2>/dev/null | awk '/^[a-z]/{print $1}')" -- "$cur"))
+        return
+    fi
+    if [ "$sub" = study ] && [ "$prev" = study ]; then
+        COMPREPLY=($(compgen -W "merge" -- "$cur"))
+        compopt -o filenames 2>/dev/null
+        COMPREPLY+=($(compgen -f -X '!*.yaml' -- "$cur"))
         return
     fi
     if [ "$sub" = bench ] && [ "$prev" = bench ]; then

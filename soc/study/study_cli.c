@@ -42,6 +42,8 @@ static void usage(FILE *out)
             "  --partial         (merge) write a result even if some runs are in no part\n"
             "The study file: docs/study.md. Exit: 0, 2 bad input, 3 a budget failed, 8 an output\n"
             "could not be written.\n");
+    fprintf(out, "This orinsim was built %s.\n", study_mpi_built()
+            ? "with MPI: under mpirun the ranks share the runs" : "without MPI (shards still work)");
 }
 
 static int parse_count(const char *v, int max, int *out)

@@ -97,8 +97,7 @@ static int check_value(ydoc_t *y, const yaml_node_t *n, study_axis_id_t a, study
         return 0;
     case STUDY_AMBIENT:
         if (units_temp_c(v->text, &v->number, why, sizeof why) != 0)
-            return ydoc_error(y, n, d, "axis ambient: expected a temperature such as 25C, "
-                              "got '%s' (%s)", v->text, why);
+            return ydoc_error(y, n, d, "axis ambient: %s", why);
         if (v->number < POWER_ABSOLUTE_ZERO_C || v->number > 200)
             return ydoc_error(y, n, d, "axis ambient: %s is outside -273.15 C to 200 C",
                               v->text);
@@ -136,6 +135,8 @@ static int parse_axis(ydoc_t *y, const yaml_node_t *key, const yaml_node_t *val,
         return ydoc_error(y, key, d, "unknown axis '%s' (expected one of: %s)", name, list);
     }
     ax = &s->axes[a];
+    if (ax->present)
+        return ydoc_error(y, key, d, "axis '%s' is given twice (line %d)", name, ax->line);
     ax->present = 1;
     ax->line = ydoc_line(key);
     ax->col = ydoc_col(key);
@@ -281,9 +282,6 @@ static int parse_root(ydoc_t *y, study_t *s, diag_t *d)
         yaml_node_t *k = ydoc_map_key(y, n, i), *v = ydoc_map_value(y, n, i);
         if (ydoc_expect_scalar(y, k, "an axis name", d) != 0 || parse_axis(y, k, v, s, d) != 0)
             return DIAG_ERR;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(ydoc_str(ydoc_map_key(y, n, j)), ydoc_str(k)) == 0)
-                return ydoc_error(y, k, d, "axis '%s' is given twice", ydoc_str(k));
     }
     if (!s->axes[STUDY_WORKLOAD].present)
         return ydoc_error(y, n, d, "axes: missing required axis 'workload' (trace files or zoo "

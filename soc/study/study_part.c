@@ -209,13 +209,33 @@ static json_object *field(json_object *o, const char *key, json_type type)
     return v;
 }
 
+/* A string as the writer writes it back (bytes that are not UTF-8 as U+FFFD, see
+ * out_json_string), so that a part read and written again is the same part. */
+static char *dup_clean(json_object *v)
+{
+    json_object *c;
+    char *s;
+    if (!json_object_is_type(v, json_type_string))
+        return NULL;
+    c = out_json_string(json_object_get_string(v));
+    s = c ? strdup(json_object_get_string(c)) : NULL;
+    json_object_put(c);
+    return s;
+}
+
+static int copy_clean(json_object *v, char *buf, size_t len)
+{
+    char *s = dup_clean(v);
+    int rc = s && strlen(s) < len ? 0 : -1;
+    if (rc == 0)
+        memcpy(buf, s, strlen(s) + 1);
+    free(s);
+    return rc;
+}
+
 static int get_string(json_object *o, const char *key, char *buf, size_t len)
 {
-    json_object *v = field(o, key, json_type_string);
-    if (v == NULL || (size_t)json_object_get_string_len(v) >= len)
-        return -1;
-    snprintf(buf, len, "%s", json_object_get_string(v));
-    return 0;
+    return copy_clean(field(o, key, json_type_string), buf, len);
 }
 
 /* A number (int or double, finite) or, with nullable, null (*has = 0). */
@@ -253,15 +273,14 @@ static int parse_row(json_object *o, study_result_t *r, study_row_t *row)
         return -1;
     row->index = idx;
     if ((v = field(o, "id", json_type_string)) == NULL ||
-        (row->id = strdup(json_object_get_string(v))) == NULL)
+        (row->id = dup_clean(v)) == NULL)
         return -1;
     if ((a = field(o, "params", json_type_array)) == NULL ||
         (int)json_object_array_length(a) != r->ncolumns)
         return -1;
     for (int c = 0; c < r->ncolumns; c++) {
         v = json_object_array_get_idx(a, (size_t)c);
-        if (!json_object_is_type(v, json_type_string) ||
-            (row->param[c] = strdup(json_object_get_string(v))) == NULL)
+        if ((row->param[c] = dup_clean(v)) == NULL)
             return -1;
     }
     if ((v = field(o, "status", json_type_string)) == NULL)
@@ -271,8 +290,7 @@ static int parse_row(json_object *o, study_result_t *r, study_row_t *row)
         return -1;
     row->status = (study_status_t)idx;
     if (json_object_object_get_ex(o, "error", &v) && v != NULL) {
-        if (!json_object_is_type(v, json_type_string) ||
-            (row->error = strdup(json_object_get_string(v))) == NULL)
+        if ((row->error = dup_clean(v)) == NULL)
             return -1;
     }
     if ((a = field(o, "metrics", json_type_array)) == NULL ||
@@ -309,10 +327,8 @@ static int parse_names(json_object *root, const char *key, char (*out)[METRIC_NA
     *n = (int)json_object_array_length(a);
     for (int i = 0; i < *n; i++) {
         json_object *v = json_object_array_get_idx(a, (size_t)i);
-        if (!json_object_is_type(v, json_type_string) ||
-            (size_t)json_object_get_string_len(v) >= width)
+        if (copy_clean(v, (char *)out + width * (size_t)i, width) != 0)
             return -1;
-        snprintf((char *)out + width * (size_t)i, width, "%s", json_object_get_string(v));
     }
     return 0;
 }
@@ -340,7 +356,7 @@ static int parse_header(json_object *root, study_result_t *r)
     for (int c = 0; c < r->ncolumns; c++) {
         if (strlen(cols[c]) >= sizeof r->columns[c])
             return -1;
-        snprintf(r->columns[c], sizeof r->columns[c], "%s", cols[c]);
+        memcpy(r->columns[c], cols[c], strlen(cols[c]) + 1);   /* fits: checked above */
     }
     for (int m = 0; m < r->nmetrics; m++)
         names[m] = r->metrics[m];
@@ -354,8 +370,7 @@ static int parse_header(json_object *root, study_result_t *r)
         return -1;
     for (int b = 0; b < r->nbudgets; b++) {
         v = json_object_array_get_idx(a, (size_t)b);
-        if (!json_object_is_type(v, json_type_string) ||
-            (r->budgets[b] = strdup(json_object_get_string(v))) == NULL)
+        if ((r->budgets[b] = dup_clean(v)) == NULL)
             return -1;
     }
     return 0;

@@ -135,8 +135,8 @@ static int load_traces(const study_t *s, study_plan_t *p, diag_t *d)
         diag_clear(&e);
         if (slurp_file(p->trace_path[i], "trace", STUDY_MAX_TRACE_BYTES, &p->trace_text[i],
                        &p->trace_len[i], &e) != 0)
-            return diag_error(d, s->path, w->v[i].line, w->v[i].col, "axis workload: %s",
-                              e.msg);
+            return diag_error(d, s->path, w->v[i].line, w->v[i].col, "axis workload: %s: %s",
+                              p->trace_path[i], e.msg);
         if (trace_parse(p->trace_path[i], p->trace_text[i], p->trace_len[i], &t, d) != 0)
             return DIAG_ERR;
         trace_free(&t);
@@ -235,6 +235,11 @@ static int expand(const study_t *s, study_plan_t *p, diag_t *d)
         for (int i = 0; i < s->nmetrics; i++) {
             metric_name(&s->metrics[i], m, sizeof m);
             h = fnv(h, m);
+        }
+        for (int i = 0; i < s->budgets.n; i++) {
+            char b[256];
+            budget_describe(&s->budgets.v[i], b, sizeof b);
+            h = fnv(h, b);
         }
         h = fnv(h, s->name);
         h ^= (uint64_t)s->frames * 0x9e3779b97f4a7c15ull;

@@ -25,7 +25,7 @@ help_lists() {
 
 # Each list holds the options that subcommand's parser accepts (soc/cli/cli.c and the
 # subcommands' own files).
-help_lists top      'run skus sku zoo validate view check compare profile sweep diff bench' -- --help
+help_lists top      'run skus sku zoo validate view check compare profile sweep study diff bench' -- --help
 help_lists run      '--sku --mode --frames --fps --period --budget --json --junit --threads --reproducible --quiet --timeline --power --clocks --power-cap --ambient --power-sample' -- run --help
 help_lists run_bare '--sku --fps --period' -- --sku nano8 --help
 help_lists validate '--json --case --registry' -- validate --help
@@ -44,6 +44,8 @@ help_lists compare  '--sku --mode --json --max-mape' -- compare --help
 help_lists profile  '--sku --mode --json' -- profile --help
 help_lists import   '--shape' -- import --help
 help_lists sweep    '--sku --mode --deadline --frames --csv --json --junit --budget --threads --reproducible' -- sweep --help
+help_lists study    '--output --shard --threads --list --quiet --stats --partial' -- study --help
+help_lists merge    '--partial' -- study merge --help
 
 # Usage errors are unchanged: exit 2, one line.
 expect_stderr run_bad 2 "unknown option '--nope'" -- --nope x.yaml
@@ -54,4 +56,5 @@ expect_stderr sku_bad 2 "unknown option" -- sku nano8 --nope
 expect_stderr zoo_bad 2 "unknown option" -- zoo yolo11n --nope 1
 expect_stderr bench_bad 2 "benchmark name" -- bench nope
 expect_stderr sweep_bad 2 "" -- sweep --nope
+expect_stderr study_bad 2 "unknown option" -- study --nope
 finish help

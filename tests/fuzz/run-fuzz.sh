@@ -10,6 +10,8 @@
 #                                         FUZZER=sku_run: SKU files, each running a fixed trace
 #                                         FUZZER=onnx: `orinsim import`'s ONNX reader;
 #                                         FUZZER=layers: its TensorRT layer information
+#                                         FUZZER=study: `orinsim study`'s study files;
+#                                         FUZZER=study_part: the parts `study merge` reads
 #   UPDATE_CORPUS=1 tests/fuzz/run-fuzz.sh [seconds]
 #                                         ... then add to tests/fuzz/corpus/trace/ the
 #                                         inputs found that reach new coverage (-merge=1)
@@ -22,7 +24,7 @@ set -euo pipefail
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-fuzzer="${FUZZER:-trace}"   # trace | sku | measured | registry | profile | run | sku_run | onnx | layers
+fuzzer="${FUZZER:-trace}"   # trace | sku | measured | registry | profile | run | sku_run | onnx | layers | study | study_part
 inputs=$fuzzer               # the kind of file it reads: its seeds and dictionary
 case $fuzzer in run) inputs=trace ;; sku_run) inputs=sku ;; esac
 seeds="$root/tests/fuzz/corpus/$inputs"
@@ -35,6 +37,7 @@ maxlen=4096
 [ "$inputs" = sku ] && maxlen=24576   # whole SKU files are ~20 KB
 [ "$inputs" = onnx ] && maxlen=16384  # the seed models are 0.1 to 13 KB
 [ "$inputs" = layers ] && maxlen=8192
+[ "$inputs" = study_part ] && maxlen=16384   # a 9-run shard's part is 3 KB
 
 cmake -S "$root" -B "$build" -DORINSIM_FUZZ=ON -DCMAKE_C_COMPILER=clang \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
