@@ -640,7 +640,7 @@ int zoo_option_parse(zoo_options_t *o, const char *a, const char *v, char *why, 
         o->split_set = 1;
     } else if (strcmp(a, "--runtime") == 0) {
         if (!runtime_name_ok(v))
-            return opt_bad(hint, "--runtime: expected a runtime name of letters, digits, '-' "
+            return opt_bad(why, len, "--runtime: expected a runtime name of letters, digits, '-' "
                            "and '_' (tensorrt, ultralytics), got '%s'", v);
         snprintf(o->runtime, sizeof o->runtime, "%s", v);
     } else if (strcmp(a, "--imgsz") == 0) {
