@@ -50,6 +50,7 @@ typedef enum study_axis_id {
     STUDY_BATCH,
     STUDY_IMGSZ,
     STUDY_SPARSITY,
+    STUDY_RUNTIME,
     STUDY_SKU,
     STUDY_MODE,
     STUDY_FPS,
@@ -64,7 +65,7 @@ typedef enum study_axis_id {
 int study_is_trace(const char *workload);
 /* "workload", "dtype", ... */
 const char *study_axis_name(study_axis_id_t a);
-/* 1 for the zoo's options (dtype, engine, batch, imgsz, sparsity). */
+/* 1 for the zoo's options (dtype, engine, batch, imgsz, sparsity, runtime). */
 int study_axis_is_zoo(study_axis_id_t a);
 
 typedef struct study_value {

@@ -35,7 +35,7 @@
 #include "soc/zoo/zoo.h"
 
 static const char *const AXIS_NAMES[STUDY_AXES] = {
-    "workload", "dtype", "engine", "batch", "imgsz", "sparsity",
+    "workload", "dtype", "engine", "batch", "imgsz", "sparsity", "runtime",
     "sku", "mode", "fps", "ambient", "cooling", "seed",
 };
 
@@ -49,7 +49,7 @@ const char *study_axis_name(study_axis_id_t a)
 
 int study_axis_is_zoo(study_axis_id_t a)
 {
-    return a >= STUDY_DTYPE && a <= STUDY_SPARSITY;
+    return a >= STUDY_DTYPE && a <= STUDY_RUNTIME;
 }
 
 void study_free(study_t *s)

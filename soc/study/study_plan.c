@@ -3,7 +3,7 @@
  *
  * The product is taken in three factors, nested in this order:
  *   1. workloads: each workload value; a zoo network times every combination of the zoo
- *      axes (dtype, engine, batch, imgsz, sparsity), a trace file once (the zoo's
+ *      axes (dtype, engine, batch, imgsz, sparsity, runtime), a trace file once (the zoo's
  *      options do not apply to it, and its runs show them empty);
  *   2. configurations: each module of the sku axis times its modes (the mode axis, where
  *      `all` stands for every mode of that module, in the SKU file's order);
@@ -194,7 +194,7 @@ static uint64_t fnv(uint64_t h, const char *s)
 static int expand(const study_t *s, study_plan_t *p, diag_t *d)
 {
     const study_axis_t *w = &s->axes[STUDY_WORKLOAD];
-    int64_t zoo = combos(s, STUDY_DTYPE, STUDY_SPARSITY);
+    int64_t zoo = combos(s, STUDY_DTYPE, STUDY_RUNTIME);
     int64_t cond = combos(s, STUDY_FPS, STUDY_SEED), nwork = 0, total;
     uint64_t h = 0xcbf29ce484222325ull;
     int64_t k = 0;
@@ -212,9 +212,9 @@ static int expand(const study_t *s, study_plan_t *p, diag_t *d)
             for (int c = 0; c < p->ncfgs; c++)
                 for (int64_t e = 0; e < cond; e++, k++) {
                     study_run_spec_t *r = &p->runs[k];
-                    combo(s, STUDY_DTYPE, STUDY_SPARSITY, z, r->value);
+                    combo(s, STUDY_DTYPE, STUDY_RUNTIME, z, r->value);
                     if (p->trace_text[i])
-                        for (int a = STUDY_DTYPE; a <= STUDY_SPARSITY; a++)
+                        for (int a = STUDY_DTYPE; a <= STUDY_RUNTIME; a++)
                             r->value[a] = -1;
                     combo(s, STUDY_FPS, STUDY_SEED, e, r->value);
                     r->value[STUDY_WORKLOAD] = i;

@@ -51,7 +51,7 @@ static int build_trace(const study_plan_t *p, const study_run_spec_t *r, trace_t
         FILE *f;
         int rc;
         memset(&o, 0, sizeof o);
-        for (int a = STUDY_DTYPE; a <= STUDY_SPARSITY; a++) {
+        for (int a = STUDY_DTYPE; a <= STUDY_RUNTIME; a++) {
             char opt[32];
             if (r->value[a] < 0)
                 continue;
