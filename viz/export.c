@@ -1,10 +1,16 @@
 /*
- * export: Chrome Trace Event JSON from a timeline (see export.h for the layout).
+ * export: Chrome Trace Event JSON streamed from a timeline (see export.h for the layout).
  *
- * The file is streamed: each event is built as a json-c object, printed plain and freed,
- * so a million-slice run does not hold a million objects. Numbers are attached with
- * json_object_new_double_s, which keeps the text we format (fixed decimals for times,
- * %.9g for quantities) instead of json-c's 17-digit default.
+ * yajl writes each event through a print callback into a 256 KiB buffer; a full buffer
+ * goes to the file, or through deflate (gzip wrapping, zlib's default level) first. A
+ * newline before each event keeps the file greppable. Numbers are formatted here (six
+ * decimals for times, %.9g for quantities, integers as integers) and handed to yajl as
+ * text; strings go through yajl, which escapes them, after invalid UTF-8 is replaced.
+ *
+ * What the writer keeps: per lane, the last slice written (where a flow leaves from) and
+ * whether its metadata is out; per counter, its display name; the flows waiting for their
+ * consumer's slice, dropped when their frame completes. All of it is bounded by the lanes,
+ * the counters and the frames in flight, not by the length of the run.
  */
 #include "viz/export.h"
 
@@ -12,305 +18,574 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
+#include <yajl/yajl_gen.h>
+#include <zlib.h>
 
 #include "soc/io/out.h"
-#include "viz/index.h"
 
-typedef struct writer {
-    FILE *out;
-    int first;                /* no comma before the first event */
-    int failed;
-} writer_t;
+enum { BUF_SIZE = 256 * 1024 };
 
-static json_object *js_time(sim_time_t ps)
+typedef struct pending_flow {
+    int from_lane, to_lane, to_task;
+    sim_time_t from_ts, to;
+    int64_t frame;
+} pending_flow_t;
+
+typedef struct lane_state {
+    int named;                /* thread metadata written */
+    int has_last;
+    sim_time_t last_start, last_end;
+} lane_state_t;
+
+struct viz_export {
+    out_t *o;                 /* the file opened from a path (its stream points into it) */
+    int own;                  /* o is ours */
+    FILE *f;
+    yajl_gen g;
+    unsigned char *buf;
+    size_t n;
+    int gzip;
+    z_stream z;
+    unsigned char *zbuf;
+    int write_failed;
+    char inconsistent[256];   /* the first overlap found, "" when none */
+    timeline_t *tl;
+    tl_sink_t sink;
+    lane_state_t *lanes;
+    int nlanes;
+    char **counter_names;
+    int ncounters;
+    int process_named[VIZ_PID_FRAMES + 1];
+    pending_flow_t *flows;
+    size_t nflows, cflows;
+    int64_t next_flow_id;
+    char *title;
+    viz_export_counts_t counts;
+};
+
+/* ---- output: buffer, gzip, file ---- */
+
+static void drain(viz_export_t *x, const unsigned char *p, size_t n, int finish)
 {
-    char buf[48];
-    snprintf(buf, sizeof buf, "%" PRIu64 ".%06" PRIu64, ps / SIM_US, ps % SIM_US);
-    return json_object_new_double_s((double)ps / (double)SIM_US, buf);
+    if (x->write_failed)
+        return;
+    if (!x->gzip) {
+        if (n && fwrite(p, 1, n, x->f) != n)
+            x->write_failed = 1;
+        return;
+    }
+    x->z.next_in = (unsigned char *)p;
+    x->z.avail_in = (uInt)n;
+    do {
+        size_t out;
+        x->z.next_out = x->zbuf;
+        x->z.avail_out = BUF_SIZE;
+        if (deflate(&x->z, finish ? Z_FINISH : Z_NO_FLUSH) == Z_STREAM_ERROR) {
+            x->write_failed = 1;
+            return;
+        }
+        out = BUF_SIZE - x->z.avail_out;
+        if (out && fwrite(x->zbuf, 1, out, x->f) != out) {
+            x->write_failed = 1;
+            return;
+        }
+    } while (x->z.avail_out == 0);
 }
 
-static json_object *js_num(double v)
+static void flush_buf(viz_export_t *x)
 {
-    char buf[48];
-    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15)
-        return json_object_new_int64((int64_t)v);
-    snprintf(buf, sizeof buf, "%.9g", v);
-    return json_object_new_double_s(v, buf);
+    drain(x, x->buf, x->n, 0);
+    x->n = 0;
 }
 
-static void add(json_object *o, const char *key, json_object *v)
+static void put(void *ctx, const char *s, size_t len)
 {
-    json_object_object_add(o, key, v);
+    viz_export_t *x = ctx;
+    if (x->n + len > BUF_SIZE)
+        flush_buf(x);
+    if (len > BUF_SIZE) {
+        drain(x, (const unsigned char *)s, len, 0);
+        return;
+    }
+    memcpy(x->buf + x->n, s, len);
+    x->n += len;
 }
 
-/* Print one event object and release it. */
-static void emit(writer_t *w, json_object *ev)
+/* ---- values ---- */
+
+static void key(viz_export_t *x, const char *k)
 {
-    const char *s = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN |
-                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (s == NULL || fprintf(w->out, "%s\n%s", w->first ? "" : ",", s) < 0)
-        w->failed = 1;
-    w->first = 0;
-    json_object_put(ev);
+    yajl_gen_string(x->g, (const unsigned char *)k, strlen(k));
 }
 
-static json_object *event(const char *ph, const char *name, int pid, int tid)
+static void str(viz_export_t *x, const char *s)
 {
-    json_object *ev = json_object_new_object();
-    add(ev, "ph", json_object_new_string(ph));
+    size_t n = strlen(s);
+    if (yajl_gen_string(x->g, (const unsigned char *)s, n) == yajl_gen_invalid_string) {
+        char *clean = out_utf8_copy(s);
+        if (clean == NULL) {
+            x->tl->failed = 1;
+            yajl_gen_string(x->g, (const unsigned char *)"", 0);
+            return;
+        }
+        yajl_gen_string(x->g, (const unsigned char *)clean, strlen(clean));
+        free(clean);
+    }
+}
+
+static void kstr(viz_export_t *x, const char *k, const char *v)
+{
+    key(x, k);
+    str(x, v);
+}
+
+static void kint(viz_export_t *x, const char *k, long long v)
+{
+    key(x, k);
+    yajl_gen_integer(x->g, v);
+}
+
+/* Picoseconds as microseconds with six decimals: exact. */
+static void ktime(viz_export_t *x, const char *k, sim_time_t ps)
+{
+    char b[48];
+    int n = snprintf(b, sizeof b, "%" PRIu64 ".%06" PRIu64, (uint64_t)(ps / SIM_US),
+                     (uint64_t)(ps % SIM_US));
+    key(x, k);
+    yajl_gen_number(x->g, b, (size_t)n);
+}
+
+static void knum(viz_export_t *x, const char *k, double v)
+{
+    char b[48];
+    int n;
+    key(x, k);
+    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+        yajl_gen_integer(x->g, (long long)v);
+        return;
+    }
+    if (v != v || v > 1e308 || v < -1e308) {  /* JSON has no NaN or infinity */
+        yajl_gen_null(x->g);
+        return;
+    }
+    n = snprintf(b, sizeof b, "%.9g", v);
+    yajl_gen_number(x->g, b, (size_t)n);
+}
+
+/* A new event: its own line, then {"ph":..,"name":..,"pid":..,"tid":..  (left open). */
+static void begin(viz_export_t *x, const char *ph, const char *name, int pid, int tid)
+{
+    put(x, "\n", 1);
+    yajl_gen_map_open(x->g);
+    kstr(x, "ph", ph);
     if (name)
-        add(ev, "name", json_object_new_string(name));
-    add(ev, "pid", json_object_new_int(pid));
-    add(ev, "tid", json_object_new_int(tid));
-    return ev;
+        kstr(x, "name", name);
+    kint(x, "pid", pid);
+    kint(x, "tid", tid);
 }
 
-static void meta(writer_t *w, const char *what, int pid, int tid, const char *key,
-                 json_object *value)
+static void end(viz_export_t *x)
 {
-    json_object *ev = event("M", what, pid, tid), *args = json_object_new_object();
-    add(args, key, value);
-    add(ev, "args", args);
-    emit(w, ev);
+    yajl_gen_map_close(x->g);
 }
 
-static int lane_pid(const timeline_t *tl, int lane)
+/* ---- metadata, written before a process's or a thread's first event ---- */
+
+static void meta(viz_export_t *x, const char *what, int pid, int tid, const char *k,
+                 const char *s, int v)
 {
-    return (int)tl->lanes[lane].group + 1;
+    begin(x, "M", what, pid, tid);
+    key(x, "args");
+    yajl_gen_map_open(x->g);
+    if (s)
+        kstr(x, k, s);
+    else
+        kint(x, k, v);
+    yajl_gen_map_close(x->g);
+    end(x);
 }
 
-static void write_metadata(writer_t *w, const timeline_t *tl)
+static void name_process(viz_export_t *x, int pid)
 {
-    int used[TL_GROUP_COUNT] = {0};
-    for (int l = 0; l < tl->nlanes; l++)
-        used[tl->lanes[l].group] = 1;
-    for (int g = 0; g < TL_GROUP_COUNT; g++) {
-        if (!used[g])
-            continue;
-        meta(w, "process_name", g + 1, 0, "name",
-             json_object_new_string(timeline_group_name((tl_group_t)g)));
-        meta(w, "process_sort_index", g + 1, 0, "sort_index", json_object_new_int(g + 1));
+    static const char *const NAMES[VIZ_PID_FRAMES + 1] = {
+        [VIZ_PID_COUNTERS] = "SoC", [VIZ_PID_FRAMES] = "Frames"};
+    if (x->process_named[pid])
+        return;
+    x->process_named[pid] = 1;
+    meta(x, "process_name", pid, 0, "name",
+         pid <= TL_GROUP_COUNT ? timeline_group_name((tl_group_t)(pid - 1)) : NAMES[pid], 0);
+    meta(x, "process_sort_index", pid, 0, "sort_index", NULL, pid == VIZ_PID_FRAMES ? 0 : pid);
+}
+
+/* The state of lane `l`, growing the table to the timeline's lanes. NULL out of memory. */
+static lane_state_t *lane(viz_export_t *x, int l)
+{
+    if (l < 0 || l >= x->tl->nlanes)
+        return NULL;
+    if (l >= x->nlanes) {
+        int n = x->tl->nlanes;
+        lane_state_t *v = realloc(x->lanes, (size_t)n * sizeof *v);
+        if (v == NULL) {
+            x->tl->failed = 1;
+            return NULL;
+        }
+        memset(v + x->nlanes, 0, (size_t)(n - x->nlanes) * sizeof *v);
+        x->lanes = v;
+        x->nlanes = n;
     }
-    for (int l = 0; l < tl->nlanes; l++) {
-        meta(w, "thread_name", lane_pid(tl, l), l + 1, "name",
-             json_object_new_string(timeline_name(tl, tl->lanes[l].name)));
-        meta(w, "thread_sort_index", lane_pid(tl, l), l + 1, "sort_index",
-             json_object_new_int(l + 1));
-    }
-    if (tl->ncounters) {
-        meta(w, "process_name", VIZ_PID_COUNTERS, 0, "name", json_object_new_string("SoC"));
-        meta(w, "process_sort_index", VIZ_PID_COUNTERS, 0, "sort_index",
-             json_object_new_int(VIZ_PID_COUNTERS));
-    }
-    if (tl->nframes) {
-        meta(w, "process_name", VIZ_PID_FRAMES, 0, "name", json_object_new_string("Frames"));
-        meta(w, "process_sort_index", VIZ_PID_FRAMES, 0, "sort_index",
-             json_object_new_int(0));
+    return &x->lanes[l];
+}
+
+static int lane_pid(const timeline_t *tl, int l)
+{
+    return (int)tl->lanes[l].group + 1;
+}
+
+static void name_lane(viz_export_t *x, int l, lane_state_t *ls)
+{
+    if (ls->named)
+        return;
+    ls->named = 1;
+    name_process(x, lane_pid(x->tl, l));
+    meta(x, "thread_name", lane_pid(x->tl, l), l + 1, "name",
+         timeline_name(x->tl, x->tl->lanes[l].name), 0);
+    meta(x, "thread_sort_index", lane_pid(x->tl, l), l + 1, "sort_index", NULL, l + 1);
+}
+
+/* ---- the sink ---- */
+
+static void write_flow(viz_export_t *x, const pending_flow_t *p, int to_lane, sim_time_t to)
+{
+    int64_t id = ++x->next_flow_id;
+    /* "s" binds to the slice enclosing its time: one picosecond before the producer ends
+     * (or its start, if it lasted no time). "f" with binding point "e" binds to the slice
+     * that starts at its time. */
+    begin(x, "s", "after", lane_pid(x->tl, p->from_lane), p->from_lane + 1);
+    kstr(x, "cat", "dependency");
+    kint(x, "id", id);
+    ktime(x, "ts", p->from_ts);
+    end(x);
+    begin(x, "f", "after", lane_pid(x->tl, to_lane), to_lane + 1);
+    kstr(x, "cat", "dependency");
+    kint(x, "id", id);
+    kstr(x, "bp", "e");
+    ktime(x, "ts", to);
+    end(x);
+    x->counts.flows++;
+}
+
+/* A slice written: the flows waiting for it (its task and frame, a lane of the consumer's
+ * group: a task on either DLA runs on whichever was free) are written and dropped. */
+static void match_flows(viz_export_t *x, const tl_slice_t *s)
+{
+    size_t k = 0;
+    if (s->task < 0)
+        return;
+    while (k < x->nflows) {
+        pending_flow_t *p = &x->flows[k];
+        if (p->frame == s->frame && p->to_task == s->task && s->start >= p->to &&
+            x->tl->lanes[p->to_lane].group == x->tl->lanes[s->lane].group) {
+            write_flow(x, p, s->lane, s->start);
+            x->flows[k] = x->flows[--x->nflows];
+        } else {
+            k++;
+        }
     }
 }
 
-static void write_slice(writer_t *w, const timeline_t *tl, int lane, const tl_slice_t *s)
+static void on_slice(void *ctx, const timeline_t *tl, const tl_slice_t *s)
 {
-    json_object *ev = event("X", timeline_name(tl, s->name), lane_pid(tl, lane), lane + 1);
-    json_object *args = json_object_new_object();
+    viz_export_t *x = ctx;
+    lane_state_t *ls = lane(x, s->lane);
     double dur_s = (double)(s->end - s->start) * 1e-12;
     char cat[16];
-    const char *g = timeline_group_name(tl->lanes[lane].group);
+    const char *g;
     size_t i;
+    if (ls == NULL)
+        return;
+    if (ls->has_last && s->start < ls->last_end && x->inconsistent[0] == '\0')
+        snprintf(x->inconsistent, sizeof x->inconsistent,
+                 "internal error: slices overlap on lane '%s': one ends at %.6f us, the next "
+                 "starts at %.6f us",
+                 timeline_name(tl, tl->lanes[s->lane].name), (double)ls->last_end / SIM_US,
+                 (double)s->start / SIM_US);
+    name_lane(x, s->lane, ls);
+    g = timeline_group_name(tl->lanes[s->lane].group);
     for (i = 0; g[i] && i + 1 < sizeof cat; i++)
         cat[i] = (char)(g[i] >= 'A' && g[i] <= 'Z' ? g[i] - 'A' + 'a' : g[i]);
     cat[i] = '\0';
-    add(ev, "cat", json_object_new_string(cat));
-    add(ev, "ts", js_time(s->start));
-    add(ev, "dur", js_time(s->end - s->start));
-    add(args, "op", json_object_new_string(timeline_name(tl, s->name)));
-    add(args, "engine", json_object_new_string(timeline_name(tl, tl->lanes[lane].name)));
+    begin(x, "X", timeline_name(tl, s->name), lane_pid(tl, s->lane), s->lane + 1);
+    kstr(x, "cat", cat);
+    ktime(x, "ts", s->start);
+    ktime(x, "dur", s->end - s->start);
+    key(x, "args");
+    yajl_gen_map_open(x->g);
+    kstr(x, "op", timeline_name(tl, s->name));
+    kstr(x, "engine", timeline_name(tl, tl->lanes[s->lane].name));
     if (s->frame >= 0)
-        add(args, "frame", json_object_new_int64(s->frame));
-    add(args, "bytes", js_num(s->bytes));
-    add(args, "flops", js_num(s->flops));
+        kint(x, "frame", s->frame);
+    knum(x, "bytes", s->bytes);
+    knum(x, "flops", s->flops);
     if (dur_s > 0) {
-        add(args, "achieved GB/s", js_num(s->bytes / dur_s / 1e9));
-        add(args, "achieved TFLOPS", js_num(s->flops / dur_s / 1e12));
+        knum(x, "achieved GB/s", s->bytes / dur_s / 1e9);
+        knum(x, "achieved TFLOPS", s->flops / dur_s / 1e12);
     }
-    add(ev, "args", args);
-    emit(w, ev);
+    yajl_gen_map_close(x->g);
+    end(x);
+    x->counts.slices++;
+    if (!ls->has_last || s->end >= ls->last_end) {
+        ls->has_last = 1;
+        ls->last_start = s->start;
+        ls->last_end = s->end;
+    }
+    if (x->nflows)
+        match_flows(x, s);
 }
 
-/* The slice a flow leaves from: the last slice on `lane` that ends at or before `t`. */
-static const tl_slice_t *flow_source(const viz_index_t *ix, int lane, sim_time_t t)
+static void on_flow(void *ctx, const timeline_t *tl, const tl_flow_t *f)
 {
-    size_t k = viz_lane_first_ending_after(ix, lane, t);
-    return k > 0 ? viz_lane_slice(ix, lane, k - 1) : NULL;
-}
-
-/* The slice a flow arrives at: the first slice of frame `frame` starting at or after `t`,
- * on `lane` or, for a task that took whichever engine of its group was free (`dla`), on
- * another lane of the same group. */
-static const tl_slice_t *flow_target(const viz_index_t *ix, int lane, sim_time_t t,
-                                     int64_t frame, int *found_lane)
-{
-    const timeline_t *tl = ix->tl;
-    const tl_slice_t *best = NULL;
-    for (int pass = 0; pass < 2 && best == NULL; pass++)
-        for (int l = 0; l < tl->nlanes; l++) {
-            if (pass == 0 ? l != lane : (l == lane || tl->lanes[l].group != tl->lanes[lane].group))
-                continue;
-            for (size_t k = viz_lane_first_starting_at(ix, l, t), n = 0;
-                 k < ix->lanes[l].n && n < 64; k++, n++) {
-                const tl_slice_t *s = viz_lane_slice(ix, l, k);
-                if (s->frame != frame)
-                    continue;
-                if (best == NULL || s->start < best->start) {
-                    best = s;
-                    *found_lane = l;
-                }
-                break;
-            }
+    viz_export_t *x = ctx;
+    lane_state_t *from = lane(x, f->from_lane);
+    pending_flow_t *p;
+    if (from == NULL || lane(x, f->to_lane) == NULL || !from->has_last ||
+        from->last_end > f->from)
+        return;     /* the producer's slice is not in the file */
+    if (x->nflows == x->cflows) {
+        size_t c = x->cflows ? 2 * x->cflows : 16;
+        pending_flow_t *v = realloc(x->flows, c * sizeof *v);
+        if (v == NULL) {
+            x->tl->failed = 1;
+            return;
         }
-    return best;
-}
-
-static void write_flows(writer_t *w, const viz_index_t *ix)
-{
-    const timeline_t *tl = ix->tl;
-    for (size_t i = 0; i < tl->nflows; i++) {
-        const tl_flow_t *f = &tl->flows[i];
-        const tl_slice_t *from, *to;
-        int to_lane = f->to_lane;
-        json_object *ev;
-        if (f->from_lane < 0 || f->from_lane >= tl->nlanes || f->to_lane < 0 ||
-            f->to_lane >= tl->nlanes)
-            continue;
-        from = flow_source(ix, f->from_lane, f->from);
-        to = flow_target(ix, f->to_lane, f->to, f->frame, &to_lane);
-        if (from == NULL || to == NULL)
-            continue;
-        /* "s" binds to the slice enclosing its time: one picosecond before the producer
-         * ends (or its start, if it lasted no time). "f" with binding point "e" binds to
-         * the slice that starts at its time. */
-        ev = event("s", "after", lane_pid(tl, f->from_lane), f->from_lane + 1);
-        add(ev, "cat", json_object_new_string("dependency"));
-        add(ev, "id", json_object_new_int64((int64_t)i + 1));
-        add(ev, "ts", js_time(from->end > from->start ? from->end - 1 : from->start));
-        emit(w, ev);
-        ev = event("f", "after", lane_pid(tl, to_lane), to_lane + 1);
-        add(ev, "cat", json_object_new_string("dependency"));
-        add(ev, "id", json_object_new_int64((int64_t)i + 1));
-        add(ev, "bp", json_object_new_string("e"));
-        add(ev, "ts", js_time(to->start));
-        emit(w, ev);
+        x->flows = v;
+        x->cflows = c;
     }
+    (void)tl;
+    p = &x->flows[x->nflows++];
+    p->from_lane = f->from_lane;
+    p->to_lane = f->to_lane;
+    p->to_task = f->to_task;
+    p->from_ts = from->last_end > from->last_start ? from->last_end - 1 : from->last_start;
+    p->to = f->to;
+    p->frame = f->frame;
 }
 
-static void write_counters(writer_t *w, const viz_index_t *ix)
+static const char *counter_name(viz_export_t *x, int c)
 {
-    const timeline_t *tl = ix->tl;
-    char name[160];
-    for (int c = 0; c < tl->ncounters; c++) {
+    if (c >= x->ncounters) {
+        int n = x->tl->ncounters;
+        char **v = realloc(x->counter_names, (size_t)n * sizeof *v);
+        if (v == NULL) {
+            x->tl->failed = 1;
+            return "";
+        }
+        memset(v + x->ncounters, 0, (size_t)(n - x->ncounters) * sizeof *v);
+        x->counter_names = v;
+        x->ncounters = n;
+    }
+    if (x->counter_names[c] == NULL) {
+        const timeline_t *tl = x->tl;
+        const char *name = timeline_name(tl, tl->counters[c].name);
         const char *unit = timeline_name(tl, tl->counters[c].unit);
-        snprintf(name, sizeof name, "%s%s%s", timeline_name(tl, tl->counters[c].name),
-                 *unit ? " " : "", unit);
-        for (size_t k = 0; k < ix->counters[c].n; k++) {
-            const tl_sample_t *s = viz_counter_sample(ix, c, k);
-            json_object *ev = event("C", name, VIZ_PID_COUNTERS, 0), *args;
-            args = json_object_new_object();
-            add(ev, "ts", js_time(s->t));
-            add(args, "value", js_num(s->value));
-            add(ev, "args", args);
-            emit(w, ev);
+        size_t len = strlen(name) + strlen(unit) + 2;
+        if ((x->counter_names[c] = malloc(len)) == NULL) {
+            x->tl->failed = 1;
+            return "";
         }
+        snprintf(x->counter_names[c], len, "%s%s%s", name, *unit ? " " : "", unit);
     }
+    return x->counter_names[c];
 }
 
-static void write_frames(writer_t *w, const timeline_t *tl)
+static void on_sample(void *ctx, const timeline_t *tl, const tl_sample_t *s)
 {
+    viz_export_t *x = ctx;
+    if (s->counter < 0 || s->counter >= tl->ncounters)
+        return;
+    name_process(x, VIZ_PID_COUNTERS);
+    begin(x, "C", counter_name(x, s->counter), VIZ_PID_COUNTERS, 0);
+    ktime(x, "ts", s->t);
+    key(x, "args");
+    yajl_gen_map_open(x->g);
+    knum(x, "value", s->value);
+    yajl_gen_map_close(x->g);
+    end(x);
+    x->counts.samples++;
+}
+
+static void on_frame(void *ctx, const timeline_t *tl, const tl_frame_t *f, int inside)
+{
+    viz_export_t *x = ctx;
     char name[64];
-    for (size_t i = 0; i < tl->nframes; i++) {
-        const tl_frame_t *f = &tl->frames[i];
-        int missed = f->deadline && f->done > f->deadline;
-        json_object *ev, *args;
-        snprintf(name, sizeof name, "frame %" PRId64, f->frame);
-        ev = event("b", name, VIZ_PID_FRAMES, 0);
-        add(ev, "cat", json_object_new_string("frame"));
-        add(ev, "id", json_object_new_int64(f->frame));
-        add(ev, "ts", js_time(f->arrival));
-        args = json_object_new_object();
-        add(args, "latency us", js_time(f->done - f->arrival));
-        if (f->deadline)
-            add(args, "deadline missed", json_object_new_boolean(missed));
-        add(ev, "args", args);
-        emit(w, ev);
-        ev = event("e", name, VIZ_PID_FRAMES, 0);
-        add(ev, "cat", json_object_new_string("frame"));
-        add(ev, "id", json_object_new_int64(f->frame));
-        add(ev, "ts", js_time(f->done));
-        emit(w, ev);
-        if (missed) {
-            snprintf(name, sizeof name, "deadline missed: frame %" PRId64, f->frame);
-            ev = event("i", name, VIZ_PID_FRAMES, 0);
-            add(ev, "s", json_object_new_string("g"));
-            add(ev, "ts", js_time(f->deadline));
-            emit(w, ev);
-        }
+    int missed = f->deadline && f->done > f->deadline;
+    (void)tl;
+    /* The frame is over: no slice of it is still to come. */
+    for (size_t k = 0; k < x->nflows;)
+        if (x->flows[k].frame == f->frame)
+            x->flows[k] = x->flows[--x->nflows];
+        else
+            k++;
+    if (!inside)
+        return;
+    name_process(x, VIZ_PID_FRAMES);
+    snprintf(name, sizeof name, "frame %" PRId64, f->frame);
+    begin(x, "b", name, VIZ_PID_FRAMES, 0);
+    kstr(x, "cat", "frame");
+    kint(x, "id", f->frame);
+    ktime(x, "ts", f->arrival);
+    key(x, "args");
+    yajl_gen_map_open(x->g);
+    ktime(x, "latency us", f->done - f->arrival);
+    if (f->deadline) {
+        key(x, "deadline missed");
+        yajl_gen_bool(x->g, missed);
     }
+    yajl_gen_map_close(x->g);
+    end(x);
+    begin(x, "e", name, VIZ_PID_FRAMES, 0);
+    kstr(x, "cat", "frame");
+    kint(x, "id", f->frame);
+    ktime(x, "ts", f->done);
+    end(x);
+    if (missed) {
+        snprintf(name, sizeof name, "deadline missed: frame %" PRId64, f->frame);
+        begin(x, "i", name, VIZ_PID_FRAMES, 0);
+        kstr(x, "s", "g");
+        ktime(x, "ts", f->deadline);
+        end(x);
+    }
+    x->counts.frames++;
 }
 
-int viz_export_chrome(FILE *out, const timeline_t *tl, const char *title, diag_t *d)
+/* ---- open and close ---- */
+
+static void free_writer(viz_export_t *x)
 {
-    viz_index_t ix;
-    writer_t w = {out, 1, 0};
-    json_object *other;
-    const char *s;
-    if (tl->failed)
-        return diag_error(d, "", 0, 0, "internal error: the timeline is incomplete (out of memory)");
-    if (viz_index_build(&ix, tl, d) != 0)
-        return DIAG_ERR;
-    if (viz_index_check(&ix, d) != 0) {
-        viz_index_free(&ix);
-        return DIAG_ERR;
+    if (x->tl && x->tl->sink == &x->sink)
+        x->tl->sink = NULL;
+    if (x->g)
+        yajl_gen_free(x->g);
+    if (x->gzip)
+        deflateEnd(&x->z);
+    for (int c = 0; c < x->ncounters; c++)
+        free(x->counter_names[c]);
+    free(x->counter_names);
+    free(x->lanes);
+    free(x->flows);
+    free(x->buf);
+    free(x->zbuf);
+    free(x->title);
+    free(x->o);
+    free(x);
+}
+
+int viz_export_open_file(viz_export_t **out, FILE *f, int gzip, timeline_t *tl,
+                         const char *title, diag_t *d)
+{
+    viz_export_t *x = calloc(1, sizeof *x);
+    *out = NULL;
+    if (x == NULL)
+        return diag_error(d, "", 0, 0, "out of memory (timeline)");
+    x->f = f;
+    x->tl = tl;
+    x->buf = malloc(BUF_SIZE);
+    x->g = yajl_gen_alloc(NULL);
+    x->title = title ? strdup(title) : NULL;
+    if (gzip) {
+        x->zbuf = malloc(BUF_SIZE);
+        /* windowBits 15 + 16: a gzip header and trailer around the deflate stream */
+        if (x->zbuf && deflateInit2(&x->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                                    Z_DEFAULT_STRATEGY) == Z_OK)
+            x->gzip = 1;
     }
-    if (fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", out) == EOF)
-        w.failed = 1;
-    write_metadata(&w, tl);
-    for (int l = 0; l < tl->nlanes; l++)
-        for (size_t k = 0; k < ix.lanes[l].n; k++)
-            write_slice(&w, tl, l, viz_lane_slice(&ix, l, k));
-    write_flows(&w, &ix);
-    write_counters(&w, &ix);
-    write_frames(&w, tl);
-    other = json_object_new_object();
-    add(other, "generator", json_object_new_string("orinsim " ORINSIM_VERSION));
-    if (title)
-        add(other, "title", json_object_new_string(title));
-    s = json_object_to_json_string_ext(other, JSON_C_TO_STRING_PLAIN |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (fprintf(out, "\n],\"otherData\":%s}\n", s) < 0)
-        w.failed = 1;
-    json_object_put(other);
-    viz_index_free(&ix);
-    if (w.failed || ferror(out))
-        return diag_error(d, "", 0, 0, "writing the timeline failed");
+    if (x->buf == NULL || x->g == NULL || (title && x->title == NULL) || gzip != x->gzip) {
+        free_writer(x);
+        return diag_error(d, "", 0, 0, "out of memory (timeline)");
+    }
+    yajl_gen_config(x->g, yajl_gen_print_callback, put, x);
+    yajl_gen_config(x->g, yajl_gen_validate_utf8, 1);
+    yajl_gen_map_open(x->g);
+    kstr(x, "displayTimeUnit", "ns");
+    key(x, "traceEvents");
+    yajl_gen_array_open(x->g);
+    x->sink = (tl_sink_t){x, on_slice, on_sample, on_flow, on_frame};
+    tl->sink = &x->sink;
+    *out = x;
     return 0;
 }
 
-int viz_export_chrome_path(const char *path, const timeline_t *tl, const char *title,
-                           diag_t *d)
+int viz_export_open(viz_export_t **out, const char *path, timeline_t *tl, const char *title,
+                    diag_t *d)
 {
-    out_t o;
-    int rc;
-    if (out_open(&o, path, "timeline", d) != 0)
+    out_t *o = malloc(sizeof *o);
+    size_t len = strlen(path);
+    int gzip = len > 3 && strcmp(path + len - 3, ".gz") == 0;
+    *out = NULL;
+    if (o == NULL)
+        return diag_error(d, path, 0, 0, "out of memory (timeline)");
+    if (out_open(o, path, "timeline", d) != 0) {
+        free(o);
         return DIAG_ERR;
-    rc = viz_export_chrome(o.f, tl, title, d);
-    if (rc != 0 && !ferror(o.f)) {
-        out_discard(&o);
-        if (d->file[0] == '\0')
-            snprintf(d->file, sizeof d->file, "%s", path);
+    }
+    if (viz_export_open_file(out, o->f, gzip, tl, title, d) != 0) {
+        out_discard(o);
+        free(o);
+        return DIAG_ERR;
+    }
+    (*out)->o = o;
+    (*out)->own = 1;
+    return 0;
+}
+
+viz_export_counts_t viz_export_counts(const viz_export_t *x)
+{
+    return x->counts;
+}
+
+void viz_export_discard(viz_export_t *x)
+{
+    if (x == NULL)
+        return;
+    if (x->own)
+        out_discard(x->o);
+    free_writer(x);
+}
+
+int viz_export_close(viz_export_t *x, diag_t *d)
+{
+    int rc = 0;
+    char path[sizeof x->o->path];
+    snprintf(path, sizeof path, "%s", x->own ? x->o->path : "");
+    yajl_gen_array_close(x->g);
+    put(x, "\n", 1);
+    key(x, "otherData");
+    yajl_gen_map_open(x->g);
+    kstr(x, "generator", "orinsim " ORINSIM_VERSION);
+    if (x->title)
+        kstr(x, "title", x->title);
+    yajl_gen_map_close(x->g);
+    yajl_gen_map_close(x->g);
+    put(x, "\n", 1);
+    flush_buf(x);
+    if (x->gzip)
+        drain(x, NULL, 0, 1);
+    if (x->write_failed && !ferror(x->f))
+        rc = diag_error(d, path, 0, 0, "internal error: compressing the timeline failed");
+    else if (x->tl->failed)
+        rc = diag_error(d, path, 0, 0, "internal error: the timeline is incomplete (out of memory)");
+    else if (x->inconsistent[0])
+        rc = diag_error(d, path, 0, 0, "%s", x->inconsistent);
+    if (rc != 0) {
+        viz_export_discard(x);
         return rc;
     }
-    /* A failed stream: out_close says why, in place of "writing the timeline failed". */
-    if (rc != 0)
-        diag_clear(d);
-    return out_close(&o, d);
+    if (x->own) {
+        /* out_close checks every write and says why one failed. */
+        rc = out_close(x->o, d);
+        x->own = 0;
+    } else if (x->write_failed || ferror(x->f)) {
+        rc = diag_error(d, "", 0, 0, "writing the timeline failed");
+    }
+    free_writer(x);
+    return rc;
 }

@@ -73,7 +73,11 @@ static void run_usage(FILE *out)
             "  --seed N          seed of the trace's random draws (default %u; docs/trace-format.md)\n"
             "  --reproducible    leave wall-clock figures out of the reports\n"
             "  --quiet           no text report (a batch still prints its summary)\n"
-            "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run)\n"
+            "  --timeline FILE   write the timeline as Chrome Trace Event JSON (Perfetto; one run;\n"
+            "                    FILE.gz: gzip)\n"
+            "  --timeline-window START:END  only that stretch of the run, e.g. 10s:20s\n"
+            "  --timeline-detail frames|tasks|kernels|sm  what the timeline holds (default\n"
+            "                    kernels; docs/viewer.md)\n"
             "  --tegrastats FILE write the run's power, temperature, clock and load series as\n"
             "                    a tegrastats log of the module (turns --power on; one run)\n"
             "  --csv FILE        the same series as CSV (turns --power on; one run)\n"
@@ -342,11 +346,14 @@ static int cmd_run(int argc, char **argv)
     batch_run_t *runs = NULL;
     diag_t d;
     power_options_t pw;
-    const char *timeline = NULL, *tegra = NULL, *csv = NULL;
+    const char *tegra = NULL, *csv = NULL;
+    cli_timeline_t tlo;
+    viz_export_t *tlx = NULL;
     int prc, help = 0;
     uint64_t period_ps = 0;    /* --fps / --period: 0 keeps each trace's own */
 
     power_options_init(&pw);
+    cli_timeline_init(&tlo);
     paths = calloc((size_t)argc + 1, sizeof *paths);
     specs = calloc(MAX_SKUS, sizeof *specs);
     if (paths == NULL || specs == NULL) {
@@ -369,9 +376,9 @@ static int cmd_run(int argc, char **argv)
             else
                 *(a[2] == 't' ? &tegra : &csv) = v;
             pw.enabled = 1;
-        } else if (strcmp(a, "--timeline") == 0) {
-            if ((timeline = opt_value(argc, argv, &i)) == NULL)
-                rc = bad_usage("%s needs a value (a file name)", a);
+        } else if ((prc = cli_timeline_option(&tlo, argc, argv, &i)) != 0) {
+            if (prc < 0)
+                rc = EXIT_BAD_INPUT;
         } else if (strcmp(a, "--sku") == 0) {
             const char *v = opt_value(argc, argv, &i);
             rc = v ? add_skus(v, specs, &nspecs) : bad_usage("%s needs a value", a);
@@ -450,7 +457,9 @@ static int cmd_run(int argc, char **argv)
         rc = bad_usage("%s", "--json - and --junit - cannot both write to stdout");
     if (rc == EXIT_OK && nspecs == 0)
         rc = add_skus(DEFAULT_SKU, specs, &nspecs);
-    if (rc == EXIT_OK && timeline && (npaths > 1 || nspecs > 1))
+    if (rc == EXIT_OK)
+        rc = cli_timeline_check(&tlo);
+    if (rc == EXIT_OK && tlo.path && (npaths > 1 || nspecs > 1))
         rc = bad_usage("%s", "--timeline records one run: give one trace and one module");
     if (rc == EXIT_OK && (tegra || csv) && (npaths > 1 || nspecs > 1))
         rc = bad_usage("%s", "--tegrastats and --csv log one run: give one trace and one module");
@@ -504,8 +513,9 @@ static int cmd_run(int argc, char **argv)
         for (int k = 0; k < traces[i].budgets.n; k++)
             if (metric_needs_power(&traces[i].budgets.v[k].metric))
                 pw.enabled = 1;
-    if (rc == EXIT_OK && timeline && (bo.replay.timeline = timeline_new()) == NULL)
-        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK)
+        rc = cli_timeline_start(&tlo, pw.sample_s, batch_trace_label(&traces[0]),
+                                &bo.replay.timeline, &tlx);
 
     if (rc == EXIT_OK) {
         for (int i = 0; i < npaths; i++)
@@ -536,14 +546,10 @@ static int cmd_run(int argc, char **argv)
             rc = worse(rc, write_file(json, "JSON report", runs, nruns, batch_write_json));
         if (junit)
             rc = worse(rc, write_file(junit, "JUnit report", runs, nruns, junit_write));
-        if (timeline && runs[0].rc == EXIT_OK) {
-            diag_clear(&d);
-            if (viz_export_chrome_path(timeline, bo.replay.timeline,
-                                       batch_trace_label(runs[0].trace), &d) != 0) {
-                diag_print(&d);
-                rc = worse(rc, strstr(d.msg, "internal error") ? EXIT_INTERNAL : EXIT_OUTPUT);
-            }
-        }
+        if (tlx)
+            rc = worse(rc, cli_timeline_finish(bo.replay.timeline, tlx, runs[0].rc == EXIT_OK));
+        tlx = NULL;
+        bo.replay.timeline = NULL;
     }
     if (rc != EXIT_INTERNAL && nruns == 1 && runs[0].power) {
         if (tegra)
@@ -551,7 +557,7 @@ static int cmd_run(int argc, char **argv)
         if (csv)
             rc = worse(rc, write_file(csv, "CSV series", runs, 1, csv_log));
     }
-    timeline_free(bo.replay.timeline);
+    cli_timeline_finish(bo.replay.timeline, tlx, 0);
 
     for (int k = 0; k < nruns; k++)
         batch_run_free(&runs[k]);

@@ -10,7 +10,9 @@
 
 #include <stdio.h>
 
+#include "soc/run/timeline.h"
 #include "soc/sku/sku.h"
+#include "viz/export.h"
 
 /* Load a module (shipped name or SKU file) and resolve it in `mode` (NULL: its default).
  * Prints the error and returns EXIT_BAD_INPUT, or EXIT_OK. (cli_config.c) */
@@ -35,5 +37,28 @@ int import_cli(int argc, char **argv);
 /* `orinsim bench phold [options]`: argv may start at "phold" or just after it
  * (bench_cli.c). */
 int bench_phold_cli(int argc, char **argv);
+
+/* The timeline options of a run (timeline_cli.c). */
+typedef struct cli_timeline {
+    const char *path;             /* --timeline FILE, NULL when none */
+    tl_detail_t detail;           /* --timeline-detail (default kernels) */
+    sim_time_t win_start, win_end;/* --timeline-window (default: the whole run) */
+    int filtered;                 /* a window or a detail was given */
+} cli_timeline_t;
+
+void cli_timeline_init(cli_timeline_t *o);
+/* Parse argv[*i] if it is a timeline option, advancing *i past its value. Returns 1 if it
+ * was one, 0 if not, -1 after printing a one-line error (exit code 2). */
+int cli_timeline_option(cli_timeline_t *o, int argc, char **argv, int *i);
+/* After parsing: EXIT_OK, or EXIT_BAD_INPUT (printed) for a window or detail without a file. */
+int cli_timeline_check(const cli_timeline_t *o);
+/* Before the run: a timeline streaming to the file (none without --timeline). `sample_s`
+ * is the power sampler's period, the DRAM counter's averaging period below sm detail.
+ * Returns an exit code, the error printed. */
+int cli_timeline_start(const cli_timeline_t *o, double sample_s, const char *title,
+                       timeline_t **tl, viz_export_t **x);
+/* After the run (`ran`: it succeeded, else the file is left as it was): finish the file
+ * and free both. Returns an exit code, the error printed. */
+int cli_timeline_finish(timeline_t *tl, viz_export_t *x, int ran);
 
 #endif

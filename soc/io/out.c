@@ -301,23 +301,11 @@ static size_t utf8_len(const unsigned char *s)
     return 0;
 }
 
-json_object *out_json_string(const char *s)
+char *out_utf8_copy(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), o = 0;
-    char *buf;
-    json_object *j;
-    for (size_t i = 0; i < n;) {      /* valid already: the common case, no copy */
-        size_t l = utf8_len(p + i);
-        if (l == 0)
-            break;
-        i += l;
-        if (i == n)
-            return json_object_new_string(s);
-    }
-    if (n == 0)
-        return json_object_new_string(s);
-    buf = malloc(n * 3 + 1);          /* each byte becomes at most U+FFFD's 3 */
+    char *buf = malloc(n * 3 + 1);    /* each byte becomes at most U+FFFD's 3 */
     if (buf == NULL)
         return NULL;
     for (size_t i = 0; i < n;) {
@@ -332,7 +320,29 @@ json_object *out_json_string(const char *s)
             i += l;
         }
     }
-    j = json_object_new_string_len(buf, (int)o);
+    buf[o] = '\0';
+    return buf;
+}
+
+json_object *out_json_string(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    char *buf;
+    json_object *j;
+    for (size_t i = 0; i < n;) {      /* valid already: the common case, no copy */
+        size_t l = utf8_len(p + i);
+        if (l == 0)
+            break;
+        i += l;
+        if (i == n)
+            return json_object_new_string(s);
+    }
+    if (n == 0)
+        return json_object_new_string(s);
+    if ((buf = out_utf8_copy(s)) == NULL)
+        return NULL;
+    j = json_object_new_string(buf);
     free(buf);
     return j;
 }

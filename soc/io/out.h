@@ -81,5 +81,7 @@ int out_stdout_finish(void);
  * U+FFFD: json-c writes strings as they are, so a name read from a file that is not UTF-8
  * (a TensorRT layer name, a path) would otherwise make the whole output invalid JSON. */
 json_object *out_json_string(const char *s);
+/* A copy of `s` (malloc) with the same replacement; NULL out of memory. */
+char *out_utf8_copy(const char *s);
 
 #endif

@@ -45,6 +45,9 @@ typedef struct instance {
     int dla;                      /* the DLA running its current segment */
     sim_time_t ready;
     sim_time_t step_start;        /* for the timeline */
+    int run_lane;                 /* timeline, detail tasks: the open slice of this task */
+    sim_time_t run_start, run_end;
+    double run_bytes, run_flops;
 } instance_t;
 
 typedef struct task_state {       /* a trace task: its program and the run's links */
@@ -166,12 +169,22 @@ static int first_lane(const replay_t *r, int64_t si, int ti)
     return ts->lane[st->on];
 }
 
+static void flush_run(replay_t *r, instance_t *in, int ti)
+{
+    timeline_slice(r->tl, in->run_lane, r->trace->tasks[ti].id, ti, in->frame, in->run_start,
+                   in->run_end, in->run_bytes, in->run_flops);
+    in->run_lane = -1;
+}
+
+/* A step ended: its slice (detail kernels), or (detail tasks) its part of the task's slice
+ * on that lane, which runs of back-to-back steps on one lane share. */
 static void record_step(replay_t *r, int64_t si, int ti, const step_t *st)
 {
-    const instance_t *in = &r->slots[si].inst[ti];
+    instance_t *in = &r->slots[si].inst[ti];
     const task_state_t *ts = &r->task[ti];
     double bytes = 0, flops = 0;
     int lane;
+    sim_time_t now = sim_now(r->sim);
     if (st->on == ON_DLA) {
         lane = r->dla_lane[in->dla];
     } else {
@@ -184,8 +197,24 @@ static void record_step(replay_t *r, int64_t si, int ti, const step_t *st)
             bytes = op->cpu_bytes;
         }
     }
-    timeline_slice(r->tl, lane, st->name, ti, in->frame, in->step_start, sim_now(r->sim), bytes,
-                   flops);
+    if (timeline_wants(r->tl, TL_DETAIL_KERNELS)) {
+        timeline_slice(r->tl, lane, st->name, ti, in->frame, in->step_start, now, bytes, flops);
+        return;
+    }
+    if (in->step > 0 && in->run_lane >= 0 &&
+        (lane != in->run_lane || in->step_start != in->run_end))
+        flush_run(r, in, ti);
+    if (in->step == 0 || in->run_lane < 0) {
+        in->run_lane = lane;
+        in->run_start = in->step_start;
+        in->run_bytes = in->run_flops = 0;
+    }
+    in->run_end = now;
+    in->run_bytes += bytes;
+    in->run_flops += flops;
+    /* A DLA lane is shared: its slice goes out at once, before another task's. */
+    if (st->on == ON_DLA || in->step + 1 == ts->prog.nsteps || st[1].on != st->on)
+        flush_run(r, in, ti);
 }
 
 static void dram_tap(void *ctx, sim_time_t now, double Bps)
@@ -252,6 +281,8 @@ static void timeline_setup(replay_t *r)
     char name[TRACE_ID_LEN + 8];
     for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++) {
         r->dla_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1" : "dla0");
+        if (!timeline_wants(r->tl, TL_DETAIL_KERNELS))
+            continue;
         r->dla_layer_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1 layers" : "dla0 layers");
         r->dla_tap[k].r = r;
         r->dla_tap[k].k = k;
@@ -260,7 +291,9 @@ static void timeline_setup(replay_t *r)
     r->sm_lane = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_lane);
     r->sm_start = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_start);
     r->sm_kernel = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_kernel);
-    if (r->sm_lane && r->sm_start && r->sm_kernel) {
+    if (!timeline_wants(r->tl, TL_DETAIL_SM)) {
+        /* no SM lanes */
+    } else if (r->sm_lane && r->sm_start && r->sm_kernel) {
         for (int i = 0; i < r->cfg->gpu.sms; i++) {
             snprintf(name, sizeof name, "SM %d", i);
             r->sm_lane[i] = timeline_lane(r->tl, TL_SM, name);
@@ -279,12 +312,12 @@ static void timeline_setup(replay_t *r)
             snprintf(name, sizeof name, "%s: %s", PREFIX[e], r->trace->tasks[i].id);
             r->task[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
         }
-    r->dram_counter = timeline_counter(r->tl, "DRAM", "GB/s");
+    r->dram_counter = timeline_rate_counter(r->tl, "DRAM", "GB/s");
     r->latency_counter = timeline_counter(r->tl, "frame latency", "ms");
     dram_set_tap(&r->dram, dram_tap, r);
     r->ctx_lane = -1;
     r->ctx_holder = -2;
-    for (int i = 1; i < r->ntasks; i++)
+    for (int i = 1; i < r->ntasks && timeline_wants(r->tl, TL_DETAIL_KERNELS); i++)
         if (r->trace->tasks[i].context != r->trace->tasks[0].context) {
             r->ctx_lane = timeline_lane(r->tl, TL_GPU, "gpu contexts");
             gpu_set_context_observer(r->gpu, ctx_tap, r);
@@ -503,10 +536,10 @@ static void task_done(replay_t *r, int64_t si, int ti)
     for (int j = 0; j < ts->ndependents; j++) {
         int dj = ts->dependents[j];
         instance_t *dep = &sl->inst[dj];
-        if (r->tl) {
+        if (r->tl && timeline_wants(r->tl, TL_DETAIL_KERNELS)) {
             const step_t *last = &p->steps[p->nsteps - 1];
             int from = last->on == ON_DLA ? r->dla_lane[in->dla] : ts->lane[last->on];
-            timeline_flow(r->tl, from, now, first_lane(r, si, dj), now, in->frame);
+            timeline_flow(r->tl, from, now, first_lane(r, si, dj), now, dj, in->frame);
         }
         if (--dep->deps_left == 0) {
             dep->ready = now;
@@ -525,7 +558,7 @@ static void step_done(sim_t *s, void *ctx, uint64_t tag)
     instance_t *in = &r->slots[si].inst[ti];
     const step_t *st = &r->task[ti].prog.steps[in->step];
     (void)s;
-    if (r->tl)
+    if (r->tl && timeline_wants(r->tl, TL_DETAIL_TASKS))
         record_step(r, si, ti, st);
     if (st->on == ON_DLA)
         dla_next(r, in->dla);
@@ -982,6 +1015,8 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     for (int h = 0; opt && h < opt->nhooks; h++)
         if (opt->hooks[h]->finish)
             opt->hooks[h]->finish(opt->hooks[h]->ctx, &r.soc, out->end);
+    if (r.tl)
+        timeline_end(r.tl, out->end);
     out->dram_avg_Bps = span > 0 ? out->dram_bytes / ((double)span * 1e-12) : 0;
     replay_free(&r);
     out->wall_s = wall_seconds() - t0;

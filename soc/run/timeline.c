@@ -1,7 +1,14 @@
 /*
- * timeline: growable arrays of lanes, slices, counters, samples, flows and frames. See
- * timeline.h. Names are interned with a linear search: a run has tens of distinct names
- * (kernel and op kinds, task ids), not thousands.
+ * timeline: growable arrays of lanes, slices, counters, samples, flows and frames, or a
+ * sink that takes each record as it is made. See timeline.h. Names are interned with a
+ * linear search: a run has tens of distinct names (kernel and op kinds, task ids), not
+ * thousands.
+ *
+ * A counter sample goes through three filters before it is recorded: a rate counter with
+ * bins is integrated (its value holds until the next sample) and yields one average per
+ * bin; otherwise the sample waits as `pending` until a sample of the same counter at a
+ * later instant replaces it, so that of several at one instant the last wins; then the
+ * window and the merge of equal values (commit()).
  */
 #include "soc/run/timeline.h"
 
@@ -44,8 +51,11 @@ static int grow_int(timeline_t *t, void **v, int n, int *cap, size_t size)
 timeline_t *timeline_new(void)
 {
     timeline_t *t = calloc(1, sizeof *t);
-    if (t)
+    if (t) {
         timeline_intern(t, "");
+        t->detail = TL_DETAIL_SM;
+        t->win_end = SIM_TIME_MAX;
+    }
     return t;
 }
 
@@ -109,72 +119,209 @@ int timeline_counter(timeline_t *t, const char *name, const char *unit)
             return i;
     if (grow_int(t, (void **)&t->counters, t->ncounters, &t->ccounters, sizeof *t->counters))
         return 0;
+    memset(&t->counters[t->ncounters], 0, sizeof t->counters[t->ncounters]);
     t->counters[t->ncounters].name = n;
     t->counters[t->ncounters].unit = u;
     return t->ncounters++;
 }
 
+int timeline_rate_counter(timeline_t *t, const char *name, const char *unit)
+{
+    int c = timeline_counter(t, name, unit);
+    if (c < t->ncounters)
+        t->counters[c].rate = 1;
+    return c;
+}
+
+static int in_window(const timeline_t *t, sim_time_t start, sim_time_t end)
+{
+    if (start >= t->win_end)
+        return 0;
+    return end > t->win_start || (end == start && start >= t->win_start);
+}
+
 void timeline_slice(timeline_t *t, int lane, const char *name, int task, int64_t frame,
                     sim_time_t start, sim_time_t end, double bytes, double flops)
 {
-    tl_slice_t *s;
-    if (grow(t, (void **)&t->slices, t->nslices, &t->cslices, sizeof *t->slices) != 0)
+    tl_slice_t v = {lane, 0, task, frame, start, end, bytes, flops};
+    if (!in_window(t, start, end))
         return;
-    s = &t->slices[t->nslices++];
-    s->lane = lane;
-    s->name = timeline_intern(t, name);
-    s->task = task;
-    s->frame = frame;
-    s->start = start;
-    s->end = end;
-    s->bytes = bytes;
-    s->flops = flops;
+    v.name = timeline_intern(t, name);
     if (end > t->end)
         t->end = end;
+    if (t->sink)
+        t->sink->slice(t->sink->ctx, t, &v);
+    if (t->sink && !t->keep)
+        return;
+    if (grow(t, (void **)&t->slices, t->nslices, &t->cslices, sizeof *t->slices) != 0)
+        return;
+    t->slices[t->nslices++] = v;
+}
+
+/* Record a sample that passed the bins and the same-instant rule: window, then merge. */
+static void commit(timeline_t *t, int counter, sim_time_t when, double value)
+{
+    tl_counter_t *c = &t->counters[counter];
+    tl_sample_t v = {counter, when, value};
+    if (when < t->win_start) {
+        c->has_before = 1;
+        c->before_v = value;
+        return;
+    }
+    if (when >= t->win_end)
+        return;
+    if (!c->has_last && c->has_before && when > t->win_start)
+        commit(t, counter, t->win_start, c->before_v);
+    if (c->has_last && value == c->last_v)
+        return;
+    c->has_last = 1;
+    c->last_v = value;
+    if (when > t->end)
+        t->end = when;
+    if (t->sink)
+        t->sink->sample(t->sink->ctx, t, &v);
+    if (t->sink && !t->keep)
+        return;
+    if (grow(t, (void **)&t->samples, t->nsamples, &t->csamples, sizeof *t->samples) != 0)
+        return;
+    c->has_stored = 1;
+    c->stored = t->nsamples;
+    c->stored_t = when;
+    t->samples[t->nsamples++] = v;
+}
+
+/* A rate counter's bins up to `when`: each full bin yields its average at its start. */
+static void advance_bins(timeline_t *t, int counter, sim_time_t when)
+{
+    tl_counter_t *c = &t->counters[counter];
+    sim_time_t bin = t->bin_ps;
+    while (when >= c->bin_start + bin) {
+        sim_time_t next = c->bin_start + bin;
+        if (c->cur_t == c->bin_start && when >= next + bin) {
+            /* whole bins at one value: one sample; the merge would drop the rest */
+            commit(t, counter, c->bin_start, c->cur_v);
+            c->bin_start = when - (when - c->bin_start) % bin;
+            c->cur_t = c->bin_start;
+            c->acc = 0;
+            continue;
+        }
+        c->acc += c->cur_v * (double)(next - c->cur_t);
+        commit(t, counter, c->bin_start, c->acc / (double)bin);
+        c->bin_start = c->cur_t = next;
+        c->acc = 0;
+    }
+    c->acc += c->cur_v * (double)(when - c->cur_t);
+    c->cur_t = when;
 }
 
 void timeline_sample(timeline_t *t, int counter, sim_time_t when, double value)
 {
-    tl_sample_t *s;
-    /* Several changes at one instant: keep the last. */
-    if (t->nsamples && t->samples[t->nsamples - 1].counter == counter &&
-        t->samples[t->nsamples - 1].t == when) {
-        t->samples[t->nsamples - 1].value = value;
+    tl_counter_t *c;
+    if (counter < 0 || counter >= t->ncounters)
+        return;
+    c = &t->counters[counter];
+    if (c->rate && t->bin_ps > 0) {
+        if (!c->has_cur) {
+            c->has_cur = 1;
+            c->bin_start = c->cur_t = when - when % t->bin_ps;
+            c->cur_v = 0;
+            c->acc = 0;
+        }
+        if (when < c->cur_t)
+            when = c->cur_t;
+        advance_bins(t, counter, when);
+        c->cur_v = value;
         return;
     }
-    if (grow(t, (void **)&t->samples, t->nsamples, &t->csamples, sizeof *t->samples) != 0)
+    /* Several changes at one instant: keep the last. Kept in memory, a sample is stored
+     * at once and replaced in place; streamed, it waits for the next one. */
+    if (!t->sink) {
+        if (c->has_stored && c->stored_t == when) {
+            t->samples[c->stored].value = value;
+            c->last_v = value;
+        } else {
+            commit(t, counter, when, value);
+        }
         return;
-    s = &t->samples[t->nsamples++];
-    s->counter = counter;
-    s->t = when;
-    s->value = value;
-    if (when > t->end)
-        t->end = when;
+    }
+    if (c->has_pending && c->pending_t == when) {
+        c->pending_v = value;
+        return;
+    }
+    if (c->has_pending)
+        commit(t, counter, c->pending_t, c->pending_v);
+    c->has_pending = 1;
+    c->pending_t = when;
+    c->pending_v = value;
+}
+
+void timeline_end(timeline_t *t, sim_time_t end)
+{
+    for (int k = 0; k < t->ncounters; k++) {
+        tl_counter_t *c = &t->counters[k];
+        if (c->has_cur) {
+            if (end > c->cur_t)
+                advance_bins(t, k, end);
+            if (c->cur_t > c->bin_start)
+                commit(t, k, c->bin_start, c->acc / (double)(c->cur_t - c->bin_start));
+            c->has_cur = 0;
+        }
+        if (c->has_pending)
+            commit(t, k, c->pending_t, c->pending_v);
+        c->has_pending = 0;
+        /* A counter that did not change inside the window still shows its value there. */
+        if (!c->has_last && c->has_before && t->win_start < end)
+            commit(t, k, t->win_start, c->before_v);
+    }
+}
+
+int timeline_parse_detail(const char *s, tl_detail_t *out)
+{
+    for (int d = TL_DETAIL_FRAMES; d <= TL_DETAIL_SM; d++)
+        if (strcmp(s, timeline_detail_name((tl_detail_t)d)) == 0) {
+            *out = (tl_detail_t)d;
+            return 0;
+        }
+    return -1;
+}
+
+const char *timeline_detail_name(tl_detail_t d)
+{
+    static const char *const NAMES[] = {"frames", "tasks", "kernels", "sm"};
+    return d >= TL_DETAIL_FRAMES && d <= TL_DETAIL_SM ? NAMES[d] : "?";
 }
 
 void timeline_flow(timeline_t *t, int from_lane, sim_time_t from, int to_lane, sim_time_t to,
-                   int64_t frame)
+                   int to_task, int64_t frame)
 {
-    tl_flow_t *f;
+    tl_flow_t v = {from_lane, to_lane, to_task, from, to, frame};
+    if (from < t->win_start || from >= t->win_end)
+        return;
+    if (t->sink)
+        t->sink->flow(t->sink->ctx, t, &v);
+    if (t->sink && !t->keep)
+        return;
     if (grow(t, (void **)&t->flows, t->nflows, &t->cflows, sizeof *t->flows) != 0)
         return;
-    f = &t->flows[t->nflows++];
-    f->from_lane = from_lane;
-    f->to_lane = to_lane;
-    f->from = from;
-    f->to = to;
-    f->frame = frame;
+    t->flows[t->nflows++] = v;
 }
 
 void timeline_frame(timeline_t *t, int64_t frame, sim_time_t arrival, sim_time_t done,
                     sim_time_t deadline)
 {
-    tl_frame_t *f;
+    tl_frame_t v = {frame, arrival, done, deadline};
+    if (!in_window(t, arrival, done)) {
+        if (t->sink)       /* the sink still learns that the frame is over */
+            t->sink->frame(t->sink->ctx, t, &v, 0);
+        return;
+    }
+    if (done > t->end)
+        t->end = done;
+    if (t->sink)
+        t->sink->frame(t->sink->ctx, t, &v, 1);
+    if (t->sink && !t->keep)
+        return;
     if (grow(t, (void **)&t->frames, t->nframes, &t->cframes, sizeof *t->frames) != 0)
         return;
-    f = &t->frames[t->nframes++];
-    f->frame = frame;
-    f->arrival = arrival;
-    f->done = done;
-    f->deadline = deadline;
+    t->frames[t->nframes++] = v;
 }

@@ -39,6 +39,34 @@ fi
 check timeline_unwritable 8 '^/nonexistent/t.json: error: cannot write the timeline: No such file' -- \
   "$bin" run --quiet --timeline /nonexistent/t.json "$trace"
 check timeline_no_value 2 'needs a value' -- "$bin" run --timeline
+# The export parses back as JSON; a .gz name gives gzip whose content is the same JSON;
+# bad --timeline-window / --timeline-detail values exit 2 with one message.
+if command -v python3 >/dev/null 2>&1; then
+  if ! python3 -m json.tool "$tmp/t.json" >/dev/null; then
+    echo "FAIL timeline_parses: $tmp/t.json is not valid JSON"; fails=$((fails + 1))
+  fi
+fi
+check timeline_gz 0 '' -- "$bin" run --quiet --timeline "$tmp/t.json.gz" "$trace"
+if ! gzip -dc "$tmp/t.json.gz" | cmp -s - "$tmp/t.json"; then
+  echo "FAIL timeline_gz_content: $tmp/t.json.gz does not inflate to $tmp/t.json"; fails=$((fails + 1))
+fi
+# frames detail: 4 frames (the trace's frames: 4), no slice; a window from 10 ms on
+# (period 10 ms: frame 0 is done by then) leaves frames 1, 2 and 3.
+check timeline_frames 0 '' -- "$bin" run --quiet --timeline "$tmp/f.json" --timeline-detail frames "$trace"
+check timeline_window 0 '' -- "$bin" run --quiet --timeline "$tmp/w.json" --timeline-detail frames \
+  --timeline-window 10ms: "$trace"
+if [ "$(grep -c '"ph":"b"' "$tmp/f.json")" -ne 4 ] || grep -q '"ph":"X"' "$tmp/f.json" ||
+   [ "$(grep -c '"ph":"b"' "$tmp/w.json")" -ne 3 ]; then
+  echo "FAIL timeline_filters: frames $(grep -c '"ph":"b"' "$tmp/f.json") (want 4), windowed $(grep -c '"ph":"b"' "$tmp/w.json") (want 3)"
+  fails=$((fails + 1))
+fi
+check bad_window 2 "^orinsim: error: --timeline-window expects START:END.*got '5ms'" -- \
+  "$bin" run --timeline "$tmp/x.json" --timeline-window 5ms "$trace"
+check bad_window_order 2 "got '2s:1s'" -- "$bin" run --timeline "$tmp/x.json" --timeline-window 2s:1s "$trace"
+check bad_window_unit 2 "got '1:2s'" -- "$bin" run --timeline "$tmp/x.json" --timeline-window 1:2s "$trace"
+check bad_detail 2 "^orinsim: error: --timeline-detail expects frames, tasks, kernels or sm, got 'warps'" -- \
+  "$bin" run --timeline "$tmp/x.json" --timeline-detail warps "$trace"
+check detail_without_file 2 'need --timeline FILE' -- "$bin" run --timeline-detail tasks "$trace"
 
 "$bin" view --help >/dev/null 2>&1
 if [ $? -eq 5 ]; then
