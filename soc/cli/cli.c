@@ -91,7 +91,7 @@ static void usage(FILE *out)
             "usage: orinsim [run] [options] TRACE.yaml   (- reads the trace from standard input)\n"
             "       orinsim skus\n"
             "       orinsim sku NAME|FILE [--mode MODE]\n"
-            "       orinsim bench phold [--help]\n"
+            "       orinsim bench phold|replay [--help]\n"
             "       orinsim zoo list | orinsim zoo NAME [options]   (networks as traces)\n"
             "       orinsim import MODEL.onnx|LAYERS.json [options]   (your model as a trace)\n"
             "       orinsim validate [--json] [--case ID]   (against published results)\n"
@@ -189,13 +189,17 @@ static int cmd_sku(int argc, char **argv)
 static int cmd_bench(int argc, char **argv)
 {
     if (argc >= 2 && is_help(argv[1])) {
-        printf("usage: orinsim bench phold [options]\n"
+        printf("usage: orinsim bench phold|replay [options]\n"
                "  phold             the event engine's benchmark (`orinsim bench phold --help`)\n"
+               "  replay            whole traces replayed, with and without a timeline\n"
+               "                    (`orinsim bench replay --help`)\n"
                "  --help            this text\n");
         return EXIT_OK;
     }
+    if (argc >= 2 && strcmp(argv[1], "replay") == 0)
+        return bench_replay_cli(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "phold") != 0)
-        return bad_usage("%s", "`orinsim bench` needs a benchmark name: phold");
+        return bad_usage("%s", "`orinsim bench` needs a benchmark name: phold or replay");
     return bench_phold_cli(argc - 1, argv + 1);
 }
 

@@ -37,6 +37,9 @@ int import_cli(int argc, char **argv);
 /* `orinsim bench phold [options]`: argv may start at "phold" or just after it
  * (bench_cli.c). */
 int bench_phold_cli(int argc, char **argv);
+/* `orinsim bench replay [options] [TRACE.yaml]`: the replay's speed on whole traces, with
+ * and without a timeline (bench_replay.c). */
+int bench_replay_cli(int argc, char **argv);
 
 /* The timeline options of a run (timeline_cli.c). */
 typedef struct cli_timeline {

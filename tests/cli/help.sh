@@ -26,7 +26,7 @@ help_lists() {
 # Each list holds the options that subcommand's parser accepts (soc/cli/cli.c and the
 # subcommands' own files).
 help_lists top      'run skus sku zoo validate view check compare profile sweep study diff bench' -- --help
-help_lists run      '--sku --mode --frames --fps --period --budget --json --junit --threads --reproducible --quiet --timeline --power --clocks --power-cap --ambient --power-sample' -- run --help
+help_lists run      '--sku --mode --frames --fps --period --budget --json --junit --threads --reproducible --quiet --timeline --timeline-window --timeline-detail --power --clocks --power-cap --ambient --power-sample' -- run --help
 help_lists run_bare '--sku --fps --period' -- --sku nano8 --help
 help_lists validate '--json --case --registry' -- validate --help
 help_lists diff     '--threshold' -- diff --help
@@ -36,7 +36,8 @@ help_lists sku_name '--mode' -- sku nano8 --help
 help_lists zoo      '--dtype --engine --batch --split --sparsity --seq --context --prompt --group --io-dtype --int8-fallback --frames --period' -- zoo --help
 help_lists zoo_name '--dtype --engine --batch --frames' -- zoo yolo11n --help
 help_lists zoo_list 'usage: orinsim zoo list' -- zoo list --help
-help_lists bench    'phold' -- bench --help
+help_lists bench    'phold replay' -- bench --help
+help_lists replay   '--sku --duration --frames --repeat --timeline-detail --no-timeline --json' -- bench replay --help
 help_lists phold    '--events' -- bench phold --help
 help_lists view     '--sku --mode --screenshot' -- view --help
 help_lists check    '--sku --mode --device --runs --warmup --json --save --info' -- check --help
