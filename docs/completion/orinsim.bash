@@ -23,6 +23,8 @@ _orinsim()
         --json|--junit|--timeline|--screenshot|--save|--registry|--font|-o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --clocks) COMPREPLY=($(compgen -W "pinned dvfs" -- "$cur")); return ;;
+        --timeline-detail) COMPREPLY=($(compgen -W "frames tasks kernels sm" -- "$cur")); return ;;
+        --timeline-window|--duration|--repeat) return ;;
         --engine) COMPREPLY=($(compgen -W "gpu dla dla0 dla1 gpu+2dla" -- "$cur")); return ;;
         --dtype|--io-dtype|--int8-fallback)
             COMPREPLY=($(compgen -W "fp32 tf32 fp16 bf16 int8 int4" -- "$cur")); return ;;
@@ -41,11 +43,14 @@ _orinsim()
         return
     fi
     if [ "$sub" = bench ] && [ "$prev" = bench ]; then
-        COMPREPLY=($(compgen -W "phold" -- "$cur")); return
+        COMPREPLY=($(compgen -W "phold replay" -- "$cur")); return
     fi
     if [[ $cur == -* ]]; then
         local helpof=${sub:-run}
-        [ "$sub" = bench ] && helpof="bench phold"
+        if [ "$sub" = bench ]; then
+            helpof="bench phold"
+            case " ${words[*]} " in *" replay "*) helpof="bench replay" ;; esac
+        fi
         COMPREPLY=($(compgen -W "$(orinsim $helpof --help 2>/dev/null | grep -o -- '--[a-z0-9-]*' | sort -u)" -- "$cur"))
         return
     fi
