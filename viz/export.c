@@ -160,12 +160,12 @@ static void knum(viz_export_t *x, const char *k, double v)
     char b[48];
     int n;
     key(x, k);
-    if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
-        yajl_gen_integer(x->g, (long long)v);
-        return;
-    }
     if (v != v || v > 1e308 || v < -1e308) {  /* JSON has no NaN or infinity */
         yajl_gen_null(x->g);
+        return;
+    }
+    if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {
+        yajl_gen_integer(x->g, (long long)v);
         return;
     }
     n = snprintf(b, sizeof b, "%.9g", v);
@@ -556,8 +556,8 @@ int viz_export_close(viz_export_t *x, diag_t *d)
     int rc = 0;
     char path[sizeof x->o->path];
     snprintf(path, sizeof path, "%s", x->own ? x->o->path : "");
-    yajl_gen_array_close(x->g);
     put(x, "\n", 1);
+    yajl_gen_array_close(x->g);
     key(x, "otherData");
     yajl_gen_map_open(x->g);
     kstr(x, "generator", "orinsim " ORINSIM_VERSION);
