@@ -530,7 +530,7 @@ static int cmd_run(int argc, char **argv)
         bo.budgets = &budgets;
         bo.power = &pw;
         bo.keep_power = tegra || csv;
-        pw.no_series = !tegra && !csv && !timeline;   /* up to 40 MiB on a long run */
+        pw.no_series = !tegra && !csv && !tlo.path;   /* up to 40 MiB on a long run */
         batch_run(runs, nruns, &bo);
 
         /* Everything is printed here, in the order the runs were given. */
