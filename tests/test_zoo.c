@@ -184,6 +184,33 @@ START_TEST(yolo_totals)
 }
 END_TEST
 
+START_TEST(yolov7_totals)
+{
+    double macs, params, m320, p320;
+    /* YOLOv7 (arXiv:2207.02696, Table 1): 36.9M parameters, 104.7 GFLOPs at 640, for the
+     * training model (RepConv's 3x3 and 1x1 branches, implicit layers). The fused model
+     * that yolov7's test.py prints ("Fusing layers... Model Summary: 36,905,341
+     * parameters, 104.5 GFLOPS"; GFLOPs are 2 x thop's MACs) is the deploy graph: one bias
+     * per conv, RepConv as one 3x3. */
+    totals("yolov7", 1, &macs, &params);
+    ck_assert_near(params, 36905341, 1e-9);
+    ck_assert_msg(fabs(2 * macs / 1e9 - 104.5) <= 0.05, "yolov7: %.3f GFLOPs", 2 * macs / 1e9);
+    ck_assert_near(2 * macs / 1e9, 104.7, 0.005);
+    /* At 320x320 every map has a quarter of the cells: a quarter of the work, the same
+     * weights, and 3 x (40^2 + 20^2 + 10^2) = 6,300 anchor rows instead of 25,200. */
+    {
+        zoo_options_t o;
+        diag_t d;
+        memset(&o, 0, sizeof o);
+        o.img_h = o.img_w = 320;
+        diag_clear(&d);
+        ck_assert_int_eq(zoo_totals("yolov7", &o, &m320, &p320, &d), 0);
+        ck_assert_near(m320, macs / 4, 1e-9);
+        ck_assert_near(p320, params, 1e-12);
+    }
+}
+END_TEST
+
 START_TEST(detector_totals)
 {
     double macs, params;
@@ -793,9 +820,9 @@ START_TEST(every_network_on_every_engine_is_well_formed)
             checked++;
         }
     }
-    /* 17 CNNs (7 + 10 YOLOs) on all 5 engines; BERT x2, ViT and the 12 Llama entries on
-     * the GPU only; the pipeline on gpu, dla, dla0 and dla1 */
-    ck_assert_int_eq(checked, 17 * 5 + (12 + 3) * 1 + 4);
+    /* 18 CNNs (7 + YOLOv7 + 10 Ultralytics YOLOs) on all 5 engines; BERT x2, ViT and the
+     * 12 Llama entries on the GPU only; the pipeline on gpu, dla, dla0 and dla1 */
+    ck_assert_int_eq(checked, 18 * 5 + (12 + 3) * 1 + 4);
 }
 END_TEST
 
@@ -1093,8 +1120,9 @@ START_TEST(list_names_every_network)
     ck_assert_int_eq(pclose(p), 0);
     ck_assert_int_eq(names, zoo_count());
     /* 7 CNNs (ResNet-50, -18, -34, the ResNet-34 trunk, SSD-MobileNet, SSD-ResNet34,
-     * RetinaNet) + 10 YOLOs + 2 BERTs + ViT + 6 Llamas x (decode, prefill) + the pipeline */
-    ck_assert_int_eq(zoo_count(), 7 + 10 + 2 + 1 + 12 + 1);
+     * RetinaNet) + YOLOv7 + 10 YOLOv8/11 + 2 BERTs + ViT + 6 Llamas x (decode, prefill) +
+     * the pipeline */
+    ck_assert_int_eq(zoo_count(), 7 + 1 + 10 + 2 + 1 + 12 + 1);
     ck_assert_ptr_nonnull(zoo_find("yolo11x"));
     ck_assert_ptr_null(zoo_find("yolo11y"));
 }
@@ -1110,6 +1138,7 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, llama_totals);
     tcase_add_test(t, yolo_totals);
     tcase_add_test(t, detector_totals);
+    tcase_add_test(t, yolov7_totals);
     tcase_add_test(t, basic_block_resnet_totals);
     tcase_add_test(t, ssd_resnet34_totals);
     suite_add_tcase(s, t);

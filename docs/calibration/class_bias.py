@@ -29,7 +29,8 @@ def family(net):
     names = {"resnet50": "ResNet-50", "ssd-mobilenet": "SSD-MobileNetV1",
              "retinanet": "RetinaNet", "bert-base": "BERT", "bert-large": "BERT",
              "vit-b16": "ViT", "resnet18": "ResNet-18", "resnet34": "ResNet-34",
-             "resnet34-backbone": "ResNet-34 trunk", "ssd-resnet34": "SSD-ResNet34"}
+             "resnet34-backbone": "ResNet-34 trunk", "ssd-resnet34": "SSD-ResNet34",
+             "yolov7": "YOLOv7"}
     if net in names:
         return names[net]
     if net.startswith("llama"):

@@ -91,6 +91,10 @@ static const zoo_entry_t ENTRIES[] = {
     YOLO("yolov8m", "Ultralytics YOLOv8m detector, 640x640, 80 classes", V8 "m [0.67, 0.75, 768]", 2),
     YOLO("yolov8l", "Ultralytics YOLOv8l detector, 640x640, 80 classes", V8 "l [1.00, 1.00, 512]", 3),
     YOLO("yolov8x", "Ultralytics YOLOv8x detector, 640x640, 80 classes", V8 "x [1.00, 1.25, 512]", 4),
+    {{"yolov7", "YOLOv7 detector, 640x640, 80 classes (25200 anchor rows)",
+      "Wang et al. 2022 (arXiv:2207.02696); WongKinYiu/yolov7 cfg/deploy/yolov7.yaml, "
+      "Detect exported as NVIDIA-AI-IOT/yolo_deepstream yolov7_qat/scripts/qat.py does", O_YOLO},
+     FAM_CNN, zoo_build_yolov7, 0, DT_FP16, 640, YOLO_STRIDE, 0},
     YOLO("yolo11n", "Ultralytics YOLO11n detector, 640x640, 80 classes", V11 "n [0.50, 0.25, 1024]", 5),
     YOLO("yolo11s", "Ultralytics YOLO11s detector, 640x640, 80 classes", V11 "s [0.50, 0.50, 1024]", 6),
     YOLO("yolo11m", "Ultralytics YOLO11m detector, 640x640, 80 classes", V11 "m [0.50, 1.00, 512]", 7),

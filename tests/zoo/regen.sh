@@ -38,6 +38,10 @@ for s in n s m l x; do
 done
 gen yolo11n-int8-dla-b1           yolo11n --dtype int8 --engine dla --batch 1
 
+# YOLOv7 at 640x640, batch 1, as NVIDIA's yolo_deepstream builds it (FP16, and INT8 + FP16).
+gen yolov7-fp16-gpu-b1            yolov7 --dtype fp16 --engine gpu --batch 1
+gen yolov7-int8-gpu-b1            yolov7 --dtype int8 --engine gpu --batch 1
+
 # Transformers.
 for m in bert-base bert-large; do
   gen $m-int8-gpu-s384 $m --dtype int8 --engine gpu --batch 1 --seq 384
