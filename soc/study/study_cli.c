@@ -37,6 +37,8 @@ static void usage(FILE *out)
             "                    under mpirun)\n"
             "  --list            print the runs (index and id) of the study or the shard, and exit\n"
             "  --quiet           no progress on stderr and no summary on stdout\n"
+            "  --progress        progress on stderr even when it is not a terminal (under\n"
+            "                    mpirun, whose ranks write to pipes)\n"
             "  --stats           the study's wall time, its runs' time and its own overhead per\n"
             "                    run, on stderr\n"
             "  --partial         (merge) write a result even if some runs are in no part\n"
@@ -167,6 +169,7 @@ static int run_study(int argc, char **argv, study_mpi_t *m)
 {
     const char *path = NULL, *prefix = NULL;
     int shard_k = 0, shard_n = 0, threads = 0, list_only = 0, quiet = 0, stats = 0, rc;
+    int progress = 0;
     int *list = NULL, n = 0;
     study_t s;
     study_plan_t p;
@@ -196,6 +199,8 @@ static int run_study(int argc, char **argv, study_mpi_t *m)
             quiet = 1;
         } else if (strcmp(a, "--stats") == 0) {
             stats = 1;
+        } else if (strcmp(a, "--progress") == 0) {
+            progress = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return diag_usage(HINT, "unknown option '%s'", a);
         } else if (path == NULL) {
@@ -237,7 +242,7 @@ static int run_study(int argc, char **argv, study_mpi_t *m)
     x.threads = threads ? threads : m->active ? 1 : 0;
     if (m->active && !m->threads_ok)
         x.threads = 1;
-    x.progress = !quiet && m->rank == 0 && isatty(STDERR_FILENO);
+    x.progress = !quiet && m->rank == 0 && (progress || isatty(STDERR_FILENO));
     if (m->active) {
         x.next = study_mpi_next;
         x.ctx = m;

@@ -161,18 +161,28 @@ static double run_one(const study_plan_t *p, int i, study_row_t *row, int nbudge
 typedef struct progress {
     int on;
     int total, done, failed;
+    int taken;                  /* positions handed out to every rank (MPI), else -1 */
     double start, last;
 } progress_t;
 
+/* One line, rewritten in place at most four times a second. Under MPI this rank sees
+ * only its own runs finish, so it counts the runs the ranks have taken instead. */
 static void progress_show(progress_t *pg, int final)
 {
-    double now = study_wall(), left;
+    double now = study_wall(), left = 0;
+    int seen = pg->taken >= 0 ? pg->taken : pg->done;
     if (!pg->on || (!final && now - pg->last < 0.25))
         return;
     pg->last = now;
-    left = pg->done > 0 ? (now - pg->start) / pg->done * (pg->total - pg->done) : 0;
-    fprintf(stderr, "\rstudy: %d of %d runs done, %d failed, about %.0f s left   %s",
-            pg->done, pg->total, pg->failed, left, final ? "\n" : "");
+    if (seen > 0 && !final)
+        left = (now - pg->start) / seen * (pg->total - seen);
+    if (pg->taken >= 0)
+        fprintf(stderr, "\rstudy: %d of %d runs started, %d done here (%d failed), about "
+                "%.0f s left   %s", seen, pg->total, pg->done, pg->failed, left,
+                final ? "\n" : "");
+    else
+        fprintf(stderr, "\rstudy: %d of %d runs done, %d failed, about %.0f s left   %s",
+                pg->done, pg->total, pg->failed, left, final ? "\n" : "");
     fflush(stderr);
 }
 
@@ -191,7 +201,8 @@ int study_run(const study_plan_t *p, const int *list, int n, const study_exec_t 
 {
     study_row_t *slots = calloc((size_t)(n > 0 ? n : 1), sizeof *slots);
     unsigned char *done = calloc((size_t)(n > 0 ? n : 1), 1);
-    progress_t pg = {.on = x->progress, .total = n, .start = study_wall()};
+    progress_t pg = {.on = x->progress, .total = n, .taken = x->next ? 0 : -1,
+                     .start = study_wall()};
     int counter = 0, threads = 1, rc = 0;
     int (*next)(void *) = x->next ? x->next : local_next;
     void *ctx = x->next ? x->ctx : &counter;
@@ -213,7 +224,11 @@ int study_run(const study_plan_t *p, const int *list, int n, const study_exec_t 
 #ifdef ORINSIM_HAVE_OPENMP
 #pragma omp critical(study_next)
 #endif
-            k = next(ctx);
+            {
+                k = next(ctx);
+                if (x->next && k >= 0)
+                    pg.taken = k + 1 > pg.taken ? k + 1 : pg.taken;
+            }
             if (k < 0 || k >= n)
                 break;
             study_row_t *row = &slots[k];
@@ -235,7 +250,7 @@ int study_run(const study_plan_t *p, const int *list, int n, const study_exec_t 
                 }
             }
 #ifdef ORINSIM_HAVE_OPENMP
-#pragma omp critical(study_progress)
+#pragma omp critical(study_next)   /* pg.taken is written in the one above */
 #endif
             {
                 done[k] = 1;

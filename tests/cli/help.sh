@@ -45,7 +45,7 @@ help_lists compare  '--sku --mode --json --max-mape' -- compare --help
 help_lists profile  '--sku --mode --json' -- profile --help
 help_lists import   '--shape' -- import --help
 help_lists sweep    '--sku --mode --deadline --frames --csv --json --junit --budget --threads --reproducible' -- sweep --help
-help_lists study    '--output --shard --threads --list --quiet --stats --partial' -- study --help
+help_lists study    '--output --shard --threads --list --quiet --progress --stats --partial' -- study --help
 help_lists merge    '--partial' -- study merge --help
 
 # Usage errors are unchanged: exit 2, one line.
