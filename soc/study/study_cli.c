@@ -179,6 +179,7 @@ static int run_study(int argc, char **argv, study_mpi_t *m)
     diag_t d;
     double t0 = study_wall();
 
+    memset(&st, 0, sizeof st);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--shard") == 0 ||
@@ -248,7 +249,10 @@ static int run_study(int argc, char **argv, study_mpi_t *m)
         x.ctx = m;
     }
     if (study_result_init(&mine, &p, &d) != 0 || study_mpi_open(m, n) != 0) {
+        if (!d.set)
+            diag_internal(&d, NULL, 0, 0, "MPI: the shared counter could not be made");
         diag_print(&d);
+        study_result_free(&mine);
         rc = EXIT_INTERNAL;
         goto done_plan;
     }
