@@ -71,6 +71,11 @@ rc=$?
 [ "$rc" -eq 0 ] && pass || fail "study with a failed run: exit $rc, expected 0"
 grep -q '^1,"workload=bert-base.*,failed,.*takes no --imgsz' ok.csv && pass || fail "failed run: $(cat ok.csv)"
 grep -q '^0,"workload=yolo11n.*,ok,' ok.csv && pass || fail "ok run: $(cat ok.csv)"
+# Progress goes to stderr only when it is a terminal (or with --progress).
+"$bin" study ok.yaml -o quiet >/dev/null 2>err.txt
+[ ! -s err.txt ] && pass || fail "stderr not a terminal, yet: $(cat err.txt)"
+"$bin" study ok.yaml -o quiet --progress >/dev/null 2>err.txt
+grep -q 'study: 2 of 2 runs done, 1 failed' err.txt && pass || fail "--progress: $(cat err.txt)"
 # every run failing is bad input
 study allbad '  workload: [bert-base]
   imgsz: [320]'
