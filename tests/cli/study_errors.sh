@@ -71,6 +71,11 @@ rc=$?
 [ "$rc" -eq 0 ] && pass || fail "study with a failed run: exit $rc, expected 0"
 grep -q '^1,"workload=bert-base.*,failed,.*takes no --imgsz' ok.csv && pass || fail "failed run: $(cat ok.csv)"
 grep -q '^0,"workload=yolo11n.*,ok,' ok.csv && pass || fail "ok run: $(cat ok.csv)"
+# --list: index and id of every run, or of the shard's (run 1 is the second: 1 % 2 = 1)
+[ "$("$bin" study ok.yaml --list)" = "0 workload=yolo11n,imgsz=320,sku=agx64,mode=30W
+1 workload=bert-base,imgsz=320,sku=agx64,mode=30W" ] && pass || fail "--list: $("$bin" study ok.yaml --list)"
+[ "$("$bin" study ok.yaml --list --shard 2/2)" = "1 workload=bert-base,imgsz=320,sku=agx64,mode=30W" ] &&
+  pass || fail "--list --shard 2/2"
 # Progress goes to stderr only when it is a terminal (or with --progress).
 "$bin" study ok.yaml -o quiet >/dev/null 2>err.txt
 [ ! -s err.txt ] && pass || fail "stderr not a terminal, yet: $(cat err.txt)"
