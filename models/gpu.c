@@ -53,6 +53,7 @@ typedef struct gpu_sm {
     uint64_t sweep;              /* the sweep that last looked at this SM ... */
     struct gpu_cta *sw_old, *sw_new;   /* ... its group that ends, the one that follows */
     int sw_n;                    /* ... and how many of its members end */
+    struct gpu_cta *disp;        /* the group a kernel's dispatch started here */
 } gpu_sm_t;
 
 typedef struct gpu_run {
@@ -342,7 +343,7 @@ static int attach(gpu_t *g, int smi, gpu_run_t *r, gpu_cta_t *c, double cycles, 
         if (c == NULL && (c = cta_alloc(g)) == NULL)
             return -1;
         int take = m < SIM_FLOW_MEMBERS_MAX ? m : SIM_FLOW_MEMBERS_MAX;
-        assert(take == 1 || cycles > 0 || bytes > 0);
+        SIM_HOT_ASSERT(take == 1 || cycles > 0 || bytes > 0);
         c->run = r;
         c->sm = smi;
         c->n = take;
@@ -480,21 +481,37 @@ static void fill_sm(gpu_t *g, int smi)
     }
 }
 
-/* Dispatch a newly ready kernel breadth-first: one CTA per SM per pass. */
+/* Dispatch a newly ready kernel breadth-first: one CTA per SM per pass. An SM's first CTA
+ * of the kernel starts a group (no group of a kernel just made ready can be joined); the
+ * CTAs that follow it there join that group, as place_cta() would find (joinable()): it
+ * was placed at this instant with the same work, and only identical flows of this kernel
+ * have started on its links since. */
 static void dispatch_new(gpu_t *g, gpu_run_t *r)
 {
     int nsm = g->spec.sms;
     if (!eligible(g, r))
         return;
+    for (int i = 0; i < nsm; i++)
+        g->sms[i].disp = NULL;
     for (;;) {
         int placed = 0;
         for (int i = 0; i < nsm && r->next_cta < r->k.ctas; i++) {
             int smi = (g->rr + i) % nsm;
-            if (fits(g, &g->sms[smi], r)) {
+            gpu_sm_t *sm = &g->sms[smi];
+            if (!fits(g, sm, r))
+                continue;
+            gpu_cta_t *c = sm->disp;
+            if (c != NULL && !c->instant && c->first + c->n < SIM_FLOW_MEMBERS_MAX) {
+                SIM_HOT_ASSERT(joinable(g, smi, r, r->cycles_per_cta, r->k.dram_bytes) == c);
+                enter_sm(g, smi, r);
+                join_group(g, c, 1);
+                r->next_cta++;
+            } else {
                 if (start_cta(g, smi, r) != 0)
                     return;
-                placed = 1;
+                sm->disp = sm->last;
             }
+            placed = 1;
         }
         if (!placed || r->next_cta >= r->k.ctas)
             break;

@@ -195,7 +195,7 @@ static int same_flow(const sim_flow_t *a, const sim_flow_t *b)
 static void progress(sim_link_t *l)
 {
     sim_time_t now = sim_now(l->s);
-    assert(now >= l->t_last);
+    SIM_HOT_ASSERT(now >= l->t_last);
     if (now == l->t_last)
         return;
     double dt = (double)(now - l->t_last) / PS_PER_S;
@@ -351,7 +351,7 @@ static int set_event(sim_link_t *l)
     if (l->ev && sim_is_pending(l->s, l->ev)) {
         if (when != l->ev_time) {
             int rc = sim_reschedule(l->s, l->ev, when);
-            assert(rc == 0);
+            SIM_HOT_ASSERT(rc == 0);
             (void)rc;
             l->ev_time = when;
         }
@@ -504,7 +504,7 @@ static void link_event(sim_t *s, void *component, uint64_t payload)
 {
     sim_link_t *l = component;
     (void)payload;
-    assert(!l->solving);
+    SIM_HOT_ASSERT(!l->solving);
     l->ev = 0;
     progress(l);
 
@@ -656,10 +656,10 @@ void sim_link_set_observer(sim_link_t *l, void (*fn)(void *ctx, sim_time_t now, 
 sim_flow_t *sim_flow_start(sim_link_t *l, double amount, double ceiling, double weight,
                            sim_flow_done_fn done, void *ctx, uint64_t tag)
 {
-    assert(amount >= 0.0 && isfinite(amount));
-    assert(weight > 0.0 && isfinite(weight));
-    assert(!isnan(ceiling));
-    assert(!l->solving);
+    SIM_HOT_ASSERT(amount >= 0.0 && isfinite(amount));
+    SIM_HOT_ASSERT(weight > 0.0 && isfinite(weight));
+    SIM_HOT_ASSERT(!isnan(ceiling));
+    SIM_HOT_ASSERT(!l->solving);
     sim_flow_t *f = reserve(l, l->n + 1) == 0 ? flow_alloc(l) : NULL;
     if (f == NULL) {
         /* Models that cannot carry the error up (a CTA placed from an event) rely on the
@@ -706,8 +706,8 @@ void sim_flow_join(sim_link_t *l, sim_flow_t *f)
 
 void sim_flow_join_n(sim_link_t *l, sim_flow_t *f, int more)
 {
-    assert(more >= 1 && f->n + more <= SIM_FLOW_MEMBERS_MAX && f->link == l &&
-           f->idx >= l->tail && f->idx < l->n && l->tail_time == sim_now(l->s));
+    SIM_HOT_ASSERT(more >= 1 && f->n + more <= SIM_FLOW_MEMBERS_MAX && f->link == l &&
+                   f->idx >= l->tail && f->idx < l->n && l->tail_time == sim_now(l->s));
     for (int j = 0; j < more; j++)
         f->seq[f->n++] = l->next_seq++;
     l->members += more;

@@ -414,8 +414,8 @@ _Static_assert(offsetof(struct sim, now) == 0, "sim_now() reads the clock at off
 sim_evid_t sim_schedule_at(sim_t *s, sim_time_t when, sim_handler_fn fn, void *component,
                            uint64_t payload)
 {
-    assert(fn != NULL);
-    assert(when >= s->now);
+    SIM_HOT_ASSERT(fn != NULL);
+    SIM_HOT_ASSERT(when >= s->now);
     if (s->free_head == NO_POS && grow(s) != 0) {
         sim_fail(s, SIM_FAULT_NOMEM, handler_name(s, fn));
         return 0;
@@ -482,7 +482,7 @@ int sim_cancel(sim_t *s, sim_evid_t id)
 
 int sim_reschedule(sim_t *s, sim_evid_t id, sim_time_t when)
 {
-    assert(when >= s->now);
+    SIM_HOT_ASSERT(when >= s->now);
     slot_t *sl = lookup(s, id);
     if (sl == NULL)
         return -1;
@@ -584,7 +584,7 @@ uint64_t sim_run(sim_t *s, sim_time_t until)
         entry_t top = s->heap[0];
         if (top.time > until)
             break;
-        assert(top.time >= s->now);
+        SIM_HOT_ASSERT(top.time >= s->now);
         if (admit(s, top.time, s->slots[top.slot].fn) != 0)
             break;
 

@@ -20,10 +20,21 @@
 #ifndef ORINSIM_SIM_H
 #define ORINSIM_SIM_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
 typedef uint64_t sim_time_t;            /* picoseconds */
+
+/* An assert on the engine's per-event and per-flow paths (scheduling, starting and joining
+ * flows, their progress): on in test and debug builds like every assert, compiled out of
+ * Release builds (CMAKE_BUILD_TYPE=Release defines ORINSIM_RELEASE), where a long replay
+ * runs each hundreds of millions of times. The condition is not evaluated there. */
+#ifdef ORINSIM_RELEASE
+#define SIM_HOT_ASSERT(cond) ((void)sizeof(cond))
+#else
+#define SIM_HOT_ASSERT(cond) assert(cond)
+#endif
 
 #define SIM_PS ((sim_time_t)1)
 #define SIM_NS ((sim_time_t)1000)

@@ -130,7 +130,7 @@ void sim_util_init(sim_util_t *u, sim_time_t t0)
 
 void sim_util_set(sim_util_t *u, sim_time_t now, double level)
 {
-    assert(now >= u->t_last);
+    SIM_HOT_ASSERT(now >= u->t_last);
     u->area += u->level * (double)(now - u->t_last);
     u->t_last = now;
     u->level = level;
