@@ -192,12 +192,20 @@ static int same_flow(const sim_flow_t *a, const sim_flow_t *b)
 
 /* ---- progress, solve, schedule ---- */
 
-static void progress(sim_link_t *l)
+static void progress_to(sim_link_t *l, sim_time_t now);
+
+/* Bring the link's flows up to now: nothing to do when it changed at this instant already,
+ * as it mostly has (a check inlined in the callers). */
+static inline void progress(sim_link_t *l)
 {
     sim_time_t now = sim_now(l->s);
     SIM_HOT_ASSERT(now >= l->t_last);
-    if (now == l->t_last)
-        return;
+    if (now != l->t_last)
+        progress_to(l, now);
+}
+
+static void progress_to(sim_link_t *l, sim_time_t now)
+{
     double dt = (double)(now - l->t_last) / PS_PER_S;
     double work = 0.0;
     for (int i = 0; i < l->n; i++) {
@@ -234,7 +242,7 @@ static void solve_rates(sim_link_t *l)
         if (f->ceiling > 0.0) {
             for (int j = 0; j < f->n; j++)
                 csum += f->ceiling;
-            l->scratch[k].key = f->ceiling / f->weight;
+            l->scratch[k].key = f->weight == 1.0 ? f->ceiling : f->ceiling / f->weight;
             l->scratch[k].f = f;
             k++;
         } else {
@@ -399,7 +407,7 @@ static void deferred_event(sim_t *s, void *component, uint64_t payload)
     resolve(l);
 }
 
-static void defer(sim_link_t *l)
+static inline void defer(sim_link_t *l)
 {
     if (l->deferred)
         return;
