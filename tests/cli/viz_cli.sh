@@ -60,6 +60,13 @@ if [ "$(grep -c '"ph":"b"' "$tmp/f.json")" -ne 4 ] || grep -q '"ph":"X"' "$tmp/f
   echo "FAIL timeline_filters: frames $(grep -c '"ph":"b"' "$tmp/f.json") (want 4), windowed $(grep -c '"ph":"b"' "$tmp/w.json") (want 3)"
   fails=$((fails + 1))
 fi
+# The timeline's filters change the file, never the run: the same JSON report either way.
+"$bin" run --quiet --reproducible --json "$tmp/r0.json" "$trace" 2>/dev/null
+"$bin" run --quiet --reproducible --json "$tmp/r1.json" --timeline "$tmp/x.json.gz" \
+  --timeline-detail tasks --timeline-window 5ms:20ms "$trace" 2>/dev/null
+if ! cmp -s "$tmp/r0.json" "$tmp/r1.json"; then
+  echo "FAIL timeline_report: the report changed with --timeline-detail/--timeline-window"; fails=$((fails + 1))
+fi
 check bad_window 2 "^orinsim: error: --timeline-window expects START:END.*got '5ms'" -- \
   "$bin" run --timeline "$tmp/x.json" --timeline-window 5ms "$trace"
 check bad_window_order 2 "got '2s:1s'" -- "$bin" run --timeline "$tmp/x.json" --timeline-window 2s:1s "$trace"
