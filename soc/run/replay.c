@@ -288,19 +288,19 @@ static void timeline_setup(replay_t *r)
         r->dla_tap[k].k = k;
         dla_set_observer(r->dla[k], dla_layer_tap, &r->dla_tap[k]);
     }
-    r->sm_lane = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_lane);
-    r->sm_start = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_start);
-    r->sm_kernel = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_kernel);
-    if (!timeline_wants(r->tl, TL_DETAIL_SM)) {
-        /* no SM lanes */
-    } else if (r->sm_lane && r->sm_start && r->sm_kernel) {
-        for (int i = 0; i < r->cfg->gpu.sms; i++) {
-            snprintf(name, sizeof name, "SM %d", i);
-            r->sm_lane[i] = timeline_lane(r->tl, TL_SM, name);
+    if (timeline_wants(r->tl, TL_DETAIL_SM)) {
+        r->sm_lane = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_lane);
+        r->sm_start = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_start);
+        r->sm_kernel = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_kernel);
+        if (r->sm_lane && r->sm_start && r->sm_kernel) {
+            for (int i = 0; i < r->cfg->gpu.sms; i++) {
+                snprintf(name, sizeof name, "SM %d", i);
+                r->sm_lane[i] = timeline_lane(r->tl, TL_SM, name);
+            }
+            gpu_set_observer(r->gpu, sm_tap, r);
+        } else {
+            r->tl->failed = 1;
         }
-        gpu_set_observer(r->gpu, sm_tap, r);
-    } else {
-        r->tl->failed = 1;
     }
     for (int i = 0; i < r->ntasks; i++)
         for (int e = 0; e < 4; e++) {
