@@ -26,6 +26,10 @@ def family(net):
         return "YOLO11"
     if net.startswith("yolov8"):
         return "YOLOv8"
+    if net.startswith("efficientvit-seg"):
+        return "EfficientViT seg"
+    if net.startswith("efficientvit"):
+        return "EfficientViT"
     names = {"resnet50": "ResNet-50", "ssd-mobilenet": "SSD-MobileNetV1",
              "retinanet": "RetinaNet", "bert-base": "BERT", "bert-large": "BERT",
              "vit-b16": "ViT", "resnet18": "ResNet-18", "resnet34": "ResNet-34",

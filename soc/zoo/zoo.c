@@ -55,6 +55,17 @@
     {{n "-prefill", desc ", prefill of a --prompt", src, O_PREFILL}, FAM_LLM,             \
      zoo_build_llama, (model) * 2 + 1, DT_FP16, 0, 0, 0}
 
+#define EVIT_SRC "Cai et al. 2023 (arXiv:2205.14756); mit-han-lab/efficientvit " \
+                 "efficientvit/models/efficientvit/"
+#define EVIT_CLS(b, B, v)                                                                  \
+    {{"efficientvit-" b, "EfficientViT-" B " image classifier, 224x224, 1000 classes",     \
+      EVIT_SRC "cls.py efficientvit_cls_" b, O_CNN},                                        \
+     FAM_CNN, zoo_build_efficientvit, v, DT_FP16, 224, 1, 0}
+#define EVIT_SEG(b, B, set, what, v, h, w)                                                 \
+    {{"efficientvit-seg-" b "-" set, "EfficientViT-" B " segmenter, " what,                \
+      EVIT_SRC "seg.py efficientvit_seg_" b "(\"" set "\")", O_CNN},                         \
+     FAM_CNN, zoo_build_efficientvit, v, DT_FP16, h, 1, w}
+
 static const zoo_entry_t ENTRIES[] = {
     {{"resnet50", "ResNet-50 v1.5 image classifier, 224x224, 1000 classes",
       "He et al. 2015 (arXiv:1512.03385) with the v1.5 stride on the 3x3 conv "
@@ -100,6 +111,16 @@ static const zoo_entry_t ENTRIES[] = {
     YOLO("yolo11m", "Ultralytics YOLO11m detector, 640x640, 80 classes", V11 "m [0.50, 1.00, 512]", 7),
     YOLO("yolo11l", "Ultralytics YOLO11l detector, 640x640, 80 classes", V11 "l [1.00, 1.00, 512]", 8),
     YOLO("yolo11x", "Ultralytics YOLO11x detector, 640x640, 80 classes", V11 "x [1.00, 1.50, 512]", 9),
+    EVIT_CLS("b1", "B1", 1),
+    EVIT_CLS("b2", "B2", 2),
+    EVIT_CLS("b3", "B3", 3),
+    EVIT_SEG("b0", "B0", "cityscapes", "1024x2048, Cityscapes (19 classes)", 4, 1024, 2048),
+    EVIT_SEG("b1", "B1", "cityscapes", "1024x2048, Cityscapes (19 classes)", 5, 1024, 2048),
+    EVIT_SEG("b2", "B2", "cityscapes", "1024x2048, Cityscapes (19 classes)", 6, 1024, 2048),
+    EVIT_SEG("b3", "B3", "cityscapes", "1024x2048, Cityscapes (19 classes)", 7, 1024, 2048),
+    EVIT_SEG("b1", "B1", "ade20k", "512x512, ADE20K (150 classes)", 9, 512, 0),
+    EVIT_SEG("b2", "B2", "ade20k", "512x512, ADE20K (150 classes)", 10, 512, 0),
+    EVIT_SEG("b3", "B3", "ade20k", "512x512, ADE20K (150 classes)", 11, 512, 0),
     {{"bert-base", "BERT-base encoder with a SQuAD head (12 layers, hidden 768), --seq tokens",
       "Devlin et al. 2018 (arXiv:1810.04805), bert-base-uncased; SQuAD v1.1 span head as in "
       "MLPerf Inference bert", O_BERT},

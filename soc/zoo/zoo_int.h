@@ -18,6 +18,7 @@ int zoo_build_yolo(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_resnet_basic(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_ssd_resnet34(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_yolov7(zoo_net_t *net, const zoo_resolved_t *r, int variant);
+int zoo_build_efficientvit(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_camera(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_bert(zoo_net_t *net, const zoo_resolved_t *r, int variant);
 int zoo_build_vit(zoo_net_t *net, const zoo_resolved_t *r, int variant);

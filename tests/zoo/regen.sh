@@ -42,6 +42,11 @@ gen yolo11n-int8-dla-b1           yolo11n --dtype int8 --engine dla --batch 1
 gen yolov7-fp16-gpu-b1            yolov7 --dtype fp16 --engine gpu --batch 1
 gen yolov7-int8-gpu-b1            yolov7 --dtype int8 --engine gpu --batch 1
 
+# EfficientViT at FP16 on the GPU, as the authors time it: the B1 classifier at 224x224 and
+# the B1 Cityscapes segmenter at 1024x2048.
+gen efficientvit-b1-fp16-gpu-b1   efficientvit-b1 --dtype fp16 --engine gpu --batch 1
+gen efficientvit-seg-b1-cityscapes-fp16-gpu-b1 efficientvit-seg-b1-cityscapes --dtype fp16 --engine gpu --batch 1
+
 # Transformers.
 for m in bert-base bert-large; do
   gen $m-int8-gpu-s384 $m --dtype int8 --engine gpu --batch 1 --seq 384
