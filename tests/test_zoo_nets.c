@@ -3,7 +3,8 @@
  * soc/zoo/zoo_yolov7.c, soc/zoo/zoo_evit.c; docs/zoo.md): each network, built from its
  * published definition, must have the multiply-accumulates and parameters its authors
  * publish, or that its definition gives when worked out by hand (the arithmetic is in the
- * comments). The other networks' totals are in test_zoo.c.
+ * comments), and YOLOv7's decode is typed as its engine builds it. The other networks'
+ * totals are in test_zoo.c.
  */
 #include <check.h>
 #include <math.h>
@@ -159,6 +160,54 @@ START_TEST(efficientvit_totals)
 }
 END_TEST
 
+/* The line of op `name` in a trace written with these options (free it), or NULL. */
+static char *op_line(const char *net, const zoo_options_t *o, const char *name)
+{
+    char *buf = NULL, *line = NULL, *at, *end;
+    size_t len = 0;
+    diag_t d;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    diag_clear(&d);
+    ck_assert_msg(zoo_emit(f, net, o, &d) == 0, "%s: %s", net, d.msg);
+    fclose(f);
+    at = strstr(buf, name);
+    if (at != NULL) {
+        end = strchr(at, '\n');
+        line = strndup(at, end ? (size_t)(end - at) : strlen(at));
+    }
+    free(buf);
+    return line;
+}
+
+START_TEST(yolov7_decode_runs_in_the_fallback_type)
+{
+    /* An INT8 YOLOv7 engine ends its last INT8 layer at Detect's 1x1 convs; the sigmoid
+     * and box arithmetic after them run in the engine's float type: FP16 for an INT8+FP16
+     * build (yolo_deepstream's `--int8 --fp16`, the default), FP32 with the INT8 flag
+     * alone. The convs stay INT8; an FP16 engine is FP16 throughout. */
+    zoo_options_t o;
+    char *l;
+    memset(&o, 0, sizeof o);
+    o.dtype = DT_INT8;
+    o.dtype_set = 1;
+    l = op_line("yolov7", &o, "model.105.sigmoid");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_msg(strstr(l, "dtype: fp16") != NULL, "%s", l);
+    free(l);
+    l = op_line("yolov7", &o, "model.105.m.2,");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_msg(strstr(l, "dtype: int8") != NULL, "%s", l);
+    free(l);
+    o.fallback = DT_FP32;
+    o.fallback_set = 1;
+    l = op_line("yolov7", &o, "model.105.wh_anchor");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_msg(strstr(l, "dtype: fp32") != NULL, "%s", l);
+    free(l);
+}
+END_TEST
+
 static Suite *nets_suite(void)
 {
     Suite *s = suite_create("zoo_nets");
@@ -167,6 +216,7 @@ static Suite *nets_suite(void)
     tcase_add_test(t, ssd_resnet34_totals);
     tcase_add_test(t, yolov7_totals);
     tcase_add_test(t, efficientvit_totals);
+    tcase_add_test(t, yolov7_decode_runs_in_the_fallback_type);
     suite_add_tcase(s, t);
     return s;
 }
