@@ -740,6 +740,27 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
         cta_end(c->run->gpu, c);
 }
 
+/* Does a kernel other than `r` claim a slot that frees on SMs `ids[0..n)`: an older one
+ * with CTAs waiting, or any waiting one that fits on one of them? */
+static int other_kernel_claims(const gpu_t *g, const gpu_run_t *r, const int *ids, int n)
+{
+    int older = 1;
+    for (const gpu_run_t *q = g->head; q; q = q->next) {
+        if (q == r) {
+            older = 0;
+            continue;
+        }
+        if (!eligible(g, q) || (!q->parked && q->next_cta >= q->k.ctas))
+            continue;
+        if (older)
+            return 1;
+        for (int i = 0; i < n; i++)
+            if (fits(g, &g->sms[ids[i]], q))
+                return 1;
+    }
+    return 0;
+}
+
 /* Would `count` members of `c` ending one after the other each give their slot to one
  * new CTA of the same kernel, and nothing else happen? That is: the kernel goes on past
  * them, no older kernel has CTAs waiting and no other kernel fits on the SM (after a
@@ -752,17 +773,8 @@ static int same_refill(gpu_t *g, const gpu_cta_t *c, int count)
     if (!eligible(g, r) || r->parked || r->next_cta + count > r->k.ctas ||
         r->done_ctas + count >= r->k.ctas || fits(g, sm, r))
         return 0;
-    int older = 1;
-    for (const gpu_run_t *q = g->head; q; q = q->next) {
-        if (q == r) {
-            older = 0;
-            continue;
-        }
-        if (!eligible(g, q) || (!q->parked && q->next_cta >= q->k.ctas))
-            continue;
-        if (older || fits(g, sm, q))
-            return 0;
-    }
+    if (other_kernel_claims(g, r, &c->sm, 1))
+        return 0;
     gpu_cta_t *a = cta_alloc(g), *b = a ? cta_alloc(g) : NULL;
     if (a)
         cta_release(g, a);
@@ -861,21 +873,7 @@ static int sweep_refills(gpu_t *g, const gpu_run_t *r, int nsw)
         if (after.smem + r->smem_per_cta != sm->smem || !fits(g, &after, r))
             return 0;
     }
-    int older = 1;
-    for (const gpu_run_t *q = g->head; q; q = q->next) {
-        if (q == r) {
-            older = 0;
-            continue;
-        }
-        if (!eligible(g, q) || (!q->parked && q->next_cta >= q->k.ctas))
-            continue;
-        if (older)
-            return 0;
-        for (int i = 0; i < nsw; i++)
-            if (fits(g, &g->sms[g->swept[i]], q))
-                return 0;
-    }
-    return 1;
+    return !other_kernel_claims(g, r, g->swept, nsw);
 }
 
 static int imin(int a, int b)

@@ -23,22 +23,9 @@
 
 #include "soc/io/ydoc.h"
 #include "soc/zoo/zoo.h"
+#include "zoo_totals.h"
 
 /* ---------------------------------------------------------------- helpers */
-
-static void totals(const char *name, int64_t batch, double *macs, double *params)
-{
-    zoo_options_t o;
-    diag_t d;
-    memset(&o, 0, sizeof o);
-    o.batch = batch;
-    diag_clear(&d);
-    ck_assert_msg(zoo_totals(name, &o, macs, params, &d) == 0, "%s: %s", name, d.msg);
-}
-
-#define ck_assert_near(v, want, rel) \
-    ck_assert_msg(fabs((double)(v) - (double)(want)) <= (rel) * fabs((double)(want)), "%s = %.6g, expected %.6g +- %g%%", \
-                  #v, (double)(v), (double)(want), (rel) * 100)
 
 /* Emit into memory. Returns the text (free it) or NULL with d filled. */
 static char *emit(const char *name, const zoo_options_t *o, diag_t *d)

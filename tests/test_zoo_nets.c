@@ -13,21 +13,7 @@
 #include <string.h>
 
 #include "soc/zoo/zoo.h"
-
-static void totals(const char *name, int64_t batch, double *macs, double *params)
-{
-    zoo_options_t o;
-    diag_t d;
-    memset(&o, 0, sizeof o);
-    o.batch = batch;
-    diag_clear(&d);
-    ck_assert_msg(zoo_totals(name, &o, macs, params, &d) == 0, "%s: %s", name, d.msg);
-}
-
-#define ck_assert_near(v, want, rel) \
-    ck_assert_msg(fabs((double)(v) - (double)(want)) <= (rel) * fabs((double)(want)), \
-                  "%s = %.6g, expected %.6g +- %g%%", #v, (double)(v), (double)(want), \
-                  (rel) * 100)
+#include "zoo_totals.h"
 
 START_TEST(basic_block_resnet_totals)
 {
