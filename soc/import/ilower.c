@@ -571,12 +571,12 @@ static int lower_pointwise(lower_t *L, ig_node_t *n)
     int64_t elems = elements(y);
     ig_node_t *chain[64];
     zt_t x;
-    /* A residual add (or product) of two activations of one shape: an eltwise layer. */
-    if ((is(n, "Add") || is(n, "Sub") || is(n, "Mul")) && n->nin == 2 &&
-        !T(L, n->in[0])->is_const && !T(L, n->in[1])->is_const && y->rank == 4 &&
-        T(L, n->in[0])->rank == 4 && T(L, n->in[1])->rank == 4 &&
-        memcmp(T(L, n->in[0])->dims, T(L, n->in[1])->dims, 4 * sizeof(int64_t)) == 0 &&
-        as_nchw(y, &x)) {
+    ig_tensor_t *a = IN(L, n, 0), *b = IN(L, n, 1);
+    /* A residual add (or product) of two activations of one shape: an eltwise layer. An
+     * input left empty (an optional input named "") is no activation. */
+    if ((is(n, "Add") || is(n, "Sub") || is(n, "Mul")) && n->nin == 2 && a && b &&
+        !a->is_const && !b->is_const && y->rank == 4 && a->rank == 4 && b->rank == 4 &&
+        memcmp(a->dims, b->dims, 4 * sizeof(int64_t)) == 0 && as_nchw(y, &x)) {
         zoo_act_t act = take_act(L, &out);
         zb_eltwise(L->net, x, 2, is(n, "Add") ? 0 : is(n, "Mul") ? 1 : 2, act, "%s", n->name);
         set_dtype(L, n);
