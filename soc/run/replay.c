@@ -35,94 +35,7 @@
 #include "soc/run/timeline.h"
 #include "soc/run/vary.h"
 
-enum { MAX_DLAS = 2 };
-
-typedef struct instance {
-    int64_t frame;
-    int deps_left;
-    int step;                     /* next step to run */
-    int waiting;                  /* ready but its previous frame's instance still runs */
-    int dla;                      /* the DLA running its current segment */
-    sim_time_t ready;
-    sim_time_t step_start;        /* for the timeline */
-    int run_lane;                 /* timeline, detail tasks: the open slice of this task */
-    sim_time_t run_start, run_end;
-    double run_bytes, run_flops;
-} instance_t;
-
-typedef struct task_state {       /* a trace task: its program and the run's links */
-    program_t prog;
-    int *dependents;              /* tasks that wait for this one */
-    int ndependents;
-    int lane[4];                  /* timeline lanes by lower_engine_t (DLA: unused) */
-} task_state_t;
-
-typedef struct slot {
-    int64_t frame;                /* -1 when free */
-    sim_time_t arrival;
-    int tasks_left;
-    instance_t *inst;             /* [ntasks] */
-} slot_t;
-
-typedef struct request {          /* a DLA segment waiting for a DLA */
-    uint64_t seq;
-    int64_t slot;
-    int task;
-} request_t;
-
-typedef struct queue {
-    request_t *v;
-    int64_t head, n, cap;
-} queue_t;
-
-typedef struct replay {
-    const soc_config_t *cfg;
-    const trace_t *trace;
-    sim_t *sim;
-    dram_t dram;
-    gpu_t *gpu;
-    cpu_t *cpu;
-    dla_t *dla[MAX_DLAS];
-    int dla_running[MAX_DLAS];
-    queue_t dla_queue[MAX_DLAS + 1];   /* per DLA, and [MAX_DLAS] for either */
-    uint64_t seq;
-    pva_t *pva;
-    task_state_t *task;
-    int ntasks;
-    slot_t *slots;
-    int64_t nslots;
-    int64_t frames;               /* to run */
-    int64_t released, completed;
-    int64_t arrived;              /* arrivals so far, released, queued or dropped */
-    vary_t vary;
-    int64_t in_flight;
-    int64_t backlog;              /* arrived but waiting for a slot */
-    sim_time_t *backlog_arrival;  /* ring of arrival times */
-    int64_t backlog_cap, backlog_head;
-    int64_t *next_frame;          /* per task: the frame whose instance may run next */
-    replay_result_t *res;
-    const char *failed;           /* why the run failed (out of memory), NULL if it did not */
-    int stopped;
-    soc_handles_t soc;
-    const replay_options_t *opt;
-    timeline_t *tl;
-    int dla_lane[MAX_DLAS];
-    int dla_layer_lane[MAX_DLAS];
-    int64_t dla_slot[MAX_DLAS];   /* the instance whose segment each DLA runs */
-    int dla_task[MAX_DLAS];
-    struct dla_tap {
-        struct replay *r;
-        int k;
-    } dla_tap[MAX_DLAS];
-    int *sm_lane;                 /* per SM: its lane, busy-stretch start and kernel */
-    sim_time_t *sm_start;
-    char (*sm_kernel)[64];
-    int ctx_lane;                 /* GPU contexts lane, -1 with one process */
-    int ctx_holder;               /* context holding the GPU, -1 in a switch, -2 none yet */
-    sim_time_t ctx_since;
-    int dram_counter;
-    int latency_counter;          /* per-frame latency, ms, at each frame's completion */
-} replay_t;
+#include "soc/run/replay_internal.h"
 
 int replay_check(const soc_config_t *cfg, const trace_t *t, diag_t *d)
 {
@@ -155,174 +68,6 @@ static void fail(replay_t *r, const char *why)
     if (r->failed == NULL)
         r->failed = why;
     sim_stop(r->sim);
-}
-
-/* ---- timeline ---- */
-
-static int first_lane(const replay_t *r, int64_t si, int ti)
-{
-    const task_state_t *ts = &r->task[ti];
-    const step_t *st = &ts->prog.steps[0];
-    if (st->on == ON_DLA)
-        return r->dla_lane[0];
-    (void)si;
-    return ts->lane[st->on];
-}
-
-static void flush_run(replay_t *r, instance_t *in, int ti)
-{
-    timeline_slice(r->tl, in->run_lane, r->trace->tasks[ti].id, ti, in->frame, in->run_start,
-                   in->run_end, in->run_bytes, in->run_flops);
-    in->run_lane = -1;
-}
-
-/* A step ended: its slice (detail kernels), or (detail tasks) its part of the task's slice
- * on that lane, which runs of back-to-back steps on one lane share. */
-static void record_step(replay_t *r, int64_t si, int ti, const step_t *st)
-{
-    instance_t *in = &r->slots[si].inst[ti];
-    const task_state_t *ts = &r->task[ti];
-    double bytes = 0, flops = 0;
-    int lane;
-    sim_time_t now = sim_now(r->sim);
-    if (st->on == ON_DLA) {
-        lane = r->dla_lane[in->dla];
-    } else {
-        const lowered_op_t *op = &ts->prog.ops[st->op];
-        lane = ts->lane[st->on];
-        if (st->on == ON_GPU) {
-            bytes = op->kernel.dram_bytes * (double)op->kernel.ctas;
-            flops = op->kernel.useful_flops;
-        } else if (st->on == ON_CPU) {
-            bytes = op->cpu_bytes;
-        }
-    }
-    if (timeline_wants(r->tl, TL_DETAIL_KERNELS)) {
-        timeline_slice(r->tl, lane, st->name, ti, in->frame, in->step_start, now, bytes, flops);
-        return;
-    }
-    if (in->step > 0 && in->run_lane >= 0 &&
-        (lane != in->run_lane || in->step_start != in->run_end))
-        flush_run(r, in, ti);
-    if (in->step == 0 || in->run_lane < 0) {
-        in->run_lane = lane;
-        in->run_start = in->step_start;
-        in->run_bytes = in->run_flops = 0;
-    }
-    in->run_end = now;
-    in->run_bytes += bytes;
-    in->run_flops += flops;
-    /* A DLA lane is shared: its slice goes out at once, before another task's. */
-    if (st->on == ON_DLA || in->step + 1 == ts->prog.nsteps || st[1].on != st->on)
-        flush_run(r, in, ti);
-}
-
-static void dram_tap(void *ctx, sim_time_t now, double Bps)
-{
-    replay_t *r = ctx;
-    timeline_sample(r->tl, r->dram_counter, now, Bps / 1e9);
-}
-
-/* An SM's busy stretches, named by the kernel that started each. */
-static void sm_tap(void *ctx, int sm, int busy, const char *kernel, sim_time_t now)
-{
-    replay_t *r = ctx;
-    if (busy) {
-        r->sm_start[sm] = now;
-        snprintf(r->sm_kernel[sm], sizeof r->sm_kernel[sm], "%s", kernel);
-    } else {
-        timeline_slice(r->tl, r->sm_lane[sm], r->sm_kernel[sm], -1, -1, r->sm_start[sm], now, 0,
-                       0);
-    }
-}
-
-/* The process that holds the GPU, or "context switch". */
-static const char *context_name(const replay_t *r, int context)
-{
-    if (context < 0)
-        return "context switch";
-    for (int i = 0; i < r->ntasks; i++)
-        if (r->trace->tasks[i].context == context)
-            return r->trace->tasks[i].process[0] ? r->trace->tasks[i].process : r->trace->name;
-    return "?";
-}
-
-/* Who holds the GPU, as stretches on one lane (traces with several processes). */
-static void ctx_tap(void *ctx, int context, sim_time_t now)
-{
-    replay_t *r = ctx;
-    if (r->ctx_holder != -2 && now > r->ctx_since)
-        timeline_slice(r->tl, r->ctx_lane, context_name(r, r->ctx_holder), -1, -1, r->ctx_since,
-                       now, 0, 0);
-    r->ctx_holder = context;
-    r->ctx_since = now;
-}
-
-/* Each hardware layer a DLA ran (fused layers under the first one's label). */
-static void dla_layer_tap(void *ctx, int first, int count, sim_time_t start, sim_time_t end,
-                          double bytes, double macs)
-{
-    struct dla_tap *tap = ctx;
-    replay_t *r = tap->r;
-    int k = tap->k, ti = r->dla_task[k];
-    const instance_t *in = &r->slots[r->dla_slot[k]].inst[ti];
-    const step_t *st = &r->task[ti].prog.steps[in->step];
-    (void)count;
-    timeline_slice(r->tl, r->dla_layer_lane[k], st->labels[first], ti, in->frame, start, end,
-                   bytes, 2.0 * macs);
-}
-
-static void timeline_setup(replay_t *r)
-{
-    static const tl_group_t GROUP[4] = {[ON_GPU] = TL_GPU, [ON_DLA] = TL_DLA, [ON_PVA] = TL_PVA,
-                                        [ON_CPU] = TL_CPU};
-    static const char *const PREFIX[4] = {[ON_GPU] = "gpu", [ON_DLA] = "dla", [ON_PVA] = "pva",
-                                          [ON_CPU] = "cpu"};
-    char name[TRACE_ID_LEN + 8];
-    for (int k = 0; k < r->cfg->dlas && k < MAX_DLAS; k++) {
-        r->dla_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1" : "dla0");
-        if (!timeline_wants(r->tl, TL_DETAIL_KERNELS))
-            continue;
-        r->dla_layer_lane[k] = timeline_lane(r->tl, TL_DLA, k ? "dla1 layers" : "dla0 layers");
-        r->dla_tap[k].r = r;
-        r->dla_tap[k].k = k;
-        dla_set_observer(r->dla[k], dla_layer_tap, &r->dla_tap[k]);
-    }
-    if (timeline_wants(r->tl, TL_DETAIL_SM)) {
-        r->sm_lane = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_lane);
-        r->sm_start = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_start);
-        r->sm_kernel = calloc((size_t)r->cfg->gpu.sms, sizeof *r->sm_kernel);
-        if (r->sm_lane && r->sm_start && r->sm_kernel) {
-            for (int i = 0; i < r->cfg->gpu.sms; i++) {
-                snprintf(name, sizeof name, "SM %d", i);
-                r->sm_lane[i] = timeline_lane(r->tl, TL_SM, name);
-            }
-            gpu_set_observer(r->gpu, sm_tap, r);
-        } else {
-            r->tl->failed = 1;
-        }
-    }
-    for (int i = 0; i < r->ntasks; i++)
-        for (int e = 0; e < 4; e++) {
-            int used = 0;
-            for (int s = 0; s < r->task[i].prog.nsteps; s++)
-                used |= (int)r->task[i].prog.steps[s].on == e;
-            if (!used || e == ON_DLA)
-                continue;
-            snprintf(name, sizeof name, "%s: %s", PREFIX[e], r->trace->tasks[i].id);
-            r->task[i].lane[e] = timeline_lane(r->tl, GROUP[e], name);
-        }
-    r->dram_counter = timeline_rate_counter(r->tl, "DRAM", "GB/s");
-    r->latency_counter = timeline_counter(r->tl, "frame latency", "ms");
-    dram_set_tap(&r->dram, dram_tap, r);
-    r->ctx_lane = -1;
-    r->ctx_holder = -2;
-    for (int i = 1; i < r->ntasks && timeline_wants(r->tl, TL_DETAIL_KERNELS); i++)
-        if (r->trace->tasks[i].context != r->trace->tasks[0].context) {
-            r->ctx_lane = timeline_lane(r->tl, TL_GPU, "gpu contexts");
-            gpu_set_context_observer(r->gpu, ctx_tap, r);
-            break;
-        }
 }
 
 static int queue_push(queue_t *q, request_t req)
@@ -539,7 +284,7 @@ static void task_done(replay_t *r, int64_t si, int ti)
         if (r->tl && timeline_wants(r->tl, TL_DETAIL_KERNELS)) {
             const step_t *last = &p->steps[p->nsteps - 1];
             int from = last->on == ON_DLA ? r->dla_lane[in->dla] : ts->lane[last->on];
-            timeline_flow(r->tl, from, now, first_lane(r, si, dj), now, dj, in->frame);
+            timeline_flow(r->tl, from, now, replay__first_lane(r, si, dj), now, dj, in->frame);
         }
         if (--dep->deps_left == 0) {
             dep->ready = now;
@@ -559,7 +304,7 @@ static void step_done(sim_t *s, void *ctx, uint64_t tag)
     const step_t *st = &r->task[ti].prog.steps[in->step];
     (void)s;
     if (r->tl && timeline_wants(r->tl, TL_DETAIL_TASKS))
-        record_step(r, si, ti, st);
+        replay__record_step(r, si, ti, st);
     if (st->on == ON_DLA)
         dla_next(r, in->dla);
     in->step++;
@@ -958,7 +703,7 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
         sim_set_limits(r.sim, opt->max_instant_events, opt->max_events, opt->horizon_ps);
     if (opt && opt->timeline) {
         r.tl = opt->timeline;
-        timeline_setup(&r);
+        replay__timeline_setup(&r);
         r.soc.timeline = r.tl;
     }
     for (int h = 0; opt && h < opt->nhooks; h++)
@@ -1006,7 +751,7 @@ int replay_run(const soc_config_t *cfg, const trace_t *t, const replay_options_t
     if (r.stopped)
         out->end = sim_now(r.sim);
     if (r.tl && r.ctx_lane >= 0 && r.ctx_holder >= 0 && out->end > r.ctx_since)
-        ctx_tap(&r, -2, out->end);   /* the last holder's stretch ends with the run */
+        replay__ctx_tap(&r, -2, out->end);   /* the last holder's stretch ends with the run */
     out->frames_done = r.completed;
     if (r.completed < 1)
         out->first_done = out->end;
