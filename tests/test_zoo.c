@@ -571,7 +571,7 @@ static int check_ops(vctx_t *c, const yaml_node_t *ops, double mult, int depth)
 static int validate(const char *text, vstats_t *st)
 {
     static const char *const top[] = {"orinsim", "name", "frames", "period", "max_in_flight",
-                                       "tasks", "runtime", NULL};
+                                       "tasks", "runtime", "deadline", NULL};
     static const char *const tkeys[] = {"id", "engine", "after", "ops", "fallback",
                                         "io_format", "memory", "io_dtype", "input_dtype",
                                         "output_dtype", NULL};
@@ -1000,6 +1000,9 @@ START_TEST(bad_options)
     expect_refused("camera-pipeline --imgsz 320", "takes no --imgsz");
     expect_refused("yolo11n --runtime 'a b'", "--runtime: expected a runtime name");
     expect_refused("yolo11n --runtime", "needs a value");
+    expect_refused("camera-pipeline --deadline 0ms", "--deadline must be above 0 and at most 1 hour");
+    expect_refused("camera-pipeline --deadline 3601s", "--deadline must be above 0 and at most 1 hour");
+    expect_refused("camera-pipeline --deadline soon", "--deadline: expected a duration");
 }
 END_TEST
 
@@ -1021,6 +1024,29 @@ START_TEST(runtime_is_written)
     ck_assert_ptr_nonnull(text);
     ck_assert_ptr_nonnull(strstr(text, "\nruntime: ultralytics\n"));
     ck_assert_ptr_nonnull(strstr(text, " --runtime ultralytics`"));
+    ck_assert_int_eq(validate(text, &st), 0);
+    free(text);
+}
+END_TEST
+
+/* --deadline writes the trace's top-level `deadline:` as given and echoes it; without it
+ * the trace has none (the period is the deadline). */
+START_TEST(deadline_is_written)
+{
+    zoo_options_t o;
+    diag_t d;
+    char *text;
+    vstats_t st;
+    memset(&o, 0, sizeof o);
+    text = emit("camera-pipeline", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_null(strstr(text, "\ndeadline:"));
+    free(text);
+    snprintf(o.deadline, sizeof o.deadline, "5ms");
+    text = emit("camera-pipeline", &o, &d);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "\ndeadline: 5ms\n"));
+    ck_assert_ptr_nonnull(strstr(text, " --deadline 5ms`"));
     ck_assert_int_eq(validate(text, &st), 0);
     free(text);
 }
@@ -1067,6 +1093,7 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, offline_split);
     tcase_add_test(t, io_dtype_marks_the_network_ends);
     tcase_add_test(t, runtime_is_written);
+    tcase_add_test(t, deadline_is_written);
     tcase_add_test(t, int8_fallback_types_the_decode);
     suite_add_tcase(s, t);
     t = tcase_create("cli");

@@ -29,6 +29,7 @@ _orinsim()
         --dtype|--io-dtype|--int8-fallback)
             COMPREPLY=($(compgen -W "fp32 tf32 fp16 bf16 int8 int4" -- "$cur")); return ;;
         --sparsity) COMPREPLY=($(compgen -W "dense 2:4" -- "$cur")); return ;;
+        --runtime) COMPREPLY=($(compgen -W "tensorrt ultralytics" -- "$cur")); return ;;
         --mode|--frames|--fps|--period|--budget|--threads|--threshold|--case|--batch|--deadline|--shard)
             return ;;
     esac

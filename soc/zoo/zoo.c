@@ -432,6 +432,15 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
     if (e->family == FAM_PIPELINE)
         p->max_in_flight = 2;
     snprintf(p->runtime, sizeof p->runtime, "%s", o->runtime);
+    if (o->deadline[0]) {
+        uint64_t ps;
+        char why[128];
+        if (units_duration_ps(o->deadline, &ps, why, sizeof why) != 0)
+            return diag_error(d, NULL, 0, 0, "--deadline: %s", why);
+        if (ps == 0 || ps > 3600ull * 1000000000000ull)
+            return diag_error(d, NULL, 0, 0, "--deadline must be above 0 and at most 1 hour");
+        snprintf(p->deadline, sizeof p->deadline, "%s", o->deadline);
+    }
     return 0;
 }
 
@@ -548,7 +557,9 @@ static void zoo_usage(FILE *out)
             "  --period T          release interval, e.g. 33.333ms (camera-pipeline)\n"
             "  --runtime R         the runtime that drives the engine, written as the\n"
             "                      trace's `runtime:` (configs/runtimes/runtimes.yaml):\n"
-            "                      tensorrt (C++, the default) or ultralytics (Python)\n");
+            "                      tensorrt (C++, the default) or ultralytics (Python)\n"
+            "  --deadline T        a frame later than T after its arrival misses, written as\n"
+            "                      the trace's `deadline:` (default: the period)\n");
 }
 
 static int zoo_bad(const char *fmt, const char *arg)
@@ -663,6 +674,10 @@ int zoo_option_parse(zoo_options_t *o, const char *a, const char *v, char *why, 
         if (parse_split(v, o->split) != 0)
             return opt_bad(why, len, "--split: expected three sample counts G,D0,D1, got '%s'", v);
         o->split_set = 1;
+    } else if (strcmp(a, "--deadline") == 0) {
+        if (strlen(v) >= sizeof o->deadline)
+            return opt_bad(why, len, "--deadline: '%s' is too long", v);
+        snprintf(o->deadline, sizeof o->deadline, "%s", v);
     } else if (strcmp(a, "--runtime") == 0) {
         if (!runtime_name_ok(v))
             return opt_bad(why, len, "--runtime: expected a runtime name of letters, digits, '-' "

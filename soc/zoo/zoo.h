@@ -164,6 +164,7 @@ typedef struct zoo_options {
     dtype_t fallback;             /* ... that have no int8 kernel (fp16 or fp32) */
     int64_t img_h, img_w;         /* --imgsz: the input image in pixels (CNNs) */
     char runtime[32];             /* --runtime: the trace's `runtime:` ("" = none written) */
+    char deadline[32];            /* --deadline: the trace's `deadline:` as written ("" = none) */
 } zoo_options_t;
 
 /* Options a network accepts (zoo_info.options). */

@@ -352,6 +352,8 @@ static void canonical(const zoo_entry_t *e, const zoo_plan_t *p, char *buf, size
         CAT(" --period %s", p->period);
     if (p->runtime[0])
         CAT(" --runtime %s", p->runtime);
+    if (p->deadline[0])
+        CAT(" --deadline %s", p->deadline);
 #undef CAT
 }
 
@@ -572,6 +574,8 @@ int zoo_write(FILE *f, const zoo_entry_t *e, const zoo_plan_t *p, diag_t *d)
         fprintf(f, "max_in_flight: %" PRId64 "\n", p->max_in_flight);
     if (p->runtime[0])
         fprintf(f, "runtime: %s\n", p->runtime);
+    if (p->deadline[0])
+        fprintf(f, "deadline: %s\n", p->deadline);
     fprintf(f, "tasks:\n");
     for (int i = 0; i < ninst; i++)
         for (int s = 0; s < inst[i].whole->nstages; s++)

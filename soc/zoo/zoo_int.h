@@ -53,6 +53,7 @@ typedef struct zoo_plan {
     int64_t max_in_flight;
     char period[32];
     char runtime[32];             /* `runtime:` to write ("" = none) */
+    char deadline[32];            /* `deadline:` to write ("" = none) */
     int io_set;                   /* --io-dtype: input_dtype on the first task, ... */
     dtype_t io_dtype;             /* ... output_dtype on the last */
 } zoo_plan_t;
