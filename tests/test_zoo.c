@@ -1006,49 +1006,39 @@ START_TEST(bad_options)
 }
 END_TEST
 
-/* --runtime writes the trace's `runtime:` and echoes it in the command line; without it
- * the trace names none. */
-START_TEST(runtime_is_written)
+/* --runtime and --deadline write the trace's top-level `runtime:` and `deadline:` as
+ * given and echo them in the command line; without them the trace has neither (the
+ * default runtime, and the period as the deadline). */
+START_TEST(top_level_options_are_written)
 {
-    zoo_options_t o;
-    diag_t d;
-    char *text;
-    vstats_t st;
-    memset(&o, 0, sizeof o);
-    text = emit("yolo11n", &o, &d);
-    ck_assert_ptr_nonnull(text);
-    ck_assert_ptr_null(strstr(text, "runtime"));
-    free(text);
-    snprintf(o.runtime, sizeof o.runtime, "ultralytics");
-    text = emit("yolo11n", &o, &d);
-    ck_assert_ptr_nonnull(text);
-    ck_assert_ptr_nonnull(strstr(text, "\nruntime: ultralytics\n"));
-    ck_assert_ptr_nonnull(strstr(text, " --runtime ultralytics`"));
-    ck_assert_int_eq(validate(text, &st), 0);
-    free(text);
-}
-END_TEST
-
-/* --deadline writes the trace's top-level `deadline:` as given and echoes it; without it
- * the trace has none (the period is the deadline). */
-START_TEST(deadline_is_written)
-{
-    zoo_options_t o;
-    diag_t d;
-    char *text;
-    vstats_t st;
-    memset(&o, 0, sizeof o);
-    text = emit("camera-pipeline", &o, &d);
-    ck_assert_ptr_nonnull(text);
-    ck_assert_ptr_null(strstr(text, "\ndeadline:"));
-    free(text);
-    snprintf(o.deadline, sizeof o.deadline, "5ms");
-    text = emit("camera-pipeline", &o, &d);
-    ck_assert_ptr_nonnull(text);
-    ck_assert_ptr_nonnull(strstr(text, "\ndeadline: 5ms\n"));
-    ck_assert_ptr_nonnull(strstr(text, " --deadline 5ms`"));
-    ck_assert_int_eq(validate(text, &st), 0);
-    free(text);
+    static const struct {
+        const char *net, *value, *line, *echo;
+        int deadline;
+    } cases[] = {
+        {"yolo11n", "ultralytics", "\nruntime: ultralytics\n", " --runtime ultralytics`", 0},
+        {"camera-pipeline", "5ms", "\ndeadline: 5ms\n", " --deadline 5ms`", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        zoo_options_t o;
+        diag_t d;
+        char *text;
+        vstats_t st;
+        memset(&o, 0, sizeof o);
+        text = emit(cases[i].net, &o, &d);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_ptr_null(strstr(text, cases[i].deadline ? "\ndeadline:" : "runtime"));
+        free(text);
+        if (cases[i].deadline)
+            snprintf(o.deadline, sizeof o.deadline, "%s", cases[i].value);
+        else
+            snprintf(o.runtime, sizeof o.runtime, "%s", cases[i].value);
+        text = emit(cases[i].net, &o, &d);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_ptr_nonnull(strstr(text, cases[i].line));
+        ck_assert_ptr_nonnull(strstr(text, cases[i].echo));
+        ck_assert_int_eq(validate(text, &st), 0);
+        free(text);
+    }
 }
 END_TEST
 
@@ -1092,8 +1082,7 @@ static Suite *zoo_suite(void)
     tcase_add_test(t, fusion_and_fallback);
     tcase_add_test(t, offline_split);
     tcase_add_test(t, io_dtype_marks_the_network_ends);
-    tcase_add_test(t, runtime_is_written);
-    tcase_add_test(t, deadline_is_written);
+    tcase_add_test(t, top_level_options_are_written);
     tcase_add_test(t, int8_fallback_types_the_decode);
     suite_add_tcase(s, t);
     t = tcase_create("cli");

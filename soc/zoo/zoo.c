@@ -250,6 +250,18 @@ static int64_t default_frames(const zoo_entry_t *e)
     return e->family == FAM_PIPELINE ? 300 : 1;
 }
 
+
+/* A duration option as written: a duration with a unit, above 0, at most 1 hour. */
+static int check_duration(const char *opt, const char *v, diag_t *d)
+{
+    uint64_t ps;
+    char why[128];
+    if (units_duration_ps(v, &ps, why, sizeof why) != 0)
+        return diag_error(d, NULL, 0, 0, "%s: %s", opt, why);
+    if (ps == 0 || ps > 3600ull * 1000000000000ull)
+        return diag_error(d, NULL, 0, 0, "%s must be above 0 and at most 1 hour", opt);
+    return 0;
+}
 static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, diag_t *d)
 {
     const char *nm = e->info.name;
@@ -419,12 +431,8 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
                           o->frames);
     p->frames = o->frames ? o->frames : default_frames(e);
     if (o->period[0]) {
-        uint64_t ps;
-        char why[128];
-        if (units_duration_ps(o->period, &ps, why, sizeof why) != 0)
-            return diag_error(d, NULL, 0, 0, "--period: %s", why);
-        if (ps == 0 || ps > 3600ull * 1000000000000ull)
-            return diag_error(d, NULL, 0, 0, "--period must be above 0 and at most 1 hour");
+        if (check_duration("--period", o->period, d) != 0)
+            return DIAG_ERR;
         snprintf(p->period, sizeof p->period, "%s", o->period);
     } else if (e->family == FAM_PIPELINE) {
         snprintf(p->period, sizeof p->period, "33.333ms");
@@ -433,12 +441,8 @@ static int resolve(const zoo_entry_t *e, const zoo_options_t *o, zoo_plan_t *p, 
         p->max_in_flight = 2;
     snprintf(p->runtime, sizeof p->runtime, "%s", o->runtime);
     if (o->deadline[0]) {
-        uint64_t ps;
-        char why[128];
-        if (units_duration_ps(o->deadline, &ps, why, sizeof why) != 0)
-            return diag_error(d, NULL, 0, 0, "--deadline: %s", why);
-        if (ps == 0 || ps > 3600ull * 1000000000000ull)
-            return diag_error(d, NULL, 0, 0, "--deadline must be above 0 and at most 1 hour");
+        if (check_duration("--deadline", o->deadline, d) != 0)
+            return DIAG_ERR;
         snprintf(p->deadline, sizeof p->deadline, "%s", o->deadline);
     }
     return 0;
