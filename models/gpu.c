@@ -740,6 +740,20 @@ static void cta_part_done(sim_t *s, void *ctx, uint64_t tag)
         cta_end(c->run->gpu, c);
 }
 
+/* Once one CTA of `r` has left `sm`, does a new CTA of `r` fit there and bring the SM
+ * back exactly as it was (the shared memory sum rounds back to the same value)? */
+static int refill_restores(const gpu_t *g, const gpu_sm_t *sm, const gpu_run_t *r)
+{
+    gpu_sm_t after = *sm;
+    after.ctas--;
+    after.threads -= r->k.threads;
+    after.regs -= r->regs_per_cta;
+    after.smem -= r->smem_per_cta;
+    if (after.smem < 1e-6)
+        after.smem = 0;
+    return after.smem + r->smem_per_cta == sm->smem && fits(g, &after, r);
+}
+
 /* Does a kernel other than `r` claim a slot that frees on SMs `ids[0..n)`: an older one
  * with CTAs waiting, or any waiting one that fits on one of them? */
 static int other_kernel_claims(const gpu_t *g, const gpu_run_t *r, const int *ids, int n)
@@ -801,14 +815,7 @@ static void cta_parts_done(sim_t *s, void *ctx, uint64_t tag, int count)
     }
     int smi = c->sm, i;
     gpu_sm_t *sm = &g->sms[smi];
-    gpu_sm_t after = *sm;        /* the SM once one member has left */
-    after.ctas--;
-    after.threads -= r->k.threads;
-    after.regs -= r->regs_per_cta;
-    after.smem -= r->smem_per_cta;
-    if (after.smem < 1e-6)
-        after.smem = 0;
-    if (sm->ctas > 1 && after.smem + r->smem_per_cta == sm->smem && fits(g, &after, r)) {
+    if (sm->ctas > 1 && refill_restores(g, sm, r)) {
         /* Each member leaving and a new CTA entering brings the SM back to the same
          * counts, exactly, and never empties it: only the group and the totals change. */
         leave_sm_n(g, c, count);
@@ -863,14 +870,7 @@ static int sweep_refills(gpu_t *g, const gpu_run_t *r, int nsw)
         if (sm->sw_old->run != r || sm->ctas < 2 || fits(g, sm, r) ||
             (sm->last && sm->last->placed == now))
             return 0;
-        gpu_sm_t after = *sm;    /* the SM once one member has left */
-        after.ctas--;
-        after.threads -= r->k.threads;
-        after.regs -= r->regs_per_cta;
-        after.smem -= r->smem_per_cta;
-        if (after.smem < 1e-6)
-            after.smem = 0;
-        if (after.smem + r->smem_per_cta != sm->smem || !fits(g, &after, r))
+        if (!refill_restores(g, sm, r))
             return 0;
     }
     return !other_kernel_claims(g, r, g->swept, nsw);
